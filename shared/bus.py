@@ -1,0 +1,171 @@
+"""The NATS side of every process: broker factory, streams, RPC responders and calls."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import nats.errors
+from faststream.nats import NatsBroker, NatsRouter
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
+from nats.js.api import StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+from pydantic import BaseModel, ValidationError
+
+from shared.contracts.rpc import ErrorCode, RpcError, RpcFailure, RpcReply
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Request = TypeVar("Request", bound=BaseModel)
+Reply = TypeVar("Reply", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """A JetStream stream: its name and the subjects it captures."""
+
+    name: str
+    subjects: tuple[str, ...]
+    description: str = ""
+    max_age_days: float = 30.0
+
+
+def service_stream(service: str) -> StreamSpec:
+    """The stream of the events a service publishes: `<service>.>`."""
+    return StreamSpec(service.upper(), (f"{service}.>",), f"events published by {service}")
+
+
+INGEST_STREAM = StreamSpec("INGEST", ("ingest.>",), "events other systems publish to us")
+DLQ_STREAM = StreamSpec(
+    "DLQ", ("dlq.>",), "messages that ran out of deliveries, with the reason", 90.0
+)
+
+
+def make_broker(settings: Settings, *, client_name: str) -> NatsBroker:
+    """A broker with telemetry and bounded reconnects, so a wrong URL fails, never hangs."""
+    return NatsBroker(
+        settings.effective_nats_url(),
+        name=client_name,
+        connect_timeout=2,
+        reconnect_time_wait=1,
+        # Keep trying for about two minutes: a NATS restart is survived, a dead URL is not.
+        max_reconnect_attempts=120,
+        middlewares=[NatsTelemetryMiddleware()],
+        logger=logging.getLogger(f"faststream.{client_name}"),
+        graceful_timeout=10.0,
+    )
+
+
+async def declare_streams(broker: NatsBroker, settings: Settings, *specs: StreamSpec) -> None:
+    """Create each stream, or bring an existing one up to this configuration."""
+    js = broker.connection.jetstream()
+    for spec in specs:
+        config = StreamConfig(
+            name=spec.name,
+            subjects=list(spec.subjects),
+            description=spec.description,
+            storage=StorageType.FILE,
+            duplicate_window=settings.event_duplicate_window,
+            max_age=spec.max_age_days * 86_400,
+        )
+        try:
+            await js.stream_info(spec.name)
+        except NotFoundError:
+            await js.add_stream(config)
+        else:
+            await js.update_stream(config)
+
+
+Responder = Callable[[Any], Awaitable[BaseModel | None]]
+
+
+@dataclass
+class RpcRoutes:
+    """RPC responders of one service, registered on a router with the service's queue group."""
+
+    service: str
+    router: NatsRouter = field(default_factory=NatsRouter)
+
+    def responder(
+        self, action: str, request_model: type[Request]
+    ) -> Callable[[Callable[[Request], Awaitable[BaseModel | None]]], Responder]:
+        """Register `fn(request) -> reply model` on `rpc.<service>.<action>`.
+
+        The request is validated here rather than by FastStream, so that a bad request gets an
+        `invalid` error reply instead of no reply at all.
+        """
+
+        def register(fn: Callable[[Request], Awaitable[BaseModel | None]]) -> Responder:
+            async def respond(body: Any) -> dict[str, Any]:
+                return (await _answer(fn, request_model, body)).model_dump(mode="json")
+
+            respond.__name__ = f"{self.service}_{action}"
+            self.router.subscriber(
+                f"rpc.{self.service}.{action}", queue=self.service, title=respond.__name__
+            )(respond)
+            return respond
+
+        return register
+
+
+class ServiceError(Exception):
+    """A refusal a responder raises on purpose: it becomes an error reply with this code."""
+
+    def __init__(self, code: ErrorCode, message: str, details: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.code: ErrorCode = code
+        self.message = message
+        self.details = details
+
+
+async def _answer(
+    fn: Callable[[Request], Awaitable[BaseModel | None]], model: type[Request], body: Any
+) -> RpcReply:
+    try:
+        request = model.model_validate(body if body not in (None, b"", "") else {})
+    except ValidationError as error:
+        details = {"errors": error.errors(include_url=False, include_input=False)}
+        return RpcReply(ok=False, error=RpcError(code="invalid", message="invalid request",
+                                                 details=details))
+    try:
+        result = await fn(request)
+    except ServiceError as error:
+        return RpcReply(ok=False, error=RpcError(code=error.code, message=error.message,
+                                                 details=error.details))
+    except Exception:
+        log.exception("rpc responder failed", extra={"responder": fn.__name__})
+        return RpcReply(ok=False, error=RpcError(code="internal", message="internal error"))
+    return RpcReply(ok=True, data=None if result is None else result.model_dump(mode="json"))
+
+
+async def call(
+    broker: NatsBroker,
+    subject: str,
+    request: BaseModel,
+    reply_model: type[Reply],
+    *,
+    timeout: float,
+) -> Reply:
+    """Send a request and return the typed reply, or raise RpcFailure (never hang)."""
+    try:
+        message = await broker.request(
+            request.model_dump(mode="json"), subject, timeout=timeout
+        )
+    except (TimeoutError, asyncio.TimeoutError):
+        raise RpcFailure("unavailable", f"no reply on {subject} within {timeout:g} s") from None
+    except nats.errors.NoRespondersError:
+        raise RpcFailure("unavailable", f"nothing answers on {subject}") from None
+    except nats.errors.Error as error:
+        raise RpcFailure("unavailable", f"bus error on {subject}: {type(error).__name__}") from None
+    try:
+        reply = RpcReply.model_validate(await message.decode())
+    except ValidationError:
+        raise RpcFailure("internal", f"malformed reply on {subject}") from None
+    if not reply.ok:
+        error = reply.error or RpcError(code="internal", message="error reply without error")
+        raise RpcFailure(error.code, error.message, error.details)
+    return reply_model.model_validate(reply.data)

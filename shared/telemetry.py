@@ -1,0 +1,100 @@
+"""OpenTelemetry and structured logging, set up the same way in every process.
+
+Logs are JSON lines carrying the trace and span ids, so an operator can go from a log line to
+its trace. Spans and logs must never carry personal data: code logs ids, never e-mails or names.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+
+from shared.settings import Settings
+
+_STANDARD_RECORD_KEYS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def package_version() -> str:
+    """The installed version of this project."""
+    try:
+        return version("dialogues")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, service, logger, message, trace ids, extras."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "service": self.service,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        context = trace.get_current_span().get_span_context()
+        if context.is_valid:
+            line["trace_id"] = format(context.trace_id, "032x")
+            line["span_id"] = format(context.span_id, "016x")
+        line.update(
+            (key, value) for key, value in vars(record).items()
+            if key not in _STANDARD_RECORD_KEYS and not key.startswith("_")
+        )
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+def setup_logging(service: str, level: str = "INFO") -> None:
+    """Send every logger's records to stderr as JSON lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(service))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # pymongo's command log would print statements, which may hold personal data.
+    logging.getLogger("pymongo").setLevel(logging.WARNING)
+
+
+def _exporter(settings: Settings) -> SpanExporter:
+    if settings.otel_exporter_otlp_protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+        return OTLPSpanExporter(endpoint=settings.otel_exporter_otlp_endpoint)
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
+        OTLPSpanExporter as HttpExporter,
+    )
+    endpoint = (settings.otel_exporter_otlp_endpoint or "").rstrip("/") + "/v1/traces"
+    return HttpExporter(endpoint=endpoint)
+
+
+def setup_tracing(service: str, settings: Settings) -> TracerProvider:
+    """Install a tracer provider for `service`; export by OTLP only when an endpoint is set."""
+    resource = Resource.create({
+        "service.name": f"dialogues-{service}",
+        "service.namespace": "dialogues",
+        "service.version": package_version(),
+        "deployment.environment": settings.deployment_environment,
+    })
+    provider = TracerProvider(
+        resource=resource,
+        sampler=ParentBased(TraceIdRatioBased(settings.otel_traces_sampler_ratio)),
+    )
+    if settings.otel_exporter_otlp_endpoint:
+        provider.add_span_processor(BatchSpanProcessor(_exporter(settings)))
+    trace.set_tracer_provider(provider)
+    return provider

@@ -1,0 +1,102 @@
+"""Servers for the tests, found in this order: NATS_URL / MONGO_URL if set, Docker through
+testcontainers if an engine answers, else the local binaries from the project's packages.
+
+Isolation: every test gets its own databases (a unique DB_PREFIX) and, unless NATS_URL points
+at a shared server, its own fresh NATS server; on a shared one, the project's streams are
+deleted before each test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import nats
+import pytest
+from nats.js.errors import NotFoundError
+
+from shared.servers import LocalServer, start_mongo, start_nats
+from shared.settings import Settings
+
+
+def docker_answers() -> bool:
+    """Whether a Docker engine answers within two seconds."""
+    try:
+        from testcontainers.core.docker_client import DockerClient
+
+        DockerClient(timeout=2).client.ping()  # type: ignore[call-arg]
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def use_docker() -> bool:
+    return os.environ.get("DIALOGUES_TEST_DOCKER", "auto") != "never" and docker_answers()
+
+
+@pytest.fixture(scope="session")
+def mongo_url(tmp_path_factory: pytest.TempPathFactory, use_docker: bool) -> Iterator[str]:
+    """One MongoDB server for the session; tests isolate by database name."""
+    if url := os.environ.get("MONGO_URL"):
+        yield url
+    elif use_docker:
+        from testcontainers.community.mongodb import MongoDbContainer
+
+        with MongoDbContainer("mongo:7.0") as container:
+            yield container.get_connection_url()
+    else:
+        server = start_mongo(tmp_path_factory.mktemp("mongo"))
+        yield server.url
+        server.stop()
+
+
+@pytest.fixture
+def nats_url(tmp_path: Path, use_docker: bool) -> Iterator[str]:
+    """A NATS server with JetStream and no streams from earlier tests."""
+    if url := os.environ.get("NATS_URL"):
+        asyncio.run(_delete_project_streams(url))
+        yield url
+    elif use_docker:
+        from testcontainers.community.nats import NatsContainer
+
+        with NatsContainer("nats:2.12").with_command("-js") as container:
+            yield container.nats_uri()
+    else:
+        server: LocalServer = start_nats(tmp_path / "nats")
+        yield server.url
+        server.stop()
+
+
+async def _delete_project_streams(url: str) -> None:
+    connection = await nats.connect(url, max_reconnect_attempts=2, connect_timeout=2)
+    js = connection.jetstream()
+    for name in ("REGISTRATION", "CATALOG", "NOTIFY", "TRANSLATE", "INGEST", "DLQ"):
+        try:
+            await js.delete_stream(name)
+        except NotFoundError:
+            pass
+    await connection.close()
+
+
+@pytest.fixture
+def settings(nats_url: str, mongo_url: str, tmp_path: Path) -> Settings:
+    """Settings pointing at the test's servers, with databases no other test uses."""
+    return Settings(
+        nats_url=nats_url, mongo_url=mongo_url, data_dir=tmp_path / "data",
+        db_prefix=f"t{uuid.uuid4().hex[:12]}", rpc_timeout=2.0,
+    )
+
+
+@pytest.fixture
+async def bus_client(settings: Settings) -> AsyncIterator[object]:
+    """A connected broker for a test to publish and call with."""
+    from shared.bus import make_broker
+
+    broker = make_broker(settings, client_name="test-client")
+    await broker.connect()
+    yield broker
+    await broker.stop()
