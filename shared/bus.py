@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -80,7 +79,7 @@ async def declare_streams(broker: NatsBroker, settings: Settings, *specs: Stream
             await js.update_stream(config)
 
 
-Responder = Callable[[Any], Awaitable[BaseModel | None]]
+Responder = Callable[[Any], Awaitable[dict[str, Any]]]
 
 
 @dataclass
@@ -155,7 +154,7 @@ async def call(
         message = await broker.request(
             request.model_dump(mode="json"), subject, timeout=timeout
         )
-    except (TimeoutError, asyncio.TimeoutError):
+    except TimeoutError:
         raise RpcFailure("unavailable", f"no reply on {subject} within {timeout:g} s") from None
     except nats.errors.NoRespondersError:
         raise RpcFailure("unavailable", f"nothing answers on {subject}") from None
@@ -166,6 +165,6 @@ async def call(
     except ValidationError:
         raise RpcFailure("internal", f"malformed reply on {subject}") from None
     if not reply.ok:
-        error = reply.error or RpcError(code="internal", message="error reply without error")
-        raise RpcFailure(error.code, error.message, error.details)
+        failure = reply.error or RpcError(code="internal", message="error reply without error")
+        raise RpcFailure(failure.code, failure.message, failure.details)
     return reply_model.model_validate(reply.data)

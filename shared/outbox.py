@@ -44,9 +44,17 @@ def outbox_entry(
 
 
 def push_to_outbox(update: dict[str, Any], entries: Sequence[Document]) -> dict[str, Any]:
-    """Add `entries` to an update document, beside its other operators."""
+    """Add `entries` to an update document, beside its other operators.
+
+    The document must already have its `outbox` array: insert every document that will carry
+    events with `outbox` set (empty, or holding the events of its creation).
+
+    `$addToSet` rather than `$push`: entries have unique ids, so on MongoDB the two are the
+    same, but the embedded stand-in stores `$push`ed subdocuments as JSON strings (and does not
+    create a missing array on `$addToSet`, hence the rule above).
+    """
     merged = dict(update)
-    merged["$push"] = {**update.get("$push", {}), OUTBOX_FIELD: {"$each": list(entries)}}
+    merged["$addToSet"] = {**update.get("$addToSet", {}), OUTBOX_FIELD: {"$each": list(entries)}}
     return merged
 
 
@@ -114,8 +122,11 @@ class OutboxRelay:
         published = 0
         for name in self.collections:
             collection = self.db[name]
+            # `$elemMatch` rather than the dotted `outbox.at`: MongoDB serves both from the
+            # multikey index, but the embedded stand-in does not look into arrays for dotted
+            # paths and would find nothing.
             pending = await collection.find(
-                {f"{OUTBOX_FIELD}.at": {"$gt": _EPOCH}}, {OUTBOX_FIELD: 1}
+                {OUTBOX_FIELD: {"$elemMatch": {"at": {"$gt": _EPOCH}}}}, {OUTBOX_FIELD: 1}
             ).limit(self.batch).to_list()
             for document in pending:
                 sent: list[str] = []

@@ -18,7 +18,14 @@ from faststream.nats import NatsBroker, NatsRouter
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.bus import DLQ_STREAM, RpcRoutes, StreamSpec, declare_streams, make_broker, service_stream
+from shared.bus import (
+    DLQ_STREAM,
+    RpcRoutes,
+    StreamSpec,
+    declare_streams,
+    make_broker,
+    service_stream,
+)
 from shared.contracts.rpc import Ping, Pong
 from shared.db import Document, IndexSpec, database_answers, ensure_indexes, make_client
 from shared.outbox import OutboxRelay

@@ -9,6 +9,7 @@ deleted before each test.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -75,10 +76,8 @@ async def _delete_project_streams(url: str) -> None:
     connection = await nats.connect(url, max_reconnect_attempts=2, connect_timeout=2)
     js = connection.jetstream()
     for name in ("REGISTRATION", "CATALOG", "NOTIFY", "TRANSLATE", "INGEST", "DLQ"):
-        try:
+        with contextlib.suppress(NotFoundError):
             await js.delete_stream(name)
-        except NotFoundError:
-            pass
     await connection.close()
 
 

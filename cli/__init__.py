@@ -1,0 +1,1 @@
+"""The `dialogues` command: start the system, inspect mail, manage API keys."""

@@ -1,0 +1,59 @@
+"""`dialogues <command>`: the operator's entry point.
+
+Each command's work lives in its own module, imported only when that command runs, so that
+`dialogues keys ...` does not pay for importing the supervisor and the other way round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dialogues", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="start the whole system on this machine")
+    up.add_argument("--port", type=int, default=None,
+                    help="gateway port (default: GATEWAY_PORT; 0: any free port)")
+    up.add_argument("--data-dir", default=None, help="state folder (default: DATA_DIR)")
+    up.add_argument("--replicas", type=int, default=1, help="processes of each service")
+
+    mail = commands.add_parser("mail", help="list the messages in the local mail sink")
+    mail.add_argument("--data-dir", default=None, help="state folder (default: DATA_DIR)")
+    mail.add_argument("--show", metavar="ID", default=None, help="print one whole message")
+
+    keys = commands.add_parser("keys", help="manage the gateway's API keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="create a key; it is printed once")
+    create.add_argument("--role", required=True,
+                        choices=["admin", "secretariat", "editor", "translator", "integration"])
+    create.add_argument("--name", required=True, help="who or what the key is for")
+    key_commands.add_parser("list", help="list keys (never the keys themselves)")
+    revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id")
+
+    commands.add_parser("config", help="list every setting with its default")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status."""
+    args = _parser().parse_args(argv)
+    if args.command == "up":
+        from cli.up import run_up
+        return run_up(args)
+    if args.command == "mail":
+        from cli.mail import run_mail
+        return run_mail(args)
+    if args.command == "keys":
+        from cli.keys import run_keys
+        return run_keys(args)
+    from cli.config import run_config
+    return run_config(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Durable event consumers: idempotent, retried with back-off, dead-lettered when hopeless.
+
+Each message goes through the same steps: parse the CloudEvent (a malformed one is rejected at
+once: retrying cannot fix it), skip it if this consumer already applied its id, run the
+handler, record the id, acknowledge. A handler that fails is retried after a growing delay;
+after `max_deliver` deliveries the message is copied to the dead-letter stream with the reason
+and acknowledged, so the messages behind it keep flowing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.nats import AckPolicy as NatsAckPolicy
+from faststream.nats import ConsumerConfig, JStream, NatsMessage, NatsRouter, PullSub
+from pydantic import ValidationError
+
+from shared.bus import ServiceError
+from shared.contracts.envelope import CloudEvent, InvalidEnvelope
+from shared.dlq import DeadLetter, dead_letter, publish_rejection
+from shared.inbox import Inbox
+from shared.service import Runtime
+
+log = logging.getLogger(__name__)
+
+EventHandler = Callable[[CloudEvent], Awaitable[None]]
+DEFAULT_BACKOFF = (1.0, 5.0, 15.0, 60.0)
+
+
+class PermanentFailure(Exception):
+    """Raised by a handler for an event that can never be applied: dead-letter it at once."""
+
+
+def subscribe(
+    router: NatsRouter,
+    runtime: Runtime,
+    *,
+    subject: str,
+    stream: str,
+    durable: str,
+    handler: EventHandler,
+    backoff: Sequence[float] = DEFAULT_BACKOFF,
+) -> None:
+    """Register a durable pull consumer shared by all replicas of the service."""
+    max_deliver = runtime.settings.consumer_max_deliver
+    inbox = Inbox(runtime.db)
+
+    @router.subscriber(
+        subject,
+        stream=JStream(stream, declare=False),
+        durable=durable,
+        pull_sub=PullSub(batch_size=16, timeout=1.0),
+        ack_policy=AckPolicy.MANUAL,
+        # The server's own limit is above ours, so the last delivery always reaches the code
+        # that dead-letters it instead of being dropped by the server.
+        config=ConsumerConfig(ack_policy=NatsAckPolicy.EXPLICIT, max_deliver=max_deliver + 2,
+                              ack_wait=30),
+        title=durable,
+    )
+    async def consume(message: NatsMessage) -> None:
+        await _process(message, runtime, inbox, durable, handler, max_deliver, backoff)
+
+
+async def _process(
+    message: NatsMessage, runtime: Runtime, inbox: Inbox, durable: str,
+    handler: EventHandler, max_deliver: int, backoff: Sequence[float],
+) -> None:
+    raw = message.raw_message
+    letter = DeadLetter(consumer=durable, subject=raw.subject, body=raw.data,
+                        headers=dict(raw.headers or {}), stream=raw.metadata.stream,
+                        sequence=raw.metadata.sequence.stream,
+                        deliveries=raw.metadata.num_delivered)
+    try:
+        event = CloudEvent.from_nats(raw.data, raw.headers or {})
+    except InvalidEnvelope as error:
+        await dead_letter(runtime.broker, letter, str(error))
+        if raw.subject.startswith("ingest."):
+            await publish_rejection(runtime, letter, str(error))
+        await message.ack()
+        return
+    if await inbox.applied(durable, event.id):
+        await message.ack()
+        return
+    try:
+        await handler(event)
+    except Exception as error:
+        await _failed(message, runtime, letter, error, max_deliver, backoff)
+        return
+    await inbox.record(durable, event.id, datetime.now(UTC))
+    await message.ack()
+
+
+async def _failed(
+    message: NatsMessage, runtime: Runtime, letter: DeadLetter, error: Exception,
+    max_deliver: int, backoff: Sequence[float],
+) -> None:
+    permanent = isinstance(error, PermanentFailure | ValidationError | ServiceError)
+    if permanent or letter.deliveries >= max_deliver:
+        reason = describe_failure(error)
+        await dead_letter(runtime.broker, letter, reason)
+        if letter.subject.startswith("ingest."):
+            await publish_rejection(runtime, letter, reason)
+        await message.ack()
+        return
+    delay = backoff[min(letter.deliveries, len(backoff)) - 1]
+    log.warning("event handler failed; will retry",
+                extra={"consumer": letter.consumer, "error": type(error).__name__,
+                       "delivery": letter.deliveries, "retry_in_s": delay})
+    await message.nack(delay=delay)
+
+
+def describe_failure(error: Exception) -> str:
+    """A reason for operators that carries no input values (they may hold personal data)."""
+    if isinstance(error, ValidationError):
+        fields: list[Any] = [".".join(str(p) for p in e["loc"]) + f": {e['msg']}"
+                             for e in error.errors(include_input=False, include_url=False)]
+        return "invalid event data: " + "; ".join(fields)
+    if isinstance(error, PermanentFailure | ServiceError):
+        return f"{type(error).__name__}: {error}"
+    return f"handler failed: {type(error).__name__}"

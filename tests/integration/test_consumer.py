@@ -1,0 +1,173 @@
+"""Durable consumers apply each event once, retry failures, and dead-letter the hopeless."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import nats
+import pytest
+from faststream.nats import NatsBroker, NatsRouter
+
+from services.registration.bootstrap import SPEC
+from shared.consumer import subscribe
+from shared.contracts.envelope import CloudEvent
+from shared.service import RunningService, Runtime, start_service
+from shared.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+Handler = Callable[[CloudEvent], "asyncio.Future[None] | object"]
+
+
+def event(event_id: str, subject: str = "registration.session.published.v1") -> CloudEvent:
+    return CloudEvent(id=event_id, type=subject, source="test", time=datetime.now(UTC),
+                      data={"session_id": "s1"})
+
+
+async def publish(broker: NatsBroker, ce: CloudEvent, *, msg_id: str | None = None,
+                  subject: str | None = None) -> None:
+    body, headers = ce.to_nats()
+    headers["Nats-Msg-Id"] = msg_id or ce.id
+    subject = subject or ce.type
+    await broker.publish(body, subject, headers=headers,
+                         stream=subject.split(".", 1)[0].upper())
+
+
+class Recorder:
+    """A handler that fails its first `failures` calls per event, then records the event."""
+
+    def __init__(self, failures: int = 0, always_fail_on: str | None = None) -> None:
+        self.failures, self.always_fail_on = failures, always_fail_on
+        self.calls: dict[str, int] = {}
+        self.applied: list[str] = []
+
+    async def __call__(self, ce: CloudEvent) -> None:
+        self.calls[ce.id] = self.calls.get(ce.id, 0) + 1
+        if ce.id == self.always_fail_on or self.calls[ce.id] <= self.failures:
+            raise RuntimeError("the handler's dependency is down")
+        self.applied.append(ce.id)
+
+
+async def running(settings: Settings, recorder: Recorder, subject: str, stream: str
+                  ) -> RunningService:
+    def routers(runtime: Runtime) -> list[NatsRouter]:
+        router = NatsRouter()
+        subscribe(router, runtime, subject=subject, stream=stream, durable="test-consumer",
+                  handler=recorder, backoff=(0.05,))
+        return [router]
+
+    return await start_service(replace(SPEC, routers=routers), settings)
+
+
+@pytest.fixture
+def quick(settings: Settings) -> Settings:
+    return settings.model_copy(update={"consumer_max_deliver": 3})
+
+
+@pytest.fixture
+async def client(quick: Settings) -> AsyncIterator[NatsBroker]:
+    from shared.bus import make_broker
+
+    broker = make_broker(quick, client_name="test-publisher")
+    await broker.connect()
+    yield broker
+    await broker.stop()
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
+
+
+async def dlq_messages(url: str, expected: int) -> list[nats.aio.msg.Msg]:
+    connection = await nats.connect(url)
+    subscription = await connection.jetstream().pull_subscribe("dlq.>", stream="DLQ")
+    messages = await subscription.fetch(expected, timeout=5)
+    await connection.close()
+    return messages
+
+
+async def test_a_redelivered_event_is_applied_once(quick: Settings, client: NatsBroker) -> None:
+    recorder = Recorder()
+    service = await running(quick, recorder, "registration.>", "REGISTRATION")
+    try:
+        # Same event id, different Nats-Msg-Id: JetStream keeps both, the inbox must not.
+        await publish(client, event("e-1"), msg_id="m-1")
+        await publish(client, event("e-1"), msg_id="m-2")
+        await publish(client, event("e-2"))
+        await eventually(lambda: recorder.applied == ["e-1", "e-2"])
+        await asyncio.sleep(0.5)
+        assert recorder.applied == ["e-1", "e-2"]
+    finally:
+        await service.stop()
+
+
+async def test_a_failing_handler_is_retried_until_it_succeeds(
+    quick: Settings, client: NatsBroker
+) -> None:
+    recorder = Recorder(failures=2)
+    service = await running(quick, recorder, "registration.>", "REGISTRATION")
+    try:
+        await publish(client, event("e-retry"))
+        await eventually(lambda: recorder.applied == ["e-retry"])
+        assert recorder.calls["e-retry"] == 3
+    finally:
+        await service.stop()
+
+
+async def test_a_poison_event_is_dead_lettered_and_the_rest_flow(
+    quick: Settings, client: NatsBroker
+) -> None:
+    recorder = Recorder(always_fail_on="poison")
+    service = await running(quick, recorder, "registration.>", "REGISTRATION")
+    try:
+        await publish(client, event("poison"))
+        await publish(client, event("after"))
+        await eventually(lambda: "after" in recorder.applied)
+        [letter] = await dlq_messages(quick.effective_nats_url(), 1)
+        assert recorder.calls["poison"] == quick.consumer_max_deliver
+        assert letter.subject == "dlq.test-consumer.registration.session.published.v1"
+        assert letter.headers is not None
+        assert letter.headers["dlq-reason"] == "handler failed: RuntimeError"
+        assert letter.headers["dlq-deliveries"] == str(quick.consumer_max_deliver)
+        assert letter.headers["ce-id"] == "poison"
+        assert json.loads(letter.data) == {"session_id": "s1"}
+    finally:
+        await service.stop()
+
+
+async def test_malformed_ingest_is_rejected_with_a_reason(quick: Settings, client: NatsBroker
+                                                          ) -> None:
+    recorder = Recorder()
+    service = await running(quick, recorder, "ingest.registration.>", "INGEST")
+    try:
+        await client.publish(b"not json", "ingest.registration.attendance.v1",
+                             headers={"ce-id": "bad-1"}, stream="INGEST")
+        structured = {"specversion": "1.0", "id": "good-1", "type": "attendance.v1",
+                      "source": "webinar-platform", "time": "2026-11-21T10:00:00Z",
+                      "data": {"session_id": "s1"}}
+        await client.publish(json.dumps(structured).encode(), "ingest.registration.attendance.v1",
+                             headers={"content-type": "application/cloudevents+json"},
+                             stream="INGEST")
+        await eventually(lambda: recorder.applied == ["good-1"])
+        [letter] = await dlq_messages(quick.effective_nats_url(), 1)
+        assert letter.headers is not None
+        assert "not valid UTF-8 JSON" in letter.headers["dlq-reason"]
+
+        connection = await nats.connect(quick.effective_nats_url())
+        rejections = await connection.jetstream().pull_subscribe(
+            "registration.ingest.rejected.v1", stream="REGISTRATION")
+        [rejection] = await rejections.fetch(1, timeout=5)
+        await connection.close()
+        assert rejection.headers is not None and rejection.headers["ce-subject"] == "bad-1"
+        body = json.loads(rejection.data)
+        assert body["subject"] == "ingest.registration.attendance.v1"
+        assert "not a CloudEvent" in body["reason"] or "JSON" in body["reason"]
+    finally:
+        await service.stop()

@@ -1,0 +1,124 @@
+"""The outbox relay publishes what a write stored, exactly once on the stream, through outages."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nats
+import pytest
+from pymongo import AsyncMongoClient
+
+from shared.bus import declare_streams, make_broker, service_stream
+from shared.contracts.events import Event
+from shared.db import Document
+from shared.outbox import OutboxRelay, outbox_entry, push_to_outbox
+from shared.servers import start_nats
+from shared.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+
+class SessionPublished(Event):
+    stem = "registration.session.published"
+    session_id: str
+
+
+def entry(event_id: str, session_id: str = "s1") -> Document:
+    return outbox_entry(SessionPublished(session_id=session_id), event_id=event_id,
+                        source="dialogues/registration", now=datetime.now(UTC))
+
+
+async def stream_messages(url: str, count: int, timeout: float = 5.0) -> list[nats.aio.msg.Msg]:
+    connection = await nats.connect(url)
+    js = connection.jetstream()
+    subscription = await js.pull_subscribe("registration.>", stream="REGISTRATION")
+    messages: list[nats.aio.msg.Msg] = []
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(messages) < count and asyncio.get_running_loop().time() < deadline:
+        with contextlib.suppress(nats.errors.TimeoutError):
+            messages += await subscription.fetch(count - len(messages), timeout=0.5)
+    await connection.close()
+    return messages
+
+
+async def test_state_and_event_in_one_write_are_published_and_removed(settings: Settings) -> None:
+    client: AsyncMongoClient[Document] = AsyncMongoClient(settings.effective_mongo_url())
+    db = client[settings.database_name("registration")]
+    broker = make_broker(settings, client_name="test")
+    await broker.connect()
+    await declare_streams(broker, settings, service_stream("registration"))
+    relay = OutboxRelay(db, ["sessions"], broker, source="test", poll_interval=0.05)
+
+    await db.sessions.insert_one({"_id": "s1", "status": "draft", "outbox": []})
+    await db.sessions.update_one(
+        {"_id": "s1"}, push_to_outbox({"$set": {"status": "published"}}, [entry("e-1")])
+    )
+    assert await relay.relay_once() == 1
+
+    [message] = await stream_messages(settings.effective_nats_url(), 1)
+    assert message.subject == "registration.session.published.v1"
+    assert message.headers is not None
+    assert message.headers["ce-id"] == "e-1"
+    assert message.headers["Nats-Msg-Id"] == "e-1"
+    assert message.headers["ce-type"] == "registration.session.published.v1"
+    assert b'"session_id":"s1"' in message.data
+    stored = await db.sessions.find_one({"_id": "s1"})
+    assert stored is not None and stored["status"] == "published" and stored["outbox"] == []
+    await broker.stop()
+    await client.close()
+
+
+async def test_republishing_an_entry_stores_it_once(settings: Settings) -> None:
+    """A relay that crashed after publishing, or two replicas racing, publish an entry twice."""
+    client: AsyncMongoClient[Document] = AsyncMongoClient(settings.effective_mongo_url())
+    db = client[settings.database_name("registration")]
+    broker = make_broker(settings, client_name="test")
+    await broker.connect()
+    await declare_streams(broker, settings, service_stream("registration"))
+    relay = OutboxRelay(db, ["sessions"], broker, source="test")
+    twice = entry("e-dup")
+    await db.sessions.insert_one({"_id": "a", "outbox": [twice]})
+    await db.sessions.insert_one({"_id": "b", "outbox": [twice]})
+
+    assert await relay.relay_once() == 2
+    info = await broker.connection.jetstream().stream_info("REGISTRATION")
+    assert info.state.messages == 1
+    await broker.stop()
+    await client.close()
+
+
+async def test_relay_keeps_events_through_a_nats_outage(mongo_url: str, tmp_path: Path) -> None:
+    server = start_nats(tmp_path / "nats")
+    settings = Settings(nats_url=server.url, mongo_url=mongo_url, db_prefix="outage")
+    client: AsyncMongoClient[Document] = AsyncMongoClient(mongo_url)
+    db = client[f"outage_{tmp_path.name}"]
+    broker = make_broker(settings, client_name="test")
+    await broker.connect()
+    await declare_streams(broker, settings, service_stream("registration"))
+    relay = OutboxRelay(db, ["sessions"], broker, source="test", poll_interval=0.05)
+    relay.start()
+    try:
+        server.kill()
+        await db.sessions.insert_one({"_id": "s", "outbox": [entry("during-outage")]})
+        relay.kick()
+        await asyncio.sleep(2.0)
+        pending = await db.sessions.find_one({"_id": "s"})
+        assert pending is not None and len(pending["outbox"]) == 1, "kept while NATS is down"
+
+        server = start_nats(tmp_path / "nats", port=server.port)
+        [message] = await stream_messages(server.url, 1, timeout=30)
+        assert message.headers is not None and message.headers["ce-id"] == "during-outage"
+        for _ in range(100):
+            done = await db.sessions.find_one({"_id": "s"})
+            if done is not None and done["outbox"] == []:
+                break
+            await asyncio.sleep(0.1)
+        assert done is not None and done["outbox"] == []
+    finally:
+        await relay.stop()
+        await broker.stop()
+        await client.close()
+        server.stop()
