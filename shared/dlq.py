@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 REASON_LIMIT = 1_000
+REJECTION_SUBJECT = "ingest.rejected.v1"
 
 
 @dataclass(frozen=True)
@@ -61,16 +62,17 @@ async def dead_letter(broker: NatsBroker, letter: DeadLetter, reason: str) -> No
 async def publish_rejection(runtime: Runtime, letter: DeadLetter, reason: str) -> None:
     """Tell the system that sent an `ingest.>` event why it was refused.
 
-    The rejection is an event of the consuming service (`<service>.ingest.rejected.v1`), so the
-    sender can subscribe to its outcome without reading the DLQ.
+    Rejections of every service go on one subject, `ingest.rejected.v1` (in the INGEST stream,
+    beside what was sent), so a sender follows its outcomes in one place without reading the
+    DLQ; `source` says which service refused it and `subject` names the refused event's id.
     """
     rejection = CloudEvent(
-        id=str(uuid4()), type=f"{runtime.service}.ingest.rejected.v1",
+        id=str(uuid4()), type=REJECTION_SUBJECT,
         source=f"dialogues/{runtime.service}", time=datetime.now(UTC),
         subject=letter.headers.get("ce-id"),
         data={"subject": letter.subject, "event_id": letter.headers.get("ce-id"),
               "reason": reason[:REASON_LIMIT], "stream_sequence": letter.sequence},
     )
     body, headers = rejection.to_nats()
-    await runtime.broker.publish(body, rejection.type, headers=headers,
-                                 stream=runtime.service.upper(), timeout=5.0)
+    await runtime.broker.publish(body, REJECTION_SUBJECT, headers=headers, stream="INGEST",
+                                 timeout=5.0)

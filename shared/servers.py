@@ -73,6 +73,10 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], name: str, timeou
         time.sleep(0.05)
 
 
+# Servers run in their own process group (process_group=0): a Ctrl-C in the terminal then
+# reaches only their parent, which stops the services first and the servers after them.
+
+
 def die_with_parent() -> None:
     """preexec_fn: the child gets SIGTERM if its parent dies, so no process is left behind."""
     libc = ctypes.CDLL(None, use_errno=True)
@@ -83,12 +87,12 @@ def start_nats(data_dir: Path, port: int | None = None, *, timeout: float = 10.0
     """nats-server with JetStream on file storage under `data_dir`."""
     port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
-    log = (data_dir / "nats-server.log").open("ab")
-    process = subprocess.Popen(
-        [str(BIN / "nats-server"), "-a", "127.0.0.1", "-p", str(port), "-js",
-         "-sd", str(data_dir)],
-        stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent,
-    )
+    with (data_dir / "nats-server.log").open("ab") as log:  # the child keeps its own copy
+        process = subprocess.Popen(
+            [str(BIN / "nats-server"), "-a", "127.0.0.1", "-p", str(port), "-js",
+             "-sd", str(data_dir)],
+            stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent, process_group=0,
+        )
     wait_for_port(port, process, "nats-server", timeout)
     return LocalServer("nats", process, f"nats://127.0.0.1:{port}", port)
 
@@ -102,6 +106,7 @@ def start_mongo(data_dir: Path, port: int | None = None, *, timeout: float = 15.
          "-p", str(port), "--log-file", str(data_dir / "nx-27017.log"),
          "--pid-file", str(data_dir / "nx-27017.pid")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent,
+        process_group=0,
     )
     wait_for_port(port, process, "nx-27017", timeout)
     return LocalServer(

@@ -162,10 +162,11 @@ async def test_malformed_ingest_is_rejected_with_a_reason(quick: Settings, clien
 
         connection = await nats.connect(quick.effective_nats_url())
         rejections = await connection.jetstream().pull_subscribe(
-            "registration.ingest.rejected.v1", stream="REGISTRATION")
+            "ingest.rejected.v1", stream="INGEST")
         [rejection] = await rejections.fetch(1, timeout=5)
         await connection.close()
         assert rejection.headers is not None and rejection.headers["ce-subject"] == "bad-1"
+        assert rejection.headers["ce-source"] == "dialogues/registration"
         body = json.loads(rejection.data)
         assert body["subject"] == "ingest.registration.attendance.v1"
         assert "not a CloudEvent" in body["reason"] or "JSON" in body["reason"]
