@@ -69,6 +69,11 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # pymongo's command log would print statements, which may hold personal data.
     logging.getLogger("pymongo").setLevel(logging.WARNING)
+    # FastStream's own logger writes coloured text through a handler of its own; send its
+    # lines through ours so that every line a process writes is JSON.
+    faststream = logging.getLogger("faststream")
+    faststream.handlers[:] = []
+    faststream.propagate = True
 
 
 def _exporter(settings: Settings) -> SpanExporter:

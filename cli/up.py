@@ -1,0 +1,183 @@
+"""`dialogues up`: the whole system on this machine, supervised, until Ctrl-C.
+
+Start order: nats-server and the MongoDB stand-in (unless NATS_URL / MONGO_URL are given), the
+mail sink (unless SMTP_HOST is given), the services, the gateway. Stop order is the reverse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from cli.mailsink import mail_folder
+from cli.policy import Backoff, instance_names, local_url, loopback_for
+from cli.readiness import wait_until_ready
+from cli.supervisor import Child, StopRequests, Supervisor, write_pid_file
+from shared.servers import (
+    LocalServer,
+    free_port,
+    port_answers,
+    start_mongo,
+    start_nats,
+    wait_for_port,
+)
+from shared.settings import SERVICES, Settings
+
+log = logging.getLogger("dialogues.up")
+
+READY_TIMEOUT = 60.0
+"""Seconds the gateway has to report every service ready."""
+GRACE = 10.0
+"""Seconds each process has to stop after SIGTERM before it is killed."""
+BACKOFF = Backoff(initial=0.5, factor=2.0, cap=10.0)
+GATEWAY_MODULE = "services.gateway"
+"""The gateway's `python -m` module; a name, so a smoke test can swap in a stand-in."""
+
+
+def _say_on_stderr() -> None:
+    """The supervisor's own lines, short and human; the children log JSON to their files."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%H:%M:%S"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, object] = {}
+    if args.data_dir is not None:
+        overrides["data_dir"] = Path(args.data_dir)
+    if args.port is not None:
+        overrides["gateway_port"] = args.port
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def _other_supervisor(pid_path: Path) -> int | None:
+    """The pid of a live `dialogues up` already using this data folder, if any."""
+    try:
+        pid = int(pid_path.read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):  # no file, garbage in it, or that process is gone
+        return None
+    return pid if pid != os.getpid() else None
+
+
+def _start_servers(settings: Settings, data_dir: Path, servers: list[LocalServer],
+                   env: dict[str, str]) -> None:
+    """Start what the environment does not provide; point the children's env at it."""
+    env["NATS_URL"] = settings.nats_url or _keep(start_nats(data_dir / "nats"), data_dir, servers)
+    env["MONGO_URL"] = settings.mongo_url or _keep(
+        start_mongo(data_dir / "mongo"), data_dir, servers)
+
+
+def _keep(server: LocalServer, data_dir: Path, servers: list[LocalServer]) -> str:
+    servers.append(server)
+    write_pid_file(data_dir / "run" / f"{server.name}.pid", server.process.pid)
+    log.info("%s on %s", server.name, server.url)
+    return server.url
+
+
+def _start_mail_sink(data_dir: Path, supervisor: Supervisor, env: dict[str, str]) -> None:
+    port = free_port()
+    sink = Child("mailsink", [sys.executable, "-m", "cli.mailsink", "--folder",
+                              str(mail_folder(data_dir)), "--port", str(port)],
+                 env, data_dir, BACKOFF)
+    supervisor.start([sink], time.monotonic())
+    assert sink.process is not None
+    wait_for_port(port, sink.process, "mail sink", 10.0)
+    # The local sink speaks plain SMTP without AUTH, whatever the developer's env says.
+    for variable in ("SMTP_USERNAME", "SMTP_PASSWORD"):
+        env.pop(variable, None)
+    env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SMTP_SECURITY="none")
+    log.info("mail sink on 127.0.0.1:%d keeps mail in %s", port, mail_folder(data_dir))
+
+
+def _environment(settings: Settings, servers: list[LocalServer], supervisor: Supervisor,
+                 port: int) -> dict[str, str]:
+    """The children's environment, after starting the servers it does not name."""
+    data_dir = settings.data_dir
+    env = dict(os.environ, DATA_DIR=str(data_dir), GATEWAY_PORT=str(port))
+    _start_servers(settings, data_dir, servers, env)
+    if settings.smtp_host:
+        env.update(SMTP_HOST=settings.smtp_host, SMTP_PORT=str(settings.smtp_port))
+    else:
+        _start_mail_sink(data_dir, supervisor, env)
+    return env
+
+
+def _start(settings: Settings, replicas: int, stop: StopRequests, servers: list[LocalServer],
+           supervisor: Supervisor) -> int:
+    """Start everything, wait for the gateway to be ready, then supervise until stopped."""
+    port = settings.gateway_port or free_port()
+    if port_answers(port, loopback_for(settings.gateway_host)):
+        raise RuntimeError(f"port {port} is in use; pass another --port (0: any free port)")
+    env = _environment(settings, servers, supervisor, port)
+    data_dir = settings.data_dir
+    services = [Child(instance, [sys.executable, "-m", f"services.{name}"], env, data_dir, BACKOFF)
+                for name in SERVICES for instance in instance_names(name, replicas)]
+    supervisor.start(services, time.monotonic())
+    gateway = Child("gateway", [sys.executable, "-m", GATEWAY_MODULE], env, data_dir, BACKOFF)
+    supervisor.start([gateway], time.monotonic())
+    url = local_url(settings.gateway_host, port)
+    result = wait_until_ready(url, timeout=READY_TIMEOUT, keep_waiting=lambda: not stop.requested,
+                              meanwhile=lambda: supervisor.tick(time.monotonic()))
+    if stop.requested:
+        return 0
+    if not result.ready:
+        crashing = [f"{child.name} ({child.tracker.restarts} restarts)"
+                    for child in supervisor.children if child.tracker.restarts]
+        log.error("dialogues up: not ready after %.0f s: %s%s; logs in %s", READY_TIMEOUT,
+                  result.detail, f"; crashing: {', '.join(crashing)}" if crashing else "",
+                  data_dir / "logs")
+        return 1
+    print(f"dialogues is up: {url}", flush=True)
+    log.info("logs in %s; `dialogues mail` lists mail; Ctrl-C stops", data_dir / "logs")
+    _supervise(supervisor, stop)
+    return 0
+
+
+def _supervise(supervisor: Supervisor, stop: StopRequests) -> None:
+    """Restart what dies until asked to stop; a tenth of a second is quick enough to notice."""
+    while not stop.requested:
+        supervisor.tick(time.monotonic())
+        time.sleep(0.1)
+
+
+def run_up(args: argparse.Namespace) -> int:
+    """Start everything, print the gateway URL once ready, supervise until SIGINT/SIGTERM."""
+    stop = StopRequests()
+    stop.install()
+    _say_on_stderr()
+    if args.replicas < 1:
+        log.error("dialogues up: --replicas must be at least 1")
+        return 2
+    settings = _settings(args)
+    settings = settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
+    pid_path = settings.data_dir / "run" / "supervisor.pid"
+    if (other := _other_supervisor(pid_path)) is not None:
+        log.error("dialogues up: already running on %s (pid %d; if that is not dialogues, "
+                  "remove %s)", settings.data_dir, other, pid_path)
+        return 1
+    write_pid_file(pid_path, os.getpid())
+    servers: list[LocalServer] = []
+    supervisor = Supervisor()
+    try:
+        return _start(settings, args.replicas, stop, servers, supervisor)
+    except (RuntimeError, OSError) as error:
+        log.error("dialogues up: %s", error)
+        return 1
+    finally:
+        log.info("stopping%s", " (Ctrl-C again to kill)" if stop.count == 1 else "")
+        supervisor.stop(GRACE, lambda: stop.escalated)
+        for server in reversed(servers):
+            if stop.escalated:
+                server.kill()
+            else:
+                server.stop(GRACE)
+            (settings.data_dir / "run" / f"{server.name}.pid").unlink(missing_ok=True)
+        pid_path.unlink(missing_ok=True)
+        log.info("stopped")
