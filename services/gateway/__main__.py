@@ -1,0 +1,97 @@
+"""`python -m services.gateway`: serve the gateway with uvicorn until SIGTERM or SIGINT.
+
+Settings come from the environment (`GATEWAY_HOST`, `GATEWAY_PORT`, `NATS_URL`, `MONGO_URL`,
+`DB_PREFIX`, ...; `GATEWAY_<VARIABLE>` overrides `<VARIABLE>`). The socket is bound here, not
+by uvicorn, so that with `GATEWAY_PORT=0` the log says which port was actually taken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import socket
+import sys
+
+import uvicorn
+
+from services.gateway.app import create_app
+from services.gateway.context import SERVICE
+from shared.settings import Settings, settings_for
+from shared.telemetry import setup_logging, setup_tracing
+
+log = logging.getLogger("services.gateway")
+
+GRACEFUL_SHUTDOWN_SECONDS = 10
+STARTUP_FAILED = 3  # uvicorn's own exit status for a failed startup
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to host:port (port 0: any free port); uvicorn listens on it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def make_server(settings: Settings, sock: socket.socket) -> uvicorn.Server:
+    """uvicorn serving the gateway app on an already bound socket."""
+    return uvicorn.Server(uvicorn.Config(
+        create_app(settings),
+        lifespan="on",  # a failed connection at startup must stop the process, not be ignored
+        log_config=None,  # keep the JSON logging of shared.telemetry
+        # The server spans record every request; an access log would add client addresses.
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    ))
+
+
+class Stopper:
+    """The SIGTERM/SIGINT handler outside uvicorn's own.
+
+    Before serving, a signal just ends the process. While serving, uvicorn's handlers are in
+    place; after its graceful shutdown it re-raises the signal with the handlers it found, and
+    landing here (rather than on the default handler, which kills the process) lets `main`
+    flush spans and exit 0. Between the two, a signal asks the server to stop, as uvicorn would.
+    """
+
+    def __init__(self) -> None:
+        self.server: uvicorn.Server | None = None
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.server is None:
+            raise SystemExit(0)
+        self.server.should_exit = True
+
+
+def main() -> int:
+    """Entry point; the exit status is 0 after a clean stop."""
+    stopper = Stopper()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stopper)
+    settings = settings_for(SERVICE)
+    setup_logging(SERVICE, settings.log_level)
+    provider = setup_tracing(SERVICE, settings)
+    try:
+        try:
+            sock = bind(settings.gateway_host, settings.gateway_port)
+        except OSError as error:
+            log.error("gateway cannot bind", extra={
+                "host": settings.gateway_host, "port": settings.gateway_port,
+                "reason": error.strerror})
+            return STARTUP_FAILED
+        host, port = sock.getsockname()[:2]
+        stopper.server = server = make_server(settings, sock)
+        url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        log.info("gateway listening", extra={"host": host, "port": port, "url": url})
+        asyncio.run(server.serve(sockets=[sock]))
+    finally:
+        provider.shutdown()
+    log.info("gateway stopped" if server.started else "gateway did not start")
+    return 0 if server.started else STARTUP_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The gateway's Litestar app: routes, errors as problem details, OpenAPI, telemetry, lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler
+from opentelemetry.trace import TracerProvider
+
+from services.gateway.context import SERVICE, Gateway, provide_gateway
+from services.gateway.keys import KeyStore
+from services.gateway.problems import problem_details_plugin, unhandled_exception
+from services.gateway.ratelimit import FixedWindow, rate_limited
+from services.gateway.routes.access import ACCESS_HANDLERS
+from services.gateway.routes.health import health_router
+from services.gateway.routes.public import PUBLIC_HANDLERS
+from services.gateway.tracing import RouteSpanName, opentelemetry_plugin
+from shared.bus import make_broker
+from shared.db import ensure_indexes, make_client
+from shared.settings import Settings
+from shared.telemetry import package_version
+
+CLIENT_NAME = "dialogues-gateway"
+CONNECT_TIMEOUT = 15.0
+"""Seconds the gateway waits for NATS at startup before it gives up and exits."""
+
+
+def _lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def connected(app: Litestar) -> AsyncIterator[None]:
+        """Connect the database and the bus before the first request; close both at the end."""
+        client = make_client(settings, app_name=CLIENT_NAME)
+        broker = make_broker(settings, client_name=CLIENT_NAME)
+        try:
+            db = client[settings.database_name(SERVICE)]
+            await ensure_indexes(db, KeyStore.indexes())
+            # The gateway only sends requests; it subscribes to nothing, so connecting suffices.
+            # The broker retries a missing server for minutes (to ride out a NATS restart);
+            # at startup that would leave the process neither serving nor failing.
+            async with asyncio.timeout(CONNECT_TIMEOUT):
+                await broker.connect()
+            app.state.gateway = Gateway(settings, broker, client, db, KeyStore(db))
+            yield
+        finally:
+            app.state.pop("gateway", None)
+            await broker.stop()
+            await client.close()
+
+    return connected
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="INGP Virtual Dialogues API",
+        version=package_version(),
+        description=(
+            "Sessions, registrations and the bilingual repository of the INGP (OAS) Virtual "
+            "Dialogues on Public Procurement. Errors are RFC 9457 problem details. Keyed routes "
+            "take `Authorization: Bearer <key>` or `X-API-Key: <key>`."
+        ),
+        path="/schema",
+        render_plugins=[ScalarRenderPlugin()],
+        components=Components(security_schemes={
+            "bearerKey": SecurityScheme(type="http", scheme="bearer", bearer_format="API key",
+                                        description="`Authorization: Bearer dlg_...`"),
+            "apiKeyHeader": SecurityScheme(type="apiKey", name="X-API-Key",
+                                           security_scheme_in="header",
+                                           description="`X-API-Key: dlg_...`"),
+        }),
+    )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    extra_route_handlers: Sequence[ControllerRouterHandler] = (),
+    tracer_provider: TracerProvider | None = None,
+) -> Litestar:
+    """The gateway app; it connects to NATS and MongoDB when its lifespan starts.
+
+    `extra_route_handlers` lets tests mount routes of their own; `tracer_provider` replaces
+    the global one (tests collect spans with it).
+    """
+    public = Router("/v1", route_handlers=PUBLIC_HANDLERS,
+                    guards=[rate_limited(FixedWindow(settings.public_rate_limit))])
+    keyed = Router("/v1", route_handlers=ACCESS_HANDLERS)
+    return Litestar(
+        route_handlers=[health_router, public, keyed, *extra_route_handlers],
+        lifespan=[_lifespan(settings)],
+        dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False)},
+        plugins=[problem_details_plugin(), opentelemetry_plugin(tracer_provider)],
+        exception_handlers={Exception: unhandled_exception},
+        middleware=[RouteSpanName()],
+        request_max_body_size=settings.request_max_body_size,
+        openapi_config=_openapi(),
+        # Processes log JSON through the root logger (shared.telemetry); Litestar's default
+        # logging config would replace it. Unhandled errors are logged by their handler.
+        logging_config=None,
+        debug=False,
+    )

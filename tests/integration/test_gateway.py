@@ -1,0 +1,427 @@
+"""The gateway against real services, a real NATS server and a real MongoDB wire server.
+
+The app runs in the test's own event loop under `app.lifespan()`, driven through
+`httpx.ASGITransport` (Litestar's test client would run it in another thread, where the
+FastStream broker freezes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from litestar import Litestar, get
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from cli.keys import run_keys
+from services.gateway.app import create_app
+from services.gateway.context import gateway_of
+from services.gateway.keys import Role
+from shared.contracts.rpc import RpcFailure
+from shared.service import RunningService
+from shared.settings import SERVICES, Settings
+
+pytestmark = pytest.mark.integration
+
+PROBLEM_JSON = "application/problem+json"
+SECRET_TEXT = "s3cr3t-internal-detail"
+
+
+@get("/test/boom", sync_to_thread=False)
+def boom() -> None:
+    """A route with a bug."""
+    raise RuntimeError(SECRET_TEXT)
+
+
+@get("/test/conflict", sync_to_thread=False)
+def conflict() -> None:
+    """A route whose service refused."""
+    raise RpcFailure("conflict", "The session is full.", {"session_id": "s1"})
+
+
+@get("/test/internal", sync_to_thread=False)
+def internal() -> None:
+    """A route whose service failed inside."""
+    raise RpcFailure("internal", SECRET_TEXT)
+
+
+@asynccontextmanager
+async def serving(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to `app`, with the app's lifespan (NATS, MongoDB) running.
+
+    The lifespan is held by a task of its own: it opens an anyio task group, which must be
+    left by the task that entered it, and pytest-asyncio may set a fixture up in one task and
+    tear it down in another.
+    """
+    up, down = asyncio.Event(), asyncio.Event()
+
+    async def hold_lifespan() -> None:
+        async with app.lifespan():
+            up.set()
+            await down.wait()
+
+    holder = asyncio.create_task(hold_lifespan())
+    waiting = asyncio.create_task(up.wait())
+    await asyncio.wait({holder, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    if holder.done():
+        waiting.cancel()
+        holder.result()  # startup failed: raise its error here
+    try:
+        transport = httpx.ASGITransport(app)  # type: ignore[arg-type]  # Litestar types its scopes narrower
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
+            yield client
+    finally:
+        down.set()
+        await holder
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings, extra_route_handlers=[boom, conflict, internal])
+
+
+@pytest.fixture
+async def http(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    async with serving(app) as client:
+        yield client
+
+
+async def new_key(app: Litestar, role: Role, name: str = "test") -> str:
+    """A key created straight in the store, as `dialogues keys create` does."""
+    _, key = await gateway_of(app).keys.create(role, name, datetime.now(UTC))
+    return key
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM_JSON)
+    body: dict[str, object] = response.json()
+    assert body["status"] == status
+    assert {"type", "title", "detail"} <= body.keys()
+    return body
+
+
+# Health
+
+async def test_ready_lists_every_service_then_names_the_one_that_stopped(
+    http: httpx.AsyncClient, running_services: dict[str, RunningService]
+) -> None:
+    response = await http.get("/health/ready")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "ready"
+    assert set(body["services"]) == set(SERVICES)
+    assert all(s["database"] is True and s["instance"] for s in body["services"].values())
+
+    await running_services.pop("notify").stop()
+    started = time.monotonic()
+    problem = assert_problem(await http.get("/health/ready"), 503)
+    assert time.monotonic() - started < 2.0
+    assert problem["unavailable"] == ["notify"]
+    assert "notify" in str(problem["detail"])
+
+
+async def test_live_needs_nothing_and_is_never_rate_limited(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"public_rate_limit": 1}))
+    async with serving(app) as http:
+        for _ in range(5):
+            response = await http.get("/health/live")
+            assert response.status_code == 200
+            assert response.json() == {"status": "live"}
+
+
+# Keys and roles
+
+@pytest.mark.parametrize("path", ["/v1/me", "/v1/keys"])
+async def test_keyed_routes_refuse_requests_without_a_valid_key(
+    http: httpx.AsyncClient, path: str
+) -> None:
+    missing = await http.get(path)
+    assert_problem(missing, 401)
+    assert missing.headers["www-authenticate"].startswith("Bearer")
+    well_formed_but_unknown = "Bearer dlg_0123456789abcdef0123_nope"
+    unknown = await http.get(path, headers={"Authorization": well_formed_but_unknown})
+    assert_problem(unknown, 401)
+    assert unknown.headers["www-authenticate"].startswith("Bearer")
+    assert_problem(await http.get(path, headers={"X-API-Key": "not-a-key"}), 401)
+
+
+async def test_a_key_of_another_role_is_forbidden(app: Litestar, http: httpx.AsyncClient) -> None:
+    secretariat = {"X-API-Key": await new_key(app, "secretariat", "Secretariat desk")}
+    assert_problem(await http.get("/v1/keys", headers=secretariat), 403)
+    assert_problem(await http.post("/v1/keys", headers=secretariat,
+                                   json={"role": "admin", "name": "escalation"}), 403)
+    me = await http.get("/v1/me", headers=secretariat)
+    assert me.status_code == 200
+    assert me.json()["role"] == "secretariat"
+    assert me.json()["name"] == "Secretariat desk"
+
+
+async def test_admin_creates_lists_and_revokes_keys(app: Litestar, http: httpx.AsyncClient) -> None:
+    admin = {"Authorization": f"Bearer {await new_key(app, 'admin', 'root')}"}
+    created = await http.post("/v1/keys", headers=admin, json={"role": "editor", "name": "Ed"})
+    assert created.status_code == 201, created.text
+    editor_id, editor_key = created.json()["id"], created.json()["key"]
+    assert editor_key.startswith(f"dlg_{editor_id}_")
+
+    me = await http.get("/v1/me", headers={"X-API-Key": editor_key})
+    assert me.json() == {"id": editor_id, "role": "editor", "name": "Ed"}
+
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        page = await http.get("/v1/keys", headers=admin, params=params)
+        assert page.status_code == 200, page.text
+        seen += page.json()["items"]
+        if (cursor := page.json()["next_cursor"]) is None:
+            break
+    assert sorted(item["name"] for item in seen) == ["Ed", "root"]  # each once, none lost
+    assert editor_key not in json.dumps(seen)
+    assert all(set(item) == {"id", "role", "name", "created_at", "revoked_at"} for item in seen)
+
+    assert (await http.delete(f"/v1/keys/{editor_id}", headers=admin)).status_code == 204
+    assert_problem(await http.get("/v1/me", headers={"X-API-Key": editor_key}), 401)
+    assert_problem(await http.delete("/v1/keys/00000000000000000000", headers=admin), 404)
+    assert_problem(await http.get("/v1/keys?cursor=not-ours", headers=admin), 400)
+
+
+async def test_key_lists_walk_every_key_once_in_creation_order(
+    app: Litestar, http: httpx.AsyncClient
+) -> None:
+    admin = {"X-API-Key": await new_key(app, "admin", "root")}
+    for number in range(6):
+        await new_key(app, "integration", f"portal {number}")
+    ids, cursor, pages = [], None, 0
+    while True:
+        params = {"limit": 3} | ({"cursor": cursor} if cursor else {})
+        page = (await http.get("/v1/keys", headers=admin, params=params)).json()
+        ids += [item["id"] for item in page["items"]]
+        pages += 1
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert pages == 3
+    assert len(ids) == len(set(ids)) == 7
+    assert ids == sorted(ids)
+
+
+# Errors as problem details
+
+async def test_unknown_route_and_method_are_problems(http: httpx.AsyncClient) -> None:
+    assert_problem(await http.get("/no/such/route"), 404)
+    not_allowed = await http.delete("/health/live")
+    assert_problem(not_allowed, 405)
+    assert "GET" in not_allowed.headers["allow"]
+
+
+async def test_bodies_over_the_limit_are_refused(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"request_max_body_size": 1024}))
+    async with serving(app) as http:
+        admin = {"X-API-Key": await new_key(app, "admin")}
+        big = {"role": "editor", "name": "x" * 2000}
+        assert_problem(await http.post("/v1/keys", headers=admin, json=big), 413)
+
+        async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it arrives
+            yield json.dumps(big).encode()
+
+        assert_problem(await http.post("/v1/keys", headers=admin, content=chunks()), 413)
+
+
+async def test_malformed_and_invalid_bodies_are_400(app: Litestar, http: httpx.AsyncClient) -> None:
+    admin = {"X-API-Key": await new_key(app, "admin"), "Content-Type": "application/json"}
+    malformed = assert_problem(await http.post("/v1/keys", headers=admin, content=b'{"role":'), 400)
+    assert malformed["errors"]
+    invalid = assert_problem(
+        await http.post("/v1/keys", headers=admin, json={"role": "emperor", "name": ""}), 400
+    )
+    assert {error["key"] for error in invalid["errors"]} == {"role", "name"}  # type: ignore[attr-defined]
+    assert_problem(await http.get("/v1/keys?limit=0", headers=admin), 400)
+
+
+async def test_an_unexpected_error_is_a_500_that_tells_nothing(http: httpx.AsyncClient) -> None:
+    for path in ("/test/boom", "/test/internal"):
+        response = await http.get(path)
+        assert_problem(response, 500)
+        assert SECRET_TEXT not in response.text
+        assert "Traceback" not in response.text
+
+
+async def test_service_refusals_keep_their_meaning(http: httpx.AsyncClient) -> None:
+    problem = assert_problem(await http.get("/test/conflict"), 409)
+    assert problem["detail"] == "The session is full."
+    assert problem["session_id"] == "s1"
+    assert str(problem["type"]).endswith(":conflict")
+
+
+# Rate limit
+
+def wait_clear_of_window_end(window: float = 60.0, margin: float = 5.0) -> None:
+    """Windows are aligned on the monotonic clock; stay inside one for the whole test."""
+    if (left := window - time.monotonic() % window) < margin:
+        time.sleep(left + 0.01)
+
+
+async def test_public_routes_are_rate_limited_per_client(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"public_rate_limit": 3}))
+    async with serving(app) as http:
+        key = {"X-API-Key": await new_key(app, "integration")}
+        wait_clear_of_window_end()
+        for _ in range(3):
+            assert (await http.get("/v1/reference")).status_code == 200
+        limited = await http.get("/v1/reference")
+        assert_problem(limited, 429)
+        assert 1 <= int(limited.headers["retry-after"]) <= 60
+        for _ in range(5):  # keyed routes and probes are not counted
+            assert (await http.get("/v1/me", headers=key)).status_code == 200
+            assert (await http.get("/health/live")).status_code == 200
+
+
+async def test_reference_is_public(http: httpx.AsyncClient) -> None:
+    response = await http.get("/v1/reference")
+    assert response.status_code == 200
+    assert {"languages", "member_states", "topics"} <= response.json().keys()
+
+
+# OpenAPI
+
+async def test_openapi_documents_routes_security_and_problems(http: httpx.AsyncClient) -> None:
+    response = await http.get("/schema/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.1")
+    assert {"/health/live", "/health/ready", "/v1/me", "/v1/keys", "/v1/keys/{key_id}",
+            "/v1/reference"} <= schema["paths"].keys()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearerKey"]["scheme"] == "bearer"
+    assert schemes["apiKeyHeader"] == {**schemes["apiKeyHeader"], "in": "header",
+                                       "name": "X-API-Key", "type": "apiKey"}
+    list_keys = schema["paths"]["/v1/keys"]["get"]
+    assert {"bearerKey": []} in list_keys["security"]
+    assert PROBLEM_JSON in list_keys["responses"]["403"]["content"]
+    assert "security" not in schema["paths"]["/v1/reference"]["get"]
+    assert "429" in schema["paths"]["/v1/reference"]["get"]["responses"]
+    assert (await http.get("/schema")).status_code == 200
+
+
+# Telemetry
+
+async def test_spans_are_named_by_route_and_carry_no_key_or_address(settings: Settings) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    app = create_app(settings, tracer_provider=provider)
+    async with serving(app) as http:
+        key = await new_key(app, "admin")
+        await http.delete("/v1/keys/0123456789abcdef0123", headers={"X-API-Key": key})
+        await http.get("/v1/keys", headers={"X-API-Key": "dlg_0123456789abcdef0123_wrong"})
+        await http.get("/no/such/route")
+    spans = {span.name: span for span in exporter.get_finished_spans()}
+    assert {"DELETE /v1/keys/{key_id}", "GET /v1/keys", "GET"} <= spans.keys()
+    assert spans["GET /v1/keys"].attributes["http.route"] == "/v1/keys"  # type: ignore[index]
+    recorded = json.dumps([dict(span.attributes or {}) for span in spans.values()])
+    assert key not in recorded and "wrong" not in recorded
+    assert "127.0.0.1" not in recorded  # the client's network only: 127.0.0.0
+
+
+# The process and the CLI
+
+async def test_the_gateway_process_serves_and_stops_cleanly(
+    settings: Settings, tmp_path: Path
+) -> None:
+    env = {**os.environ, "NATS_URL": settings.effective_nats_url(), "GATEWAY_PORT": "0",
+           "MONGO_URL": settings.effective_mongo_url(), "DB_PREFIX": settings.db_prefix}
+    log_path = tmp_path / "gateway.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "services.gateway"], env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = await listening_url(log_path, process)
+        async with httpx.AsyncClient(base_url=url) as http:
+            response = await retry_until_answered(http, "/health/live")
+            assert response.json() == {"status": "live"}
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(process.wait, 15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    lines = (await asyncio.to_thread(log_path.read_text)).splitlines()
+    assert all(line.startswith("{") for line in lines), lines[:3]
+    assert any('"message": "gateway stopped"' in line for line in lines), lines[-5:]
+
+
+async def listening_url(log_path: Path, process: subprocess.Popen[bytes]) -> str:
+    for _ in range(200):
+        text = await asyncio.to_thread(log_path.read_text)
+        for line in text.splitlines():
+            if '"gateway listening"' in line:
+                return str(json.loads(line)["url"])
+        assert process.poll() is None, text
+        await asyncio.sleep(0.05)
+    raise AssertionError("the gateway never said where it listens")
+
+
+async def retry_until_answered(http: httpx.AsyncClient, path: str) -> httpx.Response:
+    for _ in range(100):
+        try:
+            return await http.get(path)
+        except httpx.TransportError:
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"nothing answered on {path}")
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("MONGO_URL", settings.effective_mongo_url())
+    monkeypatch.setenv("DB_PREFIX", settings.db_prefix)
+    yield
+
+
+def keys_cli(capsys: pytest.CaptureFixture[str], **args: str) -> tuple[int, str, str]:
+    """Run `dialogues keys ...` as parsed arguments; (status, stdout, stderr)."""
+    status = run_keys(argparse.Namespace(**args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.usefixtures("cli_env")
+async def test_cli_creates_a_key_that_works_and_never_lists_it(
+    app: Litestar, http: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The CLI runs its own event loop, as it does from a shell: give it a thread.
+    status, out, err = await asyncio.to_thread(
+        keys_cli, capsys, keys_command="create", role="translator", name="Traductora"
+    )
+    assert status == 0, err
+    key = out.strip()
+    assert "shown this once" in err
+    me = await http.get("/v1/me", headers={"Authorization": f"Bearer {key}"})
+    assert me.status_code == 200
+    assert me.json()["role"] == "translator"
+
+    status, out, _ = await asyncio.to_thread(keys_cli, capsys, keys_command="list")
+    assert status == 0
+    assert me.json()["id"] in out and "Traductora" in out
+    assert key not in out and key.split("_", 2)[2] not in out
+
+    status, out, _ = await asyncio.to_thread(
+        keys_cli, capsys, keys_command="revoke", key_id=me.json()["id"]
+    )
+    assert status == 0
+    assert_problem(await http.get("/v1/me", headers={"Authorization": f"Bearer {key}"}), 401)
+    status, _, err = await asyncio.to_thread(
+        keys_cli, capsys, keys_command="revoke", key_id="00000000000000000000"
+    )
+    assert status == 1 and "no key" in err
