@@ -1,7 +1,8 @@
 """`dialogues keys create|list|revoke`: the gateway's API keys, straight in its database.
 
 This is how the first admin key comes to exist (the API itself needs one). Settings come from
-the environment like the gateway's own (`MONGO_URL`, `DB_PREFIX`, `GATEWAY_MONGO_URL`, ...).
+the environment like the gateway's own (`MONGO_URL`, `DB_PREFIX`, `GATEWAY_MONGO_URL`, ...),
+and where it names no server, from the `dialogues up` running on the same DATA_DIR.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from datetime import UTC, datetime
 
 from pymongo.errors import PyMongoError
 
+from cli.endpoints import local_settings
 from services.gateway.context import SERVICE
 from services.gateway.keys import ROLES, ApiKey, KeyStore, as_role
 from shared.db import ensure_indexes, make_client
-from shared.settings import Settings, settings_for
+from shared.settings import Settings
 
 
 def run_keys(args: argparse.Namespace) -> int:
     """Run one `keys` subcommand; 0 on success, 1 on failure."""
-    settings = settings_for(SERVICE)
+    settings = local_settings(SERVICE)
     try:
         return asyncio.run(_run(args, settings))
     except PyMongoError as error:

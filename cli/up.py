@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from cli.endpoints import remove_endpoints, write_endpoints
 from cli.mailsink import mail_folder
 from cli.policy import Backoff, instance_names, local_url, loopback_for
 from cli.readiness import wait_until_ready
@@ -123,6 +124,7 @@ def _start(settings: Settings, replicas: int, stop: StopRequests, servers: list[
     gateway = Child("gateway", [sys.executable, "-m", GATEWAY_MODULE], env, data_dir, BACKOFF)
     supervisor.start([gateway], time.monotonic())
     url = local_url(settings.gateway_host, port)
+    write_endpoints(data_dir, {**env, "GATEWAY_URL": url})
     result = wait_until_ready(url, timeout=READY_TIMEOUT, keep_waiting=lambda: not stop.requested,
                               meanwhile=lambda: supervisor.tick(time.monotonic()))
     if stop.requested:
@@ -179,5 +181,6 @@ def run_up(args: argparse.Namespace) -> int:
             else:
                 server.stop(GRACE)
             (settings.data_dir / "run" / f"{server.name}.pid").unlink(missing_ok=True)
+        remove_endpoints(settings.data_dir)
         pid_path.unlink(missing_ok=True)
         log.info("stopped")

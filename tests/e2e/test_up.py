@@ -120,6 +120,27 @@ def first_unready(client: httpx.Client, up: Up, timeout: float = 5.0) -> httpx.R
     return response
 
 
+def dialogues(up: Up, *args: str) -> subprocess.CompletedProcess[str]:
+    """Another `dialogues` command on the same data folder, with no server URLs in its env."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in {"NATS_URL", "MONGO_URL", "DATA_DIR"}}
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=ROOT, text=True,
+                          env={**env, "DATA_DIR": str(up.data_dir)}, capture_output=True,
+                          timeout=30, check=True)
+
+
+def check_keys_made_beside_a_running_up(client: httpx.Client, up: Up) -> None:
+    """`dialogues keys create` finds the servers `up` started; the key works by role."""
+    key = dialogues(up, "keys", "create", "--role", "secretariat", "--name", "INGP").stdout.strip()
+    assert key.startswith("dlg_")
+    assert client.get("/v1/keys").status_code == 401
+    me = client.get("/v1/me", headers={"Authorization": f"Bearer {key}"})
+    assert me.status_code == 200 and me.json()["role"] == "secretariat"
+    wrong_role = client.get("/v1/keys", headers={"X-API-Key": key})
+    assert wrong_role.status_code == 403
+    assert wrong_role.headers["content-type"].startswith("application/problem+json")
+
+
 def test_up_serves_heals_and_stops_cleanly(up: Up) -> None:
     url = gateway_url(up)
     client = httpx.Client(base_url=url, timeout=5.0, trust_env=False)
@@ -127,6 +148,8 @@ def test_up_serves_heals_and_stops_cleanly(up: Up) -> None:
     ready = client.get("/health/ready")
     assert ready.status_code == 200, ready.text
     assert set(SERVICES) <= set(ready.json()["services"])
+
+    check_keys_made_beside_a_running_up(client, up)
 
     victim = up.pids()["notify"]
     os.kill(victim, signal.SIGKILL)
@@ -148,3 +171,4 @@ def test_up_serves_heals_and_stops_cleanly(up: Up) -> None:
     assert up.process.wait(timeout=20) == 0, up.output()
     assert {pid for pid in ran if pid_alive(pid)} == set()
     assert not list((up.data_dir / "run").glob("*.pid"))
+    assert not (up.data_dir / "run" / "endpoints.json").exists()
