@@ -141,10 +141,19 @@ def stop_together(children: Sequence[Child], grace: float, escalate: Callable[[]
 
 
 class StopRequests:
-    """Counts SIGINT/SIGTERM: the first asks for a clean stop, the second for a kill."""
+    """Counts SIGINT/SIGTERM: the first asks for a clean stop, the second for a kill.
 
-    def __init__(self) -> None:
+    A repeat within `echo_window` seconds of the first is not counted: one Ctrl-C under
+    `uv run` arrives twice (the terminal signals the whole foreground group, and uv forwards
+    what it gets to its child), and must not skip the clean stop. A person asking again to
+    kill takes longer than that.
+    """
+
+    def __init__(self, echo_window: float = 1.0, clock: Callable[[], float] = time.monotonic
+                 ) -> None:
         self.count = 0
+        self.echo_window, self.clock = echo_window, clock
+        self._first_at: float | None = None
 
     def install(self) -> None:
         """Take over SIGINT and SIGTERM (no KeyboardInterrupt halfway through a start)."""
@@ -152,6 +161,15 @@ class StopRequests:
             signal.signal(signum, self._handle)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.record()
+
+    def record(self) -> None:
+        """One stop signal arrived."""
+        now = self.clock()
+        if self._first_at is None:
+            self._first_at = now
+        elif now - self._first_at < self.echo_window:
+            return
         self.count += 1
 
     @property

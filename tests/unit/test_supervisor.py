@@ -75,3 +75,17 @@ def test_exits_are_described_for_people(code: int, text: str) -> None:
 ])
 def test_the_printed_url_reaches_the_listening_address(host: str, url: str) -> None:
     assert local_url(host, 8000) == url
+
+
+def test_one_ctrl_c_delivered_twice_asks_for_a_clean_stop_only() -> None:
+    from cli.supervisor import StopRequests
+
+    now = [100.0]
+    stop = StopRequests(echo_window=1.0, clock=lambda: now[0])
+    stop.record()
+    now[0] += 0.01  # uv forwarding the same Ctrl-C
+    stop.record()
+    assert stop.requested and not stop.escalated
+    now[0] += 2.0  # the operator presses Ctrl-C again
+    stop.record()
+    assert stop.escalated
