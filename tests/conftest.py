@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nats
 import pytest
+from faststream.nats import NatsBroker
 from nats.js.errors import NotFoundError
 
 from shared.servers import LocalServer, start_mongo, start_nats
@@ -91,7 +92,7 @@ def settings(nats_url: str, mongo_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def bus_client(settings: Settings) -> AsyncIterator[object]:
+async def bus_client(settings: Settings) -> AsyncIterator[NatsBroker]:
     """A connected broker for a test to publish and call with."""
     from shared.bus import make_broker
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -69,13 +69,8 @@ def quick(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def client(quick: Settings) -> AsyncIterator[NatsBroker]:
-    from shared.bus import make_broker
-
-    broker = make_broker(quick, client_name="test-publisher")
-    await broker.connect()
-    yield broker
-    await broker.stop()
+def client(bus_client: NatsBroker) -> NatsBroker:
+    return bus_client
 
 
 async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import nats
 import pytest
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.bus import declare_streams, make_broker, service_stream
 from shared.contracts.events import Event
@@ -44,13 +46,23 @@ async def stream_messages(url: str, count: int, timeout: float = 5.0) -> list[na
     return messages
 
 
-async def test_state_and_event_in_one_write_are_published_and_removed(settings: Settings) -> None:
+@pytest.fixture
+async def parts(settings: Settings) -> AsyncIterator[tuple[AsyncDatabase[Document], OutboxRelay]]:
+    """A database and a relay over its `sessions`, publishing into a real REGISTRATION stream."""
     client: AsyncMongoClient[Document] = AsyncMongoClient(settings.effective_mongo_url())
-    db = client[settings.database_name("registration")]
     broker = make_broker(settings, client_name="test")
     await broker.connect()
     await declare_streams(broker, settings, service_stream("registration"))
-    relay = OutboxRelay(db, ["sessions"], broker, source="test", poll_interval=0.05)
+    db = client[settings.database_name("registration")]
+    yield db, OutboxRelay(db, ["sessions"], broker, source="test", poll_interval=0.05)
+    await broker.stop()
+    await client.close()
+
+
+async def test_state_and_event_in_one_write_are_published_and_removed(
+    settings: Settings, parts: tuple[AsyncDatabase[Document], OutboxRelay]
+) -> None:
+    db, relay = parts
 
     await db.sessions.insert_one({"_id": "s1", "status": "draft", "outbox": []})
     await db.sessions.update_one(
@@ -67,27 +79,20 @@ async def test_state_and_event_in_one_write_are_published_and_removed(settings: 
     assert b'"session_id":"s1"' in message.data
     stored = await db.sessions.find_one({"_id": "s1"})
     assert stored is not None and stored["status"] == "published" and stored["outbox"] == []
-    await broker.stop()
-    await client.close()
 
 
-async def test_republishing_an_entry_stores_it_once(settings: Settings) -> None:
+async def test_republishing_an_entry_stores_it_once(
+    parts: tuple[AsyncDatabase[Document], OutboxRelay]
+) -> None:
     """A relay that crashed after publishing, or two replicas racing, publish an entry twice."""
-    client: AsyncMongoClient[Document] = AsyncMongoClient(settings.effective_mongo_url())
-    db = client[settings.database_name("registration")]
-    broker = make_broker(settings, client_name="test")
-    await broker.connect()
-    await declare_streams(broker, settings, service_stream("registration"))
-    relay = OutboxRelay(db, ["sessions"], broker, source="test")
+    db, relay = parts
     twice = entry("e-dup")
     await db.sessions.insert_one({"_id": "a", "outbox": [twice]})
     await db.sessions.insert_one({"_id": "b", "outbox": [twice]})
 
     assert await relay.relay_once() == 2
-    info = await broker.connection.jetstream().stream_info("REGISTRATION")
+    info = await relay.broker.connection.jetstream().stream_info("REGISTRATION")
     assert info.state.messages == 1
-    await broker.stop()
-    await client.close()
 
 
 async def test_relay_keeps_events_through_a_nats_outage(mongo_url: str, tmp_path: Path) -> None:
