@@ -18,6 +18,7 @@ from services.gateway.context import SERVICE, Gateway, provide_gateway
 from services.gateway.keys import KeyStore
 from services.gateway.problems import problem_details_plugin, unhandled_exception
 from services.gateway.ratelimit import FixedWindow, rate_limited
+from services.gateway.routes import catalog, notify, registration, translate
 from services.gateway.routes.access import ACCESS_HANDLERS
 from services.gateway.routes.health import health_router
 from services.gateway.routes.public import PUBLIC_HANDLERS
@@ -88,9 +89,12 @@ def create_app(
     `extra_route_handlers` lets tests mount routes of their own; `tracer_provider` replaces
     the global one (tests collect spans with it).
     """
-    public = Router("/v1", route_handlers=PUBLIC_HANDLERS,
+    services = (registration, catalog, translate, notify)
+    public = Router("/v1", route_handlers=[*PUBLIC_HANDLERS,
+                                           *(h for s in services for h in s.PUBLIC_HANDLERS)],
                     guards=[rate_limited(FixedWindow(settings.public_rate_limit))])
-    keyed = Router("/v1", route_handlers=ACCESS_HANDLERS)
+    keyed = Router("/v1", route_handlers=[*ACCESS_HANDLERS,
+                                          *(h for s in services for h in s.KEYED_HANDLERS)])
     return Litestar(
         route_handlers=[health_router, public, keyed, *extra_route_handlers],
         lifespan=[_lifespan(settings)],

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import TypeVar, cast
 
 from faststream.nats import NatsBroker
 from litestar import Litestar
 from litestar.datastructures import State
+from pydantic import BaseModel
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.gateway.keys import KeyStore
+from shared.bus import call
 from shared.db import Document
 from shared.settings import Settings
 
 SERVICE = "gateway"
+Reply = TypeVar("Reply", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,14 @@ class Gateway:
     client: AsyncMongoClient[Document]
     db: AsyncDatabase[Document]
     keys: KeyStore
+
+    async def call(
+        self, service: str, action: str, request: BaseModel, reply_model: type[Reply]
+    ) -> Reply:
+        """Ask `service` to do `action`; a refusal raises RpcFailure, which the app turns into
+        problem details (422, 404, 409, 410, 503, ...)."""
+        return await call(self.broker, f"rpc.{service}.{action}", request, reply_model,
+                          timeout=self.settings.rpc_timeout)
 
 
 def gateway_of(app: Litestar) -> Gateway:

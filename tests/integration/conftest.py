@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
+import httpx
 import pytest
+from litestar import Litestar
 
 from services.catalog.bootstrap import SPEC as CATALOG
+from services.gateway.app import create_app
+from services.gateway.keys import Role
 from services.notify.bootstrap import SPEC as NOTIFY
 from services.registration.bootstrap import SPEC as REGISTRATION
 from services.translate.bootstrap import SPEC as TRANSLATE
 from shared.service import RunningService, start_service
 from shared.settings import Settings
+from tests.support import new_key, serving
 
 SPECS = (REGISTRATION, CATALOG, NOTIFY, TRANSLATE)
 
@@ -27,3 +32,24 @@ async def running_services(settings: Settings) -> AsyncIterator[dict[str, Runnin
     finally:
         for service in running.values():
             await service.stop()
+
+
+@pytest.fixture
+def gateway_app(settings: Settings) -> Litestar:
+    """The gateway app on the test's settings (its lifespan starts with `gateway_http`)."""
+    return create_app(settings)
+
+
+@pytest.fixture
+async def gateway_http(
+    gateway_app: Litestar, running_services: dict[str, RunningService]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client to the gateway, with every service running behind it."""
+    async with serving(gateway_app) as client:
+        yield client
+
+
+@pytest.fixture
+def make_key(gateway_app: Litestar) -> Callable[[Role], Awaitable[str]]:
+    """`await make_key("secretariat")`: a fresh API key of that role (needs `gateway_http`)."""
+    return lambda role: new_key(gateway_app, role)

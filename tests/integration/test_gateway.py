@@ -16,8 +16,6 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -29,15 +27,13 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from cli.keys import run_keys
 from services.gateway.app import create_app
-from services.gateway.context import gateway_of
-from services.gateway.keys import Role
 from shared.contracts.rpc import RpcFailure
 from shared.service import RunningService
 from shared.settings import SERVICES, Settings
+from tests.support import PROBLEM_JSON, assert_problem, new_key, serving
 
 pytestmark = pytest.mark.integration
 
-PROBLEM_JSON = "application/problem+json"
 SECRET_TEXT = "s3cr3t-internal-detail"
 
 
@@ -59,36 +55,6 @@ def internal() -> None:
     raise RpcFailure("internal", SECRET_TEXT)
 
 
-@asynccontextmanager
-async def serving(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client talking to `app`, with the app's lifespan (NATS, MongoDB) running.
-
-    The lifespan is held by a task of its own: it opens an anyio task group, which must be
-    left by the task that entered it, and pytest-asyncio may set a fixture up in one task and
-    tear it down in another.
-    """
-    up, down = asyncio.Event(), asyncio.Event()
-
-    async def hold_lifespan() -> None:
-        async with app.lifespan():
-            up.set()
-            await down.wait()
-
-    holder = asyncio.create_task(hold_lifespan())
-    waiting = asyncio.create_task(up.wait())
-    await asyncio.wait({holder, waiting}, return_when=asyncio.FIRST_COMPLETED)
-    if holder.done():
-        waiting.cancel()
-        holder.result()  # startup failed: raise its error here
-    try:
-        transport = httpx.ASGITransport(app)  # type: ignore[arg-type]  # Litestar types its scopes narrower
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
-            yield client
-    finally:
-        down.set()
-        await holder
-
-
 @pytest.fixture
 def app(settings: Settings) -> Litestar:
     return create_app(settings, extra_route_handlers=[boom, conflict, internal])
@@ -98,21 +64,6 @@ def app(settings: Settings) -> Litestar:
 async def http(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     async with serving(app) as client:
         yield client
-
-
-async def new_key(app: Litestar, role: Role, name: str = "test") -> str:
-    """A key created straight in the store, as `dialogues keys create` does."""
-    _, key = await gateway_of(app).keys.create(role, name, datetime.now(UTC))
-    return key
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body: dict[str, object] = response.json()
-    assert body["status"] == status
-    assert {"type", "title", "detail"} <= body.keys()
-    return body
 
 
 # Health

@@ -1,0 +1,11 @@
+"""Routes of the notify service: subscriptions and the delivery log."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+PUBLIC_HANDLERS: list[ControllerRouterHandler] = []
+"""Mounted under `/v1` without a key, behind the public rate limit."""
+
+KEYED_HANDLERS: list[ControllerRouterHandler] = []
+"""Mounted under `/v1`; each handler names the roles it allows with `requires_role`."""
