@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -97,11 +98,23 @@ def _start_mail_sink(data_dir: Path, supervisor: Supervisor, env: dict[str, str]
     log.info("mail sink on 127.0.0.1:%d keeps mail in %s", port, mail_folder(data_dir))
 
 
+def _token_secret(data_dir: Path) -> str:
+    """A random secret kept in the data folder, so mailed links survive a restart."""
+    path = data_dir / "secrets" / "token_secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def _environment(settings: Settings, servers: list[LocalServer], supervisor: Supervisor,
                  port: int) -> dict[str, str]:
     """The children's environment, after starting the servers it does not name."""
     data_dir = settings.data_dir
     env = dict(os.environ, DATA_DIR=str(data_dir), GATEWAY_PORT=str(port))
+    env.setdefault("TOKEN_SECRET", _token_secret(data_dir))
+    env.setdefault("PUBLIC_BASE_URL", local_url(settings.gateway_host, port))
     _start_servers(settings, data_dir, servers, env)
     if settings.smtp_host:
         env.update(SMTP_HOST=settings.smtp_host, SMTP_PORT=str(settings.smtp_port))

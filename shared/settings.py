@@ -52,6 +52,16 @@ class Settings(BaseSettings):
         "INGP Virtual Dialogues <dialogues@ingp.invalid>", description="From: of every mail."
     )
     smtp_reply_to: str | None = Field(None, description="Reply-To: of every mail.")
+    token_secret: str = Field(
+        "local-development-only-not-secret",
+        min_length=16,
+        description="Signs the tokens mailed to participants. Set a long random value in "
+        "production; `dialogues up` keeps one in DATA_DIR/secrets.",
+    )
+    public_base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Where the secretariat's site and API are reached; links in e-mails use it.",
+    )
     gateway_host: str = Field("127.0.0.1", description="Address the gateway listens on.")
     gateway_port: int = Field(8000, description="Port the gateway listens on (0: any free port).")
     rpc_timeout: float = Field(2.0, description="Seconds the gateway waits for a service's reply.")
