@@ -11,8 +11,9 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from faststream.nats import NatsBroker, NatsRouter
 from pymongo import AsyncMongoClient
@@ -49,6 +50,8 @@ class Runtime:
 
 
 RouterFactory = Callable[[Runtime], Sequence[NatsRouter]]
+StartHook = Callable[[Runtime], Awaitable[None]]
+BackgroundFactory = Callable[[Runtime], Sequence[Coroutine[Any, Any, None]]]
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,10 @@ class ServiceSpec:
     routers: RouterFactory = lambda runtime: ()
     extra_streams: Sequence[StreamSpec] = ()
     outbox_collections: Sequence[str] = ()
+    on_start: Sequence[StartHook] = ()
+    """Awaited in order after connecting, before serving (e.g. rebuilding a derived index)."""
+    background: BackgroundFactory = lambda runtime: ()
+    """Long-running loops (pollers, sweepers), started after serving, cancelled at stop."""
 
 
 def ping_routes(runtime: Runtime) -> NatsRouter:
@@ -77,14 +84,18 @@ def ping_routes(runtime: Runtime) -> NatsRouter:
 class RunningService:
     """A started service; `stop()` drains the broker and closes the database client."""
 
-    def __init__(self, spec: ServiceSpec, runtime: Runtime) -> None:
-        self.spec, self.runtime = spec, runtime
+    def __init__(self, spec: ServiceSpec, runtime: Runtime,
+                 tasks: Sequence[asyncio.Task[None]] = ()) -> None:
+        self.spec, self.runtime, self.tasks = spec, runtime, list(tasks)
 
     async def stop(self) -> None:
         """Publish what the outbox holds, stop taking work, finish what is in hand, close.
 
         Events written after the relay stopped stay in MongoDB and go out at the next start.
         """
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
         await self.runtime.outbox.stop()
         await self.runtime.broker.stop()
         await self.runtime.client.close()
@@ -104,10 +115,13 @@ async def start_service(spec: ServiceSpec, settings: Settings) -> RunningService
     await broker.connect()
     await declare_streams(broker, settings, service_stream(spec.name), DLQ_STREAM,
                           *spec.extra_streams)
+    for hook in spec.on_start:
+        await hook(runtime)
     await broker.start()
     relay.start()
+    tasks = [asyncio.create_task(loop) for loop in spec.background(runtime)]
     log.info("service started", extra={"instance": runtime.instance})
-    return RunningService(spec, runtime)
+    return RunningService(spec, runtime, tasks)
 
 
 async def serve_until_signalled(spec: ServiceSpec, settings: Settings) -> None:

@@ -18,7 +18,7 @@ from services.gateway.context import SERVICE, Gateway, provide_gateway
 from services.gateway.keys import KeyStore
 from services.gateway.problems import problem_details_plugin, unhandled_exception
 from services.gateway.ratelimit import FixedWindow, rate_limited
-from services.gateway.routes import catalog, notify, registration, translate
+from services.gateway.routes import catalog, notify, registration, search, translate
 from services.gateway.routes.access import ACCESS_HANDLERS
 from services.gateway.routes.health import health_router
 from services.gateway.routes.public import PUBLIC_HANDLERS
@@ -89,14 +89,18 @@ def create_app(
     `extra_route_handlers` lets tests mount routes of their own; `tracer_provider` replaces
     the global one (tests collect spans with it).
     """
-    services = (registration, catalog, translate, notify)
+    services = (registration, catalog, search, translate, notify)
+    limit = rate_limited(FixedWindow(settings.public_rate_limit))
     public = Router("/v1", route_handlers=[*PUBLIC_HANDLERS,
                                            *(h for s in services for h in s.PUBLIC_HANDLERS)],
-                    guards=[rate_limited(FixedWindow(settings.public_rate_limit))])
+                    guards=[limit])
     keyed = Router("/v1", route_handlers=[*ACCESS_HANDLERS,
                                           *(h for s in services for h in s.KEYED_HANDLERS)])
+    # Public routes outside /v1 (OAI-PMH harvesting at /oai), under the same limit.
+    root = Router("/", route_handlers=[h for s in services for h in s.ROOT_PUBLIC_HANDLERS],
+                  guards=[limit])
     return Litestar(
-        route_handlers=[health_router, public, keyed, *extra_route_handlers],
+        route_handlers=[health_router, public, keyed, root, *extra_route_handlers],
         lifespan=[_lifespan(settings)],
         dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False)},
         plugins=[problem_details_plugin(), opentelemetry_plugin(tracer_provider)],

@@ -9,3 +9,6 @@ PUBLIC_HANDLERS: list[ControllerRouterHandler] = []
 
 KEYED_HANDLERS: list[ControllerRouterHandler] = []
 """Mounted under `/v1`; each handler names the roles it allows with `requires_role`."""
+
+ROOT_PUBLIC_HANDLERS: list[ControllerRouterHandler] = []
+"""Mounted at `/` without a key, behind the public rate limit (for routes outside `/v1`)."""
