@@ -83,14 +83,20 @@ def die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def start_nats(data_dir: Path, port: int | None = None, *, timeout: float = 10.0) -> LocalServer:
-    """nats-server with JetStream on file storage under `data_dir`."""
+def start_nats(data_dir: Path, port: int | None = None, *, timeout: float = 10.0,
+               config: Path | None = None, env: dict[str, str] | None = None) -> LocalServer:
+    """nats-server with JetStream on file storage under `data_dir`.
+
+    `config` adds a configuration file (users and permissions, say); the command line still
+    sets the address, port and storage, and `env` fills the file's `$VARIABLES`.
+    """
     port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
+    extra = ["-c", str(config)] if config is not None else []
     with (data_dir / "nats-server.log").open("ab") as log:  # the child keeps its own copy
         process = subprocess.Popen(
-            [str(BIN / "nats-server"), "-a", "127.0.0.1", "-p", str(port), "-js",
-             "-sd", str(data_dir)],
+            [str(BIN / "nats-server"), *extra, "-a", "127.0.0.1", "-p", str(port), "-js",
+             "-sd", str(data_dir)], env=env,
             stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent, process_group=0,
         )
     wait_for_port(port, process, "nats-server", timeout)

@@ -104,6 +104,21 @@ class Settings(BaseSettings):
         return self.mongo_url or DEFAULT_MONGO_URL
 
 
+REQUIRED_IN_PRODUCTION: dict[str, tuple[str, ...]] = {
+    # Without these a process falls back to local defaults that only make sense on a laptop.
+    "all": ("NATS_URL", "MONGO_URL", "TOKEN_SECRET", "PUBLIC_BASE_URL",
+            "DEPLOYMENT_ENVIRONMENT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+    "notify": ("SMTP_HOST", "SMTP_PORT", "SMTP_FROM"),
+    "gateway": ("GATEWAY_HOST", "GATEWAY_PORT"),
+}
+"""Variables a deployment must set, for every process and for some in particular."""
+
+
+def required_in_production(process: str) -> tuple[str, ...]:
+    """The variables a deployment must set for `process` (a service name or `gateway`)."""
+    return REQUIRED_IN_PRODUCTION["all"] + REQUIRED_IN_PRODUCTION.get(process, ())
+
+
 def settings_for(service: str) -> Settings:
     """Settings for one service: `<SERVICE>_<VARIABLE>` overrides `<VARIABLE>`.
 

@@ -1,0 +1,55 @@
+"""deploy/compose.yaml as a reader would check it: every variable set, images pinned, health."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from shared.settings import SERVICES, Settings, required_in_production
+
+pytestmark = pytest.mark.unit
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+COMPOSE: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+PROCESSES = (*SERVICES, "gateway")
+
+
+@pytest.mark.parametrize("process", PROCESSES)
+def test_every_variable_a_process_needs_is_set(process: str) -> None:
+    environment = COMPOSE["services"][process]["environment"]
+    missing = [name for name in required_in_production(process) if not environment.get(name)]
+    assert missing == []
+    known = {name.upper() for name in Settings.model_fields}
+    assert set(required_in_production(process)) <= known
+
+
+@pytest.mark.parametrize("process", PROCESSES)
+def test_each_service_connects_as_its_own_nats_user(process: str) -> None:
+    url = COMPOSE["services"][process]["environment"]["NATS_URL"]
+    assert url.startswith(f"nats://{process}:${{{process.upper()}_NATS_PASSWORD}}@nats:")
+    assert f"user: {process}," in (DEPLOY / "nats.conf").read_text()
+
+
+def test_every_image_is_pinned() -> None:
+    for name, service in COMPOSE["services"].items():
+        image = service["image"]
+        tag = image.rpartition(":")[2]
+        assert ":" in image and tag != "latest", name
+        assert re.search(r"\d+\.\d+", tag), f"{name}: {image} is not pinned to a version"
+
+
+def test_every_service_has_a_health_check() -> None:
+    for name, service in COMPOSE["services"].items():
+        assert service.get("healthcheck", {}).get("test"), name
+
+
+def test_secrets_come_from_the_environment_file() -> None:
+    text = (DEPLOY / "compose.yaml").read_text()
+    assert "TOKEN_SECRET: ${TOKEN_SECRET:?" in text
+    example = (DEPLOY / ".env.example").read_text()
+    for variable in re.findall(r"\$\{([A-Z_]+):\?", text):
+        assert f"{variable}=" in example, variable
