@@ -9,6 +9,7 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared.mongo_spans import MongoSpans
 from shared.settings import Settings
 
 Document = dict[str, Any]
@@ -36,6 +37,7 @@ def make_client(settings: Settings, *, app_name: str) -> AsyncMongoClient[Docume
         # failover. A standalone server (and the embedded stand-in) treats it as `w: 1`.
         w="majority",
         uuidRepresentation="standard",
+        event_listeners=[MongoSpans()],
     )
 
 
