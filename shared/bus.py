@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ from nats.js.errors import NotFoundError
 from pydantic import BaseModel, ValidationError
 
 from shared.contracts.rpc import ErrorCode, RpcError, RpcFailure, RpcReply
+from shared.metrics import RPC_DURATION
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -100,7 +102,8 @@ class RpcRoutes:
 
         def register(fn: Callable[[Request], Awaitable[BaseModel | None]]) -> Responder:
             async def respond(body: Any) -> dict[str, Any]:
-                return (await _answer(fn, request_model, body)).model_dump(mode="json")
+                reply = await _answer(fn, request_model, body, self.service, action)
+                return reply.model_dump(mode="json")
 
             respond.__name__ = f"{self.service}_{action}"
             self.router.subscriber(
@@ -122,6 +125,18 @@ class ServiceError(Exception):
 
 
 async def _answer(
+    fn: Callable[[Request], Awaitable[BaseModel | None]], model: type[Request], body: Any,
+    service: str, action: str,
+) -> RpcReply:
+    started = time.perf_counter()
+    reply = await _reply(fn, model, body)
+    outcome = "ok" if reply.ok else (reply.error.code if reply.error else "internal")
+    RPC_DURATION.record(time.perf_counter() - started,
+                        {"rpc.service": service, "rpc.method": action, "outcome": outcome})
+    return reply
+
+
+async def _reply(
     fn: Callable[[Request], Awaitable[BaseModel | None]], model: type[Request], body: Any
 ) -> RpcReply:
     try:

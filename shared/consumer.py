@@ -48,6 +48,7 @@ def subscribe(
     """Register a durable pull consumer shared by all replicas of the service."""
     max_deliver = runtime.settings.consumer_max_deliver
     inbox = Inbox(runtime.db)
+    runtime.consumers.append((stream, durable))  # watched for lag (shared.metrics)
 
     @router.subscriber(
         subject,

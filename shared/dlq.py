@@ -17,6 +17,7 @@ from uuid import uuid4
 from faststream.nats import NatsBroker
 
 from shared.contracts.envelope import CloudEvent
+from shared.metrics import DEAD_LETTERS
 
 if TYPE_CHECKING:
     from shared.service import Runtime
@@ -54,6 +55,7 @@ async def dead_letter(broker: NatsBroker, letter: DeadLetter, reason: str) -> No
     })
     await broker.publish(letter.body, f"dlq.{letter.consumer}.{letter.subject}",
                          headers=headers, stream="DLQ", timeout=5.0)
+    DEAD_LETTERS.add(1, {"consumer": letter.consumer})
     log.warning("message dead-lettered", extra={"consumer": letter.consumer,
                                                 "subject": letter.subject,
                                                 "stream_sequence": letter.sequence})

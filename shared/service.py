@@ -29,9 +29,10 @@ from shared.bus import (
 )
 from shared.contracts.rpc import Ping, Pong
 from shared.db import Document, IndexSpec, database_answers, ensure_indexes, make_client
+from shared.metrics import setup_metrics, watch_jetstream
 from shared.outbox import OutboxRelay
 from shared.settings import Settings, settings_for
-from shared.telemetry import package_version, setup_logging, setup_tracing
+from shared.telemetry import package_version, resource_of, setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ class Runtime:
     db: AsyncDatabase[Document]
     broker: NatsBroker
     outbox: OutboxRelay
+    consumers: list[tuple[str, str]] = field(default_factory=list)
+    """(stream, durable) of every durable consumer this process registered."""
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
 
@@ -119,7 +122,8 @@ async def start_service(spec: ServiceSpec, settings: Settings) -> RunningService
         await hook(runtime)
     await broker.start()
     relay.start()
-    tasks = [asyncio.create_task(loop) for loop in spec.background(runtime)]
+    loops = [*spec.background(runtime), watch_jetstream(broker, runtime.consumers)]
+    tasks = [asyncio.create_task(loop) for loop in loops]
     log.info("service started", extra={"instance": runtime.instance})
     return RunningService(spec, runtime, tasks)
 
@@ -142,7 +146,9 @@ def run_service(spec: ServiceSpec) -> None:
     settings = settings_for(spec.name)
     setup_logging(spec.name, settings.log_level)
     provider = setup_tracing(spec.name, settings)
+    meters = setup_metrics(resource_of(spec.name, settings), settings)
     try:
         asyncio.run(serve_until_signalled(spec, settings))
     finally:
+        meters.shutdown()
         provider.shutdown()

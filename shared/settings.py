@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     otel_exporter_otlp_protocol: Literal["http/protobuf", "grpc"] = Field(
         "http/protobuf", description="OTLP transport."
     )
+    metrics_port: int | None = Field(
+        None, description="Serve Prometheus `/metrics` on this port (0: any free port; "
+        "unset: not served). The gateway serves `/metrics` on its own port anyway.",
+    )
+    metrics_host: str = Field("127.0.0.1", description="Address the metrics port listens on.")
     otel_traces_sampler_ratio: float = Field(
         1.0, ge=0.0, le=1.0, description="Share of new traces that are sampled."
     )

@@ -87,14 +87,19 @@ def _exporter(settings: Settings) -> SpanExporter:
     return HttpExporter(endpoint=endpoint)
 
 
-def setup_tracing(service: str, settings: Settings) -> TracerProvider:
-    """Install a tracer provider for `service`; export by OTLP only when an endpoint is set."""
-    resource = Resource.create({
+def resource_of(service: str, settings: Settings) -> Resource:
+    """The resource attributes every span and metric of a process carries."""
+    return Resource.create({
         "service.name": f"dialogues-{service}",
         "service.namespace": "dialogues",
         "service.version": package_version(),
         "deployment.environment": settings.deployment_environment,
     })
+
+
+def setup_tracing(service: str, settings: Settings) -> TracerProvider:
+    """Install a tracer provider for `service`; export by OTLP only when an endpoint is set."""
+    resource = resource_of(service, settings)
     provider = TracerProvider(
         resource=resource,
         sampler=ParentBased(TraceIdRatioBased(settings.otel_traces_sampler_ratio)),

@@ -17,8 +17,9 @@ import uvicorn
 
 from services.gateway.app import create_app
 from services.gateway.context import SERVICE
+from shared.metrics import setup_metrics
 from shared.settings import Settings, settings_for
-from shared.telemetry import setup_logging, setup_tracing
+from shared.telemetry import resource_of, setup_logging, setup_tracing
 
 log = logging.getLogger("services.gateway")
 
@@ -74,6 +75,7 @@ def main() -> int:
     settings = settings_for(SERVICE)
     setup_logging(SERVICE, settings.log_level)
     provider = setup_tracing(SERVICE, settings)
+    meters = setup_metrics(resource_of(SERVICE, settings), settings)
     try:
         try:
             sock = bind(settings.gateway_host, settings.gateway_port)
@@ -88,6 +90,7 @@ def main() -> int:
         log.info("gateway listening", extra={"host": host, "port": port, "url": url})
         asyncio.run(server.serve(sockets=[sock]))
     finally:
+        meters.shutdown()
         provider.shutdown()
     log.info("gateway stopped" if server.started else "gateway did not start")
     return 0 if server.started else STARTUP_FAILED

@@ -21,6 +21,7 @@ from services.gateway.ratelimit import FixedWindow, rate_limited
 from services.gateway.routes import catalog, notify, registration, search, translate
 from services.gateway.routes.access import ACCESS_HANDLERS
 from services.gateway.routes.health import health_router
+from services.gateway.routes.metrics import prometheus_metrics
 from services.gateway.routes.public import PUBLIC_HANDLERS
 from services.gateway.tracing import RouteSpanName, opentelemetry_plugin
 from shared.bus import make_broker
@@ -100,7 +101,8 @@ def create_app(
     root = Router("/", route_handlers=[h for s in services for h in s.ROOT_PUBLIC_HANDLERS],
                   guards=[limit])
     return Litestar(
-        route_handlers=[health_router, public, keyed, root, *extra_route_handlers],
+        route_handlers=[health_router, prometheus_metrics, public, keyed, root,
+                        *extra_route_handlers],
         lifespan=[_lifespan(settings)],
         dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False)},
         plugins=[problem_details_plugin(), opentelemetry_plugin(tracer_provider)],

@@ -1,0 +1,106 @@
+"""Metrics of every process: exported by OTLP when configured, and as Prometheus text.
+
+Instruments are module-level (the OpenTelemetry API binds them to the provider once
+`setup_metrics` installs it), so any code records with one line. Values that live in
+JetStream (consumer lag, dead letters waiting) are read by a background loop and reported by
+observable gauges.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from opentelemetry import metrics
+from opentelemetry.exporter.prometheus import PrometheusMetricReader
+from opentelemetry.metrics import CallbackOptions, Observation
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import (
+    MetricExporter,
+    MetricReader,
+    PeriodicExportingMetricReader,
+)
+from opentelemetry.sdk.resources import Resource
+
+from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from faststream.nats import NatsBroker
+
+log = logging.getLogger(__name__)
+meter = metrics.get_meter("dialogues")
+
+RPC_DURATION = meter.create_histogram(
+    "dialogues.rpc.duration", unit="s",
+    description="Time a service took to answer a request, by service, action and outcome.")
+REGISTRATIONS = meter.create_counter(
+    "dialogues.registrations", unit="{registration}",
+    description="Registrations by outcome (confirmed, waitlisted, pending_approval, ...).")
+MAILS = meter.create_counter(
+    "dialogues.mails", unit="{mail}", description="Mails by kind and outcome (sent, failed).")
+DEAD_LETTERS = meter.create_counter(
+    "dialogues.dead_letters", unit="{message}",
+    description="Messages this process moved to the dead-letter stream, by consumer.")
+
+_lag: dict[tuple[str, str], int] = {}
+_dlq_depth: list[int] = []
+
+
+def _observe_lag(_: CallbackOptions) -> Iterable[Observation]:
+    return [Observation(pending, {"stream": stream, "consumer": durable})
+            for (stream, durable), pending in _lag.items()]
+
+
+def _observe_dlq(_: CallbackOptions) -> Iterable[Observation]:
+    return [Observation(_dlq_depth[-1])] if _dlq_depth else []
+
+
+meter.create_observable_gauge(
+    "dialogues.consumer.lag", callbacks=[_observe_lag], unit="{message}",
+    description="Messages a durable consumer has not yet acknowledged (pending + in flight).")
+meter.create_observable_gauge(
+    "dialogues.dlq.depth", callbacks=[_observe_dlq], unit="{message}",
+    description="Messages waiting in the dead-letter stream.")
+
+
+def setup_metrics(resource: Resource, settings: Settings) -> MeterProvider:
+    """Install the meter provider: Prometheus always, OTLP when an endpoint is set."""
+    readers: list[MetricReader] = [PrometheusMetricReader()]
+    if settings.otel_exporter_otlp_endpoint:
+        readers.append(PeriodicExportingMetricReader(_otlp_exporter(settings)))
+    provider = MeterProvider(resource=resource, metric_readers=readers)
+    metrics.set_meter_provider(provider)
+    if settings.metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        server, _ = start_http_server(settings.metrics_port, addr=settings.metrics_host)
+        log.info("metrics served", extra={"port": server.server_address[1]})
+    return provider
+
+
+def _otlp_exporter(settings: Settings) -> MetricExporter:
+    if settings.otel_exporter_otlp_protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
+        return OTLPMetricExporter(endpoint=settings.otel_exporter_otlp_endpoint)
+    from opentelemetry.exporter.otlp.proto.http.metric_exporter import (
+        OTLPMetricExporter as HttpExporter,
+    )
+    endpoint = (settings.otel_exporter_otlp_endpoint or "").rstrip("/") + "/v1/metrics"
+    return HttpExporter(endpoint=endpoint)
+
+
+async def watch_jetstream(broker: NatsBroker, consumers: list[tuple[str, str]],
+                          interval: float = 10.0) -> None:
+    """Keep the lag of this process's durable consumers and the DLQ depth up to date."""
+    while True:
+        try:
+            js = broker.connection.jetstream()
+            for stream, durable in consumers:
+                info = await js.consumer_info(stream, durable)
+                _lag[(stream, durable)] = info.num_pending + info.num_ack_pending
+            _dlq_depth[:] = [(await js.stream_info("DLQ")).state.messages]
+        except Exception as error:  # the bus is away; the gauges keep their last values
+            log.debug("jetstream metrics not read", extra={"error": type(error).__name__})
+        await asyncio.sleep(interval)
