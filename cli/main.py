@@ -25,6 +25,14 @@ def _parser() -> argparse.ArgumentParser:
     mail.add_argument("--data-dir", default=None, help="state folder (default: DATA_DIR)")
     mail.add_argument("--show", metavar="ID", default=None, help="print one whole message")
 
+    dlq = commands.add_parser("dlq", help="dead letters: list them, replay them once fixed")
+    dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
+    dlq_commands.add_parser("list", help="what is waiting in the dead-letter stream, and why")
+    replay = dlq_commands.add_parser("replay", help="publish again on the original subject")
+    replay.add_argument("sequences", nargs="*", type=int, help="DLQ sequence numbers")
+    replay.add_argument("--all", action="store_true", help="every dead letter")
+    replay.add_argument("--consumer", default=None, help="only those of this consumer")
+
     keys = commands.add_parser("keys", help="manage the gateway's API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     create = key_commands.add_parser("create", help="create a key; it is printed once")
@@ -48,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "mail":
         from cli.mail import run_mail
         return run_mail(args)
+    if args.command == "dlq":
+        from cli.dlq import run_dlq
+        return run_dlq(args)
     if args.command == "keys":
         from cli.keys import run_keys
         return run_keys(args)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
+import nats.js.errors
 from faststream.nats import NatsBroker
 
 from shared.contracts.envelope import CloudEvent
@@ -78,3 +79,57 @@ async def publish_rejection(runtime: Runtime, letter: DeadLetter, reason: str) -
     body, headers = rejection.to_nats()
     await runtime.broker.publish(body, REJECTION_SUBJECT, headers=headers, stream="INGEST",
                                  timeout=5.0)
+
+
+@dataclass(frozen=True)
+class StoredDeadLetter:
+    """A message waiting in the DLQ stream, as an operator sees it."""
+
+    sequence: int
+    subject: str
+    consumer: str
+    reason: str
+    deliveries: int
+    time: str
+    event_id: str | None
+    headers: dict[str, str]
+    body: bytes
+
+
+async def read_dead_letters(broker: NatsBroker, limit: int = 1_000) -> list[StoredDeadLetter]:
+    """The messages in the DLQ stream, oldest first."""
+    js = broker.connection.jetstream()
+    state = (await js.stream_info("DLQ")).state
+    letters: list[StoredDeadLetter] = []
+    sequence = state.first_seq
+    while sequence and sequence <= state.last_seq and len(letters) < limit:
+        try:
+            message = await js.get_msg("DLQ", sequence)
+        except nats.js.errors.NotFoundError:  # deleted (replayed) or purged
+            sequence += 1
+            continue
+        headers = dict(message.headers or {})
+        letters.append(StoredDeadLetter(
+            sequence=sequence, subject=headers.get("dlq-subject", ""),
+            consumer=headers.get("dlq-consumer", ""), reason=headers.get("dlq-reason", ""),
+            deliveries=int(headers.get("dlq-deliveries", "0")), time=headers.get("dlq-time", ""),
+            event_id=headers.get("ce-id"), headers=headers, body=message.data or b""))
+        sequence += 1
+    return letters
+
+
+async def replay_dead_letter(broker: NatsBroker, letter: StoredDeadLetter) -> None:
+    """Publish the message again on its original subject, then remove it from the DLQ.
+
+    It keeps its event id, so consumers that applied it already skip it; the replay's own
+    `Nats-Msg-Id` names the DLQ entry, so a replay repeated within the window is stored once.
+    """
+    headers = {key: value for key, value in letter.headers.items()
+               if not key.startswith("dlq-") and key != "Nats-Msg-Id"}
+    headers["Nats-Msg-Id"] = f"replay:DLQ:{letter.sequence}"
+    stream = letter.subject.split(".", 1)[0].upper()
+    await broker.publish(letter.body, letter.subject, headers=headers, stream=stream,
+                         timeout=5.0)
+    await broker.connection.jetstream().delete_msg("DLQ", letter.sequence)
+    log.info("dead letter replayed", extra={"dlq_sequence": letter.sequence,
+                                            "subject": letter.subject})
