@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--all", action="store_true", help="every dead letter")
     replay.add_argument("--consumer", default=None, help="only those of this consumer")
 
+    asyncapi = commands.add_parser("asyncapi", help="the AsyncAPI document of the bus")
+    asyncapi.add_argument("--write", action="store_true", help="write docs/asyncapi.json")
+
     keys = commands.add_parser("keys", help="manage the gateway's API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     create = key_commands.add_parser("create", help="create a key; it is printed once")
@@ -59,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "dlq":
         from cli.dlq import run_dlq
         return run_dlq(args)
+    if args.command == "asyncapi":
+        from cli.asyncapi import run_asyncapi
+        return run_asyncapi(args)
     if args.command == "keys":
         from cli.keys import run_keys
         return run_keys(args)

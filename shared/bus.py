@@ -106,8 +106,11 @@ class RpcRoutes:
                 return reply.model_dump(mode="json")
 
             respond.__name__ = f"{self.service}_{action}"
+            doc = (request_model.__doc__ or "").strip().splitlines()
             self.router.subscriber(
-                f"rpc.{self.service}.{action}", queue=self.service, title=respond.__name__
+                f"rpc.{self.service}.{action}", queue=self.service, title=respond.__name__,
+                description=f"Request: {request_model.__name__}"
+                + (f" ({doc[0]})" if doc else "") + "; reply: {ok, data | error}.",
             )(respond)
             return respond
 

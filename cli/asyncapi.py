@@ -1,0 +1,83 @@
+"""`dialogues asyncapi`: the AsyncAPI 3.0 document of the bus, generated from the code.
+
+It collects what each service really subscribes to (its routers, built exactly as the service
+builds them, on a runtime that never connects) and documents each event contract as a
+publication. `docs/asyncapi.json` is this output; a test fails when it is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+from pathlib import Path
+
+from faststream import FastStream
+from faststream.nats import NatsBroker, NatsRouter
+from pymongo import AsyncMongoClient
+
+from shared.contracts.events import Event
+from shared.outbox import OutboxRelay
+from shared.service import Runtime, ServiceSpec, ping_routes
+from shared.settings import SERVICES, Settings
+from shared.telemetry import package_version
+
+DOCUMENT = Path(__file__).resolve().parents[1] / "docs" / "asyncapi.json"
+CONTRACT_MODULES = ("registration", "catalog", "translate", "notify")
+
+
+def _event_models() -> list[type[Event]]:
+    models: list[type[Event]] = []
+    for name in CONTRACT_MODULES:
+        try:
+            module = importlib.import_module(f"shared.contracts.{name}")
+        except ModuleNotFoundError:
+            continue
+        models += [value for value in vars(module).values()
+                   if inspect.isclass(value) and issubclass(value, Event)
+                   and "stem" in value.__dict__ and not value.stem.startswith("ingest.")]
+    return sorted(models, key=lambda model: model.subject())
+
+
+def _service_routers(spec: ServiceSpec, broker: NatsBroker) -> list[NatsRouter]:
+    settings = Settings()
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
+        "mongodb://127.0.0.1:1/?directConnection=true", connect=False)
+    db = client[settings.database_name(spec.name)]
+    runtime = Runtime(spec.name, settings, client, db, broker,
+                      OutboxRelay(db, (), broker, source=spec.name))
+    return [ping_routes(runtime), *spec.routers(runtime)]
+
+
+def specification() -> str:
+    """The AsyncAPI document as sorted, indented JSON."""
+    broker = NatsBroker("nats://nats:4222", description=(
+        "The bus of the INGP Virtual Dialogues: CloudEvents 1.0 in binary mode (ce-* headers, "
+        "JSON body) on `<service>.<entity>.<past-verb>.v<major>`; RPC on `rpc.<service>.<action>`"
+        " (replies `{ok, data | error}`); `ingest.>` from other systems; `dlq.>` dead letters."))
+    for name in SERVICES:
+        spec: ServiceSpec = importlib.import_module(f"services.{name}.bootstrap").SPEC
+        for router in _service_routers(spec, broker):
+            broker.include_router(router)
+    documented = NatsRouter()
+    for model in _event_models():
+        documented.publisher(model.subject(), schema=model, title=model.subject(),
+                             description=(model.__doc__ or "").strip() or None)
+    broker.include_router(documented)
+    app = FastStream(broker)
+    document = json.loads(app.schema.to_specification().to_json())
+    document["info"] = {"title": "dialogues bus", "version": package_version()}
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def run_asyncapi(args: argparse.Namespace) -> int:
+    """Print the document, or write it to docs/asyncapi.json with --write."""
+    text = specification()
+    if args.write:
+        DOCUMENT.parent.mkdir(exist_ok=True)
+        DOCUMENT.write_text(text)
+        print(f"wrote {DOCUMENT}")
+    else:
+        print(text, end="")
+    return 0
