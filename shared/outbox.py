@@ -19,6 +19,7 @@ from typing import Any
 
 from faststream.nats import NatsBroker
 from opentelemetry import propagate, trace
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.contracts.events import Event
@@ -69,10 +70,12 @@ class OutboxRelay:
         *,
         source: str,
         poll_interval: float = 0.5,
-        batch: int = 100,
+        batch: int = 200,
+        concurrency: int = 32,
     ) -> None:
         self.db, self.collections, self.broker = db, tuple(collections), broker
         self.source, self.poll_interval, self.batch = source, poll_interval, batch
+        self._gate = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -118,7 +121,11 @@ class OutboxRelay:
                 self._wake.clear()
 
     async def relay_once(self) -> int:
-        """Publish every pending entry once; return how many were published."""
+        """Publish every pending entry once; return how many were published.
+
+        Documents are relayed concurrently (up to `concurrency` at a time), each document's
+        entries in order, so that events about one thing never overtake each other.
+        """
         published = 0
         for name in self.collections:
             collection = self.db[name]
@@ -128,20 +135,31 @@ class OutboxRelay:
             pending = await collection.find(
                 {OUTBOX_FIELD: {"$elemMatch": {"at": {"$gt": _EPOCH}}}}, {OUTBOX_FIELD: 1}
             ).limit(self.batch).to_list()
-            for document in pending:
-                sent: list[str] = []
-                try:
-                    for entry in document.get(OUTBOX_FIELD, []):
-                        await self._publish(entry)
-                        sent.append(entry["id"])
-                finally:
-                    if sent:
-                        await collection.update_one(
-                            {"_id": document["_id"]},
-                            {"$pull": {OUTBOX_FIELD: {"id": {"$in": sent}}}},
-                        )
-                        published += len(sent)
+            counts = await asyncio.gather(
+                *(self._relay_document(collection, document) for document in pending),
+                return_exceptions=True)
+            published += sum(count for count in counts if isinstance(count, int))
+            failure = next((c for c in counts if isinstance(c, BaseException)), None)
+            if failure is not None:
+                raise failure
         return published
+
+    async def _relay_document(
+        self, collection: AsyncCollection[Document], document: Document
+    ) -> int:
+        sent: list[str] = []
+        try:
+            async with self._gate:
+                for entry in document.get(OUTBOX_FIELD, []):
+                    await self._publish(entry)
+                    sent.append(entry["id"])
+        finally:
+            if sent:
+                await collection.update_one(
+                    {"_id": document["_id"]},
+                    {"$pull": {OUTBOX_FIELD: {"id": {"$in": sent}}}},
+                )
+        return len(sent)
 
     async def _publish(self, entry: Document) -> None:
         headers = dict(entry["headers"])
