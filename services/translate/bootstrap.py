@@ -1,6 +1,53 @@
 """Wires the translate service: the translation job queue, memory and glossary."""
 
-from shared.inbox import Inbox
-from shared.service import ServiceSpec
+from __future__ import annotations
 
-SPEC = ServiceSpec(name="translate", indexes=Inbox.indexes(), outbox_collections=("jobs",))
+import asyncio
+from collections.abc import Coroutine, Sequence
+from typing import Any
+
+import httpx
+from faststream.nats import NatsRouter
+
+from services.translate.consumers import catalog_router, drafting_router
+from services.translate.context import Context
+from services.translate.engines import make_engine
+from services.translate.rpc import rpc_router
+from services.translate.settings import TranslateSettings
+from services.translate.store import INDEXES, JOBS, Store
+from shared.bus import service_stream
+from shared.service import Runtime, ServiceSpec
+
+
+def build_spec(settings: TranslateSettings | None = None) -> ServiceSpec:
+    """The service with these settings (default: from `TRANSLATE_*` variables at start)."""
+    clients: dict[int, httpx.AsyncClient] = {}
+
+    def routers(runtime: Runtime) -> Sequence[NatsRouter]:
+        own = settings or TranslateSettings()
+        # One HTTP client per running service, its pool bounded by the drafting workers.
+        client = httpx.AsyncClient(limits=httpx.Limits(max_connections=own.concurrency * 2))
+        clients[id(runtime)] = client
+        ctx = Context(Store(runtime.db), own, make_engine(own, client), runtime.outbox.kick)
+        return [rpc_router(ctx), catalog_router(runtime, ctx), drafting_router(ctx)]
+
+    def background(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
+        return [_close_at_stop(clients.pop(id(runtime)))]
+
+    return ServiceSpec(
+        name="translate", indexes=INDEXES, routers=routers, outbox_collections=(JOBS,),
+        # The catalog's stream is declared here too (idempotently), so our durable consumer
+        # can attach even when the catalog has not started yet.
+        extra_streams=(service_stream("catalog"),), background=background,
+    )
+
+
+async def _close_at_stop(client: httpx.AsyncClient) -> None:
+    """Hold the engine's HTTP client open until the service stops (cancels this)."""
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await client.aclose()
+
+
+SPEC = build_spec()

@@ -2,12 +2,181 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from litestar import get, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from services.gateway.auth import SECURITY, provide_caller, requires_role
+from services.gateway.context import Gateway
+from services.gateway.keys import ApiKey
+from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from services.gateway.problems import problem, problem_responses
+from shared.contracts.translate import (
+    ActionReply,
+    ClaimReply,
+    DraftSegment,
+    GetGlossary,
+    GetStats,
+    Glossary,
+    JobAction,
+    JobId,
+    JobPage,
+    JobStatus,
+    JobSummary,
+    JobView,
+    ListJobs,
+    RejectJob,
+    RequestTranslation,
+    SaveDraft,
+    TranslationStats,
+)
+from shared.reference import LanguageCode
+
+WORKERS = [requires_role("translator", "secretariat")]
+SECRETARIAT = [requires_role("secretariat")]
+CALLER = {"caller": Provide(provide_caller)}
+ACTION_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
+
+
+class Draft(BaseModel):
+    """Targets for some segments: `{"segments": [{"id": ..., "target": ...}]}`."""
+
+    model_config = ConfigDict(extra="forbid")
+    segments: list[DraftSegment] = Field(max_length=5_000)
+
+
+class Rejection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2_000, description="Why, for the translator.")
+
+
+class NewTranslation(BaseModel):
+    """A language version to produce for a published document (e.g. pt or fr)."""
+
+    model_config = ConfigDict(extra="forbid")
+    document_id: str = Field(min_length=1, max_length=200)
+    target_language: LanguageCode
+    priority: int = Field(0, ge=0, le=9, description="9 is the most urgent.")
+    due_at: AwareDatetime | None = Field(None, description="With its UTC offset.")
+
+
+@get("/translations", summary="Translation jobs, most urgent first", guards=WORKERS,
+     security=SECURITY, responses=problem_responses(400, 401, 403, 503))
+async def list_translations(
+    gateway: NamedDependency[Gateway],
+    status: Annotated[JobStatus | None, QueryParameter()] = None,
+    source: Annotated[LanguageCode | None, QueryParameter()] = None,
+    target: Annotated[LanguageCode | None, QueryParameter()] = None,
+    document: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
+) -> Page[JobSummary]:
+    """Jobs by due date, then priority; filter by status, languages or document."""
+    try:
+        after = decode_cursor(cursor) if cursor else None
+    except ValueError:
+        raise problem(400, "The cursor is not one this API gave out.") from None
+    query = ListJobs(status=status, source=source, target=target, document=document,
+                     limit=limit, after=after)
+    page = await gateway.call("translate", "list_jobs", query, JobPage)
+    return Page[JobSummary](items=page.items, next_cursor=encode_cursor(page.next))
+
+
+@get("/translations/{job_id:str}", summary="One job with its segments", guards=WORKERS,
+     security=SECURITY, responses=problem_responses(401, 403, 404, 503))
+async def get_translation(gateway: NamedDependency[Gateway], job_id: FromPath[str]) -> JobView:
+    """Segments with memory and machine suggestions and glossary hits, and the history."""
+    return await gateway.call("translate", "get_job", JobId(job_id=job_id), JobView)
+
+
+@post("/translations", summary="Request a translation", guards=SECRETARIAT, security=SECURITY,
+      dependencies=CALLER, status_code=201, responses=problem_responses(401, 403, 404, 422, 503))
+async def request_translation(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
+                              data: JSONBody[NewTranslation]) -> JobView:
+    """Queue a job for a published document in one more language (idempotent per revision)."""
+    request = RequestTranslation(**data.model_dump(), actor=caller.id)
+    return await gateway.call("translate", "request", request, JobView)
+
+
+@post("/translations/{job_id:str}/claim", summary="Claim or renew a claim", guards=WORKERS,
+      security=SECURITY, dependencies=CALLER, status_code=200, responses=ACTION_PROBLEMS)
+async def claim(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
+                job_id: FromPath[str]) -> ClaimReply:
+    """A lease that expires; claiming again before then renews it."""
+    return await gateway.call("translate", "claim", JobAction(job_id=job_id, actor=caller.id),
+                              ClaimReply)
+
+
+@put("/translations/{job_id:str}/draft", summary="Save a draft", guards=WORKERS,
+     security=SECURITY, dependencies=CALLER, responses=ACTION_PROBLEMS)
+async def save_draft(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
+                     job_id: FromPath[str], data: JSONBody[Draft]) -> ActionReply:
+    """Store targets of the named segments; `warnings` lists ignored glossary terms."""
+    request = SaveDraft(job_id=job_id, actor=caller.id, segments=data.segments)
+    return await gateway.call("translate", "save_draft", request, ActionReply)
+
+
+async def _act(gateway: Gateway, action: str, job_id: str, caller: ApiKey) -> ActionReply:
+    return await gateway.call("translate", action, JobAction(job_id=job_id, actor=caller.id),
+                              ActionReply)
+
+
+@post("/translations/{job_id:str}/submit", summary="Submit for review", guards=WORKERS,
+      security=SECURITY, dependencies=CALLER, status_code=200, responses=ACTION_PROBLEMS)
+async def submit(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
+                 job_id: FromPath[str]) -> ActionReply:
+    """Every segment needs a target; `warnings` lists ignored glossary terms."""
+    return await _act(gateway, "submit", job_id, caller)
+
+
+@post("/translations/{job_id:str}/approve", summary="Approve the translation", guards=WORKERS,
+      security=SECURITY, dependencies=CALLER, status_code=200, responses=ACTION_PROBLEMS)
+async def approve(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
+                  job_id: FromPath[str]) -> ActionReply:
+    """The catalog receives the reviewed text once."""
+    return await _act(gateway, "approve", job_id, caller)
+
+
+@post("/translations/{job_id:str}/reject", summary="Send back to the translator",
+      guards=WORKERS, security=SECURITY, dependencies=CALLER, status_code=200,
+      responses=ACTION_PROBLEMS)
+async def reject(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
+                 job_id: FromPath[str], data: JSONBody[Rejection]) -> ActionReply:
+    """A reason is required; with four-eyes review on, the translator may not reject."""
+    request = RejectJob(job_id=job_id, actor=caller.id, reason=data.reason)
+    return await gateway.call("translate", "reject", request, ActionReply)
+
+
+@get("/glossary", summary="The procurement glossary", guards=WORKERS, security=SECURITY,
+     responses=problem_responses(401, 403, 503))
+async def get_glossary(gateway: NamedDependency[Gateway]) -> Glossary:
+    return await gateway.call("translate", "get_glossary", GetGlossary(), Glossary)
+
+
+@put("/glossary", summary="Replace the glossary", guards=SECRETARIAT, security=SECURITY,
+     responses=problem_responses(400, 401, 403, 422, 503))
+async def put_glossary(gateway: NamedDependency[Gateway], data: JSONBody[Glossary]) -> Glossary:
+    return await gateway.call("translate", "put_glossary", data, Glossary)
+
+
+@get("/stats/translation", summary="Translation statistics", guards=WORKERS, security=SECURITY,
+     responses=problem_responses(401, 403, 503))
+async def translation_stats(gateway: NamedDependency[Gateway]) -> TranslationStats:
+    """Backlog per language pair, median time to delivery, memory reuse."""
+    return await gateway.call("translate", "stats", GetStats(), TranslationStats)
+
 
 PUBLIC_HANDLERS: list[ControllerRouterHandler] = []
 """Mounted under `/v1` without a key, behind the public rate limit."""
 
-KEYED_HANDLERS: list[ControllerRouterHandler] = []
+KEYED_HANDLERS: list[ControllerRouterHandler] = [
+    list_translations, get_translation, request_translation, claim, save_draft, submit,
+    approve, reject, get_glossary, put_glossary, translation_stats,
+]
 """Mounted under `/v1`; each handler names the roles it allows with `requires_role`."""
 
 ROOT_PUBLIC_HANDLERS: list[ControllerRouterHandler] = []

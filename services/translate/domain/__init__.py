@@ -1,0 +1,1 @@
+"""The translate domain: jobs, segments, glossary and memory rules. No I/O here."""

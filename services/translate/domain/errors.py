@@ -1,0 +1,16 @@
+"""Refusals the domain raises; entrypoints turn them into RPC error codes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+RefusalCode = Literal["invalid", "not_found", "conflict", "forbidden", "gone"]
+
+
+class Refused(Exception):
+    """An action the rules do not allow, with the code the caller sees."""
+
+    def __init__(self, code: RefusalCode, message: str) -> None:
+        super().__init__(message)
+        self.code: RefusalCode = code
+        self.message = message

@@ -1,0 +1,130 @@
+"""What a job may do next: small predicates and the transitions they guard.
+
+Leases are compared here, in Python, to the microsecond: never in a MongoDB query (the embedded
+stand-in compares datetimes in queries only to the whole second).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from services.translate.domain.errors import Refused
+from services.translate.domain.model import CLAIMABLE_STATUSES, Job, Segment
+
+SYSTEM = "system"
+_NO_DUE_DATE = 9_999_999_999_999
+
+
+def job_id_for(document_id: str, revision: int, target: str) -> str:
+    """The one id of the job for (document, revision, target): a redelivery makes no second."""
+    digest = hashlib.sha256(f"{document_id}\x1f{revision}\x1f{target}".encode()).hexdigest()
+    return f"job_{digest[:24]}"
+
+
+def urgency_rank(due_at: datetime | None, priority: int, job_id: str) -> str:
+    """A string that sorts most urgent first: earliest due date, then highest priority."""
+    due_ms = int(due_at.timestamp() * 1000) if due_at else _NO_DUE_DATE
+    return f"{due_ms:013d}.{9 - max(0, min(priority, 9))}.{job_id}"
+
+
+def lease_is_live(job: Job, now: datetime) -> bool:
+    return job.lease_until is not None and job.lease_until > now
+
+
+def lease_is_held_by(job: Job, actor: str, now: datetime) -> bool:
+    return job.claimed_by == actor and lease_is_live(job, now)
+
+
+def claim(job: Job, actor: str, now: datetime, lease: timedelta) -> Job:
+    """Claim (or renew the caller's claim on) a job; another's live lease refuses.
+
+    A job whose machine draft failed is claimable: a translator takes it over by hand.
+    """
+    if job.status == "failed":
+        job = job.moved("draft_ready", actor, now, "taken over by hand after the engine failed")
+    if job.status not in CLAIMABLE_STATUSES:
+        raise Refused("conflict", f"A job in status {job.status!r} cannot be claimed.")
+    if lease_is_live(job, now) and job.claimed_by != actor:
+        raise Refused("conflict", "Another translator holds a live claim on this job.")
+    return job.model_copy(update={"claimed_by": actor, "lease_until": now + lease})
+
+
+def _require_lease(job: Job, actor: str, now: datetime) -> None:
+    if job.status not in CLAIMABLE_STATUSES:
+        raise Refused("conflict", f"A job in status {job.status!r} takes no drafts.")
+    if not lease_is_held_by(job, actor, now):
+        raise Refused("conflict", "Claim the job first (or renew an expired claim).")
+
+
+def save_draft(job: Job, actor: str, now: datetime, targets: dict[str, str]) -> Job:
+    """Store the translator's targets for the named segments."""
+    _require_lease(job, actor, now)
+    known = {segment.id for segment in job.segments}
+    if unknown := sorted(set(targets) - known):
+        raise Refused("invalid", f"Unknown segment ids: {', '.join(unknown[:10])}.")
+    segments = [_edited(segment, targets.get(segment.id)) for segment in job.segments]
+    return job.model_copy(update={"segments": segments})
+
+
+def _edited(segment: Segment, target: str | None) -> Segment:
+    if target is None or target == segment.target:
+        return segment
+    return segment.model_copy(update={"target": target, "origin": "translator"})
+
+
+def submit(job: Job, actor: str, now: datetime) -> Job:
+    """Hand the draft in for review: every segment must have a target."""
+    _require_lease(job, actor, now)
+    if missing := [segment.id for segment in job.segments if not (segment.target or "").strip()]:
+        raise Refused("invalid", f"Segments without target text: {', '.join(missing[:10])}.")
+    return job.moved("in_review", actor, now, translator=actor, lease_until=None)
+
+
+def _require_reviewable(job: Job, actor: str, four_eyes: bool) -> None:
+    if job.status != "in_review":
+        raise Refused("conflict", f"A job in status {job.status!r} is not in review.")
+    if four_eyes and actor == job.translator:
+        raise Refused("forbidden", "Four-eyes review: the translator may not review the job.")
+
+
+def approve(job: Job, actor: str, now: datetime, four_eyes: bool) -> Job:
+    """Accept the reviewed translation; the completion event goes out with this write."""
+    _require_reviewable(job, actor, four_eyes)
+    return job.moved("approved", actor, now, reviewer=actor, approved_at=now, reason=None)
+
+
+def reject(job: Job, actor: str, now: datetime, reason: str, four_eyes: bool) -> Job:
+    """Send the job back to its translator (who claims it again) with the reviewer's reason."""
+    _require_reviewable(job, actor, four_eyes)
+    return job.moved("rejected", actor, now, reason, reviewer=actor, reason=reason)
+
+
+def start_drafting(job: Job, now: datetime, lease: timedelta) -> Job:
+    """Take a queued job (or one whose drafter died) for drafting."""
+    stalled = job.status == "drafting" and not lease_is_live(job, now)
+    if job.status != "queued" and not stalled:
+        raise Refused("conflict", f"A job in status {job.status!r} is not waiting for a draft.")
+    return job.moved("drafting", SYSTEM, now, lease_until=now + lease, claimed_by=None)
+
+
+def drafted(job: Job, segments: list[Segment], now: datetime, engine: str | None) -> Job:
+    """The draft is ready for a translator; a machine draft is labelled as such."""
+    machine = any(segment.origin == "machine" for segment in segments)
+    return job.moved("draft_ready", engine or SYSTEM, now, segments=segments,
+                     engine=engine, machine=machine, lease_until=None)
+
+
+def failed(job: Job, now: datetime, reason: str) -> Job:
+    return job.moved("failed", SYSTEM, now, reason, reason=reason, lease_until=None)
+
+
+def superseded(job: Job, now: datetime, revision: int) -> Job:
+    return job.moved("superseded", SYSTEM, now, f"revision {revision} supersedes it",
+                     lease_until=None, claimed_by=None)
+
+
+def delivered(job: Job, now: datetime) -> Job:
+    if job.status != "approved":
+        raise Refused("conflict", f"A job in status {job.status!r} cannot be delivered.")
+    return job.moved("delivered", "catalog", now, delivered_at=now)

@@ -1,0 +1,172 @@
+"""The only module that knows the MongoDB documents: jobs, document snapshots, memory, glossary.
+
+Every job write is conditional on the version it read (`find_one_and_update`, exact under
+concurrency) and carries the job's events in its outbox, so state and events are one write.
+Arrays are always `$set` whole: the embedded stand-in mangles `$push`ed subdocuments.
+
+Times are stored as ISO-8601 UTC strings (`model_dump(mode="json")`), not BSON dates: the
+stand-in stores a top-level datetime written by `$set` as a naive string
+("2026-11-22 00:31:31.080000", found here), which would then read back without its zone. No
+query here compares times (leases are compared in Python), so strings lose nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from services.translate.domain.memory import normalized
+from services.translate.domain.model import OPEN_STATUSES, Job
+from shared.contracts.catalog import DocumentSnapshot
+from shared.contracts.translate import GlossaryEntry, ListJobs
+from shared.db import Document, IndexSpec
+from shared.inbox import Inbox
+from shared.outbox import OUTBOX_FIELD, push_to_outbox
+
+JOBS, DOCUMENTS, MEMORY, GLOSSARY = "jobs", "documents", "memory", "glossary"
+FUZZY_CANDIDATES = 2_000
+
+INDEXES: list[IndexSpec] = [
+    *Inbox.indexes(),
+    IndexSpec(JOBS, (("document_id", 1), ("revision", 1), ("target_language", 1)), unique=True),
+    IndexSpec(JOBS, (("rank", 1),)),
+    IndexSpec(JOBS, (("status", 1), ("rank", 1))),
+    IndexSpec(MEMORY, (("source_language", 1), ("target_language", 1), ("updated_at", -1))),
+]
+
+
+def _to_document(job: Job) -> Document:
+    document = job.model_dump(mode="json", exclude={"id"})
+    document["segment_count"] = len(job.segments)
+    document["memory_count"] = job.memory_segments
+    return document
+
+
+def _to_job(document: Document) -> Job:
+    return Job.model_validate({**document, "id": document["_id"]})
+
+
+class Store:
+    """Jobs and what drafting needs, in the translate service's own database."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.db = db
+
+    async def insert_job(self, job: Job, events: Sequence[Document]) -> bool:
+        """Insert a new job with its events; False if that job already exists."""
+        try:
+            await self.db[JOBS].insert_one(
+                {"_id": job.id, **_to_document(job), OUTBOX_FIELD: list(events)})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def job(self, job_id: str) -> Job | None:
+        document = await self.db[JOBS].find_one({"_id": job_id}, {OUTBOX_FIELD: 0})
+        return None if document is None else _to_job(document)
+
+    async def save_job(self, job: Job, events: Sequence[Document] = ()) -> Job | None:
+        """Write `job` if nobody changed it since it was read; None if someone did."""
+        changed = job.model_copy(update={"version": job.version + 1})
+        update = push_to_outbox({"$set": _to_document(changed)}, events)
+        document = await self.db[JOBS].find_one_and_update(
+            {"_id": job.id, "version": job.version}, update,
+            projection={OUTBOX_FIELD: 0}, return_document=ReturnDocument.AFTER)
+        return None if document is None else _to_job(document)
+
+    async def open_jobs_before(self, document_id: str, revision: int) -> list[str]:
+        found = self.db[JOBS].find({"document_id": document_id, "revision": {"$lt": revision},
+                                    "status": {"$in": sorted(OPEN_STATUSES)}}, {"_id": 1})
+        return [document["_id"] for document in await found.to_list()]
+
+    async def approved_job(self, document_id: str, revision: int, language: str) -> str | None:
+        document = await self.db[JOBS].find_one(
+            {"document_id": document_id, "revision": revision, "target_language": language,
+             "status": "approved"}, {"_id": 1})
+        return None if document is None else str(document["_id"])
+
+    async def page(self, query: ListJobs) -> list[Job]:
+        """Jobs most urgent first, after the position `query.after`, one more than the limit."""
+        filters: dict[str, Any] = {}
+        for field, value in (("status", query.status), ("source_language", query.source),
+                             ("target_language", query.target), ("document_id", query.document)):
+            if value is not None:
+                filters[field] = value
+        if query.after:
+            filters["rank"] = {"$gt": query.after}
+        found = self.db[JOBS].find(filters, {OUTBOX_FIELD: 0, "segments": 0, "history": 0})
+        documents = await found.sort("rank", 1).limit(query.limit + 1).to_list()
+        return [_to_job({**document, "segments": [], "history": []}) for document in documents]
+
+    async def stats_rows(self, limit: int = 100_000) -> list[Document]:
+        fields = {"status": 1, "source_language": 1, "target_language": 1, "created_at": 1,
+                  "delivered_at": 1, "segment_count": 1, "memory_count": 1}
+        return await self.db[JOBS].find({}, fields).limit(limit).to_list()
+
+    async def keep_snapshot(self, snapshot: DocumentSnapshot) -> bool:
+        """Keep the newest snapshot of a document; False if a newer one is already kept."""
+        document = {**snapshot.model_dump(mode="json"), "_id": snapshot.document_id}
+        try:
+            await self.db[DOCUMENTS].insert_one(document)
+            return True
+        except DuplicateKeyError:
+            result = await self.db[DOCUMENTS].update_one(
+                {"_id": snapshot.document_id, "revision": {"$lte": snapshot.revision}},
+                {"$set": {k: v for k, v in document.items() if k != "_id"}})
+            return result.matched_count == 1
+
+    async def snapshot(self, document_id: str) -> DocumentSnapshot | None:
+        document = await self.db[DOCUMENTS].find_one({"_id": document_id})
+        return None if document is None else DocumentSnapshot.model_validate(document)
+
+    @staticmethod
+    def _memory_id(source_language: str, target_language: str, source: str) -> str:
+        key = f"{source_language}\x1f{target_language}\x1f{normalized(source)}"
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    async def remember(self, pairs: list[tuple[str, str]], source_language: str,
+                       target_language: str, now: datetime) -> None:
+        """Store approved (source, target) pairs; a newer approval replaces an older target."""
+        for source, target in pairs:
+            await self.db[MEMORY].update_one(
+                {"_id": self._memory_id(source_language, target_language, source)},
+                {"$set": {"source": source, "key": normalized(source), "target": target,
+                          "source_language": source_language,
+                          "target_language": target_language,
+                          "updated_at": now.isoformat()}},
+                upsert=True)
+
+    async def recall(self, sources: list[str], source_language: str,
+                     target_language: str) -> dict[str, str]:
+        """Remembered targets of exactly these sentences (by normalized source), in one query."""
+        ids = {self._memory_id(source_language, target_language, source): normalized(source)
+               for source in sources}
+        found = self.db[MEMORY].find({"_id": {"$in": list(ids)}}, {"target": 1})
+        return {ids[doc["_id"]]: str(doc["target"]) for doc in await found.to_list()}
+
+    async def fuzzy_candidates(self, source_language: str,
+                               target_language: str) -> dict[str, tuple[str, str]]:
+        """The most recent remembered pairs of a language pair, by normalized source."""
+        found = self.db[MEMORY].find(
+            {"source_language": source_language, "target_language": target_language},
+            {"key": 1, "source": 1, "target": 1}).sort("updated_at", -1).limit(FUZZY_CANDIDATES)
+        return {doc["key"]: (doc["source"], doc["target"]) for doc in await found.to_list()}
+
+    async def glossary(self) -> list[GlossaryEntry] | None:
+        document = await self.db[GLOSSARY].find_one({"_id": "glossary"})
+        if document is None:
+            return None
+        return [GlossaryEntry.model_validate(entry) for entry in document["entries"]]
+
+    async def set_glossary(self, entries: list[GlossaryEntry]) -> None:
+        # `update_one` with `$set`, not `replace_one(upsert=True)`: the stand-in upserts a
+        # replacement under a new ObjectId instead of the filter's `_id` (found here).
+        await self.db[GLOSSARY].update_one(
+            {"_id": "glossary"}, {"$set": {"entries": [entry.model_dump() for entry in entries]}},
+            upsert=True)
