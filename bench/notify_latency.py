@@ -1,0 +1,170 @@
+"""Notify latency: from a registration event on the bus to the SMTP server's acceptance.
+
+Starts nats-server, the embedded MongoDB stand-in, an aiosmtpd server that notes when each
+message arrives, and the notify service; publishes `ParticipantConfirmed` events at a steady
+rate and measures, per event, publish -> SMTP `250` (p50/p99 and throughput). The baseline in
+the same run is a raw loop sending a message of the same size over SMTP at the same rate
+(client start -> server acceptance), so the ratio shows what the event path adds: consumer,
+idempotency record, rendering with the `.ics`, the delivery log and its lease, the outbox.
+
+    uv run python bench/notify_latency.py [--events 200] [--rate 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import aiosmtplib
+
+from services.notify.bootstrap import build_spec
+from services.notify.settings import NotifySettings
+from shared.bus import make_broker
+from shared.contracts import registration as reg
+from shared.servers import free_port, start_mongo, start_nats
+from shared.service import start_service
+from shared.settings import Settings
+
+
+class Arrivals:
+    """aiosmtpd handler: the perf-counter time each recipient's message was accepted."""
+
+    def __init__(self) -> None:
+        self.at: dict[str, float] = {}
+        self.lock = threading.Lock()
+        self.size = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.at[envelope.rcpt_tos[0]] = time.perf_counter()
+            self.size = len(envelope.original_content)
+        return "250 OK"
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return {"p50_ms": pick(0.50) * 1000, "p99_ms": pick(0.99) * 1000,
+            "mean_ms": statistics.fmean(ordered) * 1000}
+
+
+async def paced(count: int, rate: float, action: Any) -> float:
+    """Run `action(i)` at a steady rate; returns the elapsed seconds."""
+    started = time.perf_counter()
+    for i in range(count):
+        delay = started + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        await action(i)
+    return time.perf_counter() - started
+
+
+async def raw_smtp(port: int, arrivals: Arrivals, count: int, rate: float) -> dict[str, float]:
+    body = "x" * max(arrivals.size - 600, 1000)
+    sent: dict[str, float] = {}
+
+    async def send(i: int) -> None:
+        to = f"raw{i}@bench.invalid"
+        message = EmailMessage()
+        message["Subject"], message["From"], message["To"] = "raw", "b@bench.invalid", to
+        message.set_content(body)
+        sent[to] = time.perf_counter()
+        await aiosmtplib.send(message, hostname="127.0.0.1", port=port, start_tls=False)
+
+    elapsed = await paced(count, rate, send)
+    return {**percentiles([arrivals.at[to] - t for to, t in sent.items()]),
+            "per_s": count / elapsed}
+
+
+def confirmed(i: int) -> reg.ParticipantConfirmed:
+    start = datetime.now(UTC) + timedelta(days=10)
+    return reg.ParticipantConfirmed(
+        registration_id=f"reg-{i}", cancel_token="tok.bench",
+        participant=reg.Participant(name=f"Participante {i}", email=f"p{i}@bench.invalid",
+                                    preferred_language=("es", "en", "pt", "fr")[i % 4],
+                                    country="CO"),
+        session=reg.SessionSnapshot(
+            session_id="bench", title={"es": "Compras públicas", "en": "Public procurement"},
+            format="webinar", starts_at=start, ends_at=start + timedelta(hours=1),
+            timezone="America/Bogota", languages=["es", "en"], join_url="https://m.example/j"))
+
+
+async def event_path(settings: Settings, arrivals: Arrivals, count: int, rate: float
+                     ) -> dict[str, float]:
+    service = await start_service(build_spec(options=NotifySettings(
+        send_rate=1000, poll_seconds=0.2)), settings)
+    broker = make_broker(settings, client_name="bench")
+    await broker.connect()
+    published: dict[str, float] = {}
+
+    async def publish(i: int) -> None:
+        event, event_id = confirmed(i), uuid.uuid4().hex
+        body, headers = event.to_cloudevent(event_id=event_id, source="bench",
+                                            time=datetime.now(UTC)).to_nats()
+        headers["Nats-Msg-Id"] = event_id
+        published[event.participant.email] = time.perf_counter()
+        await broker.publish(body, event.subject(), headers=headers, stream="REGISTRATION")
+
+    started = time.perf_counter()
+    await paced(count, rate, publish)
+    while not all(to in arrivals.at for to in published):
+        if time.perf_counter() - started > 120:
+            raise TimeoutError("not every mail arrived")
+        await asyncio.sleep(0.05)
+    elapsed = max(arrivals.at[to] for to in published) - started
+    await broker.stop()
+    await service.stop()
+    return {**percentiles([arrivals.at[to] - t for to, t in published.items()]),
+            "per_s": count / elapsed}
+
+
+async def main(events: int, rate: float) -> None:
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory() as folder:
+        nats_server, mongo = start_nats(Path(folder) / "nats"), start_mongo(Path(folder) / "db")
+        arrivals, port = Arrivals(), free_port()
+        controller = Controller(arrivals, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            settings = Settings(nats_url=nats_server.url, mongo_url=mongo.url,
+                                db_prefix=f"bench{uuid.uuid4().hex[:8]}",
+                                smtp_host="127.0.0.1", smtp_port=port)
+            path = await event_path(settings, arrivals, events, rate)
+            raw = await raw_smtp(port, arrivals, events, rate)
+        finally:
+            controller.stop()
+            nats_server.stop()
+            mongo.stop()
+    rows = {"raw SMTP send": raw, "event -> SMTP accepted": path}
+    print(f"{events} mails at {rate:g}/s, message ~{arrivals.size / 1024:.1f} KiB")
+    print(f"{'path':<26}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}{'mails/s':>10}")
+    for name, row in rows.items():
+        print(f"{name:<26}{row['p50_ms']:>10.1f}{row['p99_ms']:>10.1f}"
+              f"{row['mean_ms']:>10.1f}{row['per_s']:>10.1f}")
+    ratio = {k: path[k] / raw[k] for k in ("p50_ms", "p99_ms")}
+    print(f"ratio event/raw: p50 x{ratio['p50_ms']:.1f}, p99 x{ratio['p99_ms']:.1f}")
+    out = Path(__file__).parent / "results" / "notify_latency.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"events": events, "rate": rate, "raw": raw, "event": path,
+                               "ratio": ratio, "message_bytes": arrivals.size}, indent=2))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=20.0, help="events (and raw sends) a second")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.events, arguments.rate))

@@ -1,0 +1,1 @@
+"""What notify decides without I/O: who gets which mail, in which language, and when."""

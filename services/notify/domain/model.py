@@ -1,0 +1,68 @@
+"""Mail kinds, recipients and the identity of a delivery."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from shared.reference import LanguageCode
+
+MailKind = Literal[
+    "confirmed", "waitlisted", "pending", "promoted", "rejected", "cancelled",
+    "session_rescheduled", "session_cancelled", "reminder", "attended", "no_show",
+    "subscription_confirm", "document_published", "document_translated", "digest",
+    "translation_job",
+]
+MAIL_KINDS: tuple[MailKind, ...] = (
+    "confirmed", "waitlisted", "pending", "promoted", "rejected", "cancelled",
+    "session_rescheduled", "session_cancelled", "reminder", "attended", "no_show",
+    "subscription_confirm", "document_published", "document_translated", "digest",
+    "translation_job",
+)
+NON_TRANSACTIONAL: frozenset[MailKind] = frozenset({"document_published", "document_translated",
+                                                   "digest", "translation_job"})
+"""Mail a marketing opt-out stops; it carries List-Unsubscribe (RFC 8058)."""
+
+DeliveryStatus = Literal["queued", "sending", "sent", "failed", "suppressed"]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone to mail: the address stays in mail and the database, never in logs."""
+
+    email: str
+    name: str
+    language: LanguageCode
+    registration_id: str | None = None
+    timezone: str | None = None
+
+
+def recipient_hash(email: str) -> str:
+    """A stable, non-reversible-at-a-glance key for an address (case-insensitive)."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
+
+
+def delivery_id(source_id: str, kind: MailKind, email: str) -> str:
+    """One delivery per (source event or reminder, kind, recipient): the unique `_id`."""
+    return f"{source_id}|{kind}|{recipient_hash(email)}"
+
+
+def message_id(delivery: str, domain: str) -> str:
+    """A Message-ID that is the same for every attempt of one delivery."""
+    digest = hashlib.sha256(delivery.encode()).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
+
+
+def mask_email(email: str) -> str:
+    """`m***@e***.org`: enough to recognise, not to harvest."""
+    local, _, domain = email.partition("@")
+    host, dot, tld = domain.rpartition(".")
+    masked_host = (host[:1] + "***") if host else "***"
+    return f"{local[:1]}***@{masked_host}{dot}{tld}"
+
+
+def reminder_source(session_id: str, offset_minutes: int, starts_at: datetime) -> str:
+    """The source id of one reminder of one start time: a moved session is reminded anew."""
+    return f"reminder:{session_id}:{offset_minutes}:{int(starts_at.timestamp())}"

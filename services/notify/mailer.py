@@ -1,0 +1,90 @@
+"""Composes, renders and queues mails: the only way a mail enters the delivery log."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from opentelemetry import propagate
+
+from services.notify.domain.calendar import Method, session_invitation
+from services.notify.domain.compose import MailContent, SessionMail, compose_session_mail
+from services.notify.domain.model import (
+    MailKind,
+    Recipient,
+    delivery_id,
+    message_id,
+    recipient_hash,
+)
+from services.notify.domain.rules import choose_language
+from services.notify.domain.strings import LANGUAGES, Strings
+from services.notify.mime import Envelope, Renderer, sender_domain
+from services.notify.store import Deliveries, ms
+from shared.contracts.registration import SessionSnapshot
+from shared.settings import Settings
+
+Clock = Callable[[], datetime]
+
+
+def time_ordered_id(now: datetime) -> str:
+    """Milliseconds then randomness, in hex: sorts by time as a string."""
+    return f"{int(now.timestamp() * 1000):013x}{os.urandom(5).hex()}"
+
+
+@dataclass
+class Mailer:
+    """Turns a decision to mail someone into a queued delivery record."""
+
+    deliveries: Deliveries
+    settings: Settings
+    clock: Clock
+    strings: Strings
+    renderer: Renderer
+    wake: asyncio.Event
+
+    async def session_mail(self, source_id: str, recipient: Recipient,
+                           session: SessionSnapshot, mail: SessionMail,
+                           method: Method | None = None) -> bool:
+        """Queue one session mail (with an invitation if `method`); False if already queued."""
+        lang = choose_language(recipient.language, session.languages, LANGUAGES)
+        content = compose_session_mail(self.strings, lang, session, mail)
+        invitation = None
+        if method is not None:
+            ics = session_invitation(session, method, lang, organizer=self.settings.smtp_from,
+                                     attendee=recipient.email, attendee_name=recipient.name,
+                                     stamp=self.clock())
+            invitation = (ics, method)
+        return await self.queue(source_id, mail.kind, recipient, content, invitation,
+                                session_id=session.session_id)
+
+    async def queue(self, source_id: str, kind: MailKind, recipient: Recipient,
+                    content: MailContent, invitation: tuple[bytes, Method] | None = None, *,
+                    session_id: str | None = None, unsubscribe_url: str | None = None,
+                    subscription_id: str | None = None) -> bool:
+        """Render and insert the delivery; the sender loop takes it from there."""
+        now = self.clock()
+        key = delivery_id(source_id, kind, recipient.email)
+        mid = message_id(key, sender_domain(self.settings.smtp_from))
+        envelope = Envelope(sender=self.settings.smtp_from, to=recipient.email,
+                            to_name=recipient.name, message_id=mid, date=now,
+                            reply_to=self.settings.smtp_reply_to,
+                            list_unsubscribe=unsubscribe_url)
+        raw = self.renderer.message(content, envelope, invitation)
+        trace: dict[str, str] = {}
+        propagate.inject(trace)  # the send joins the trace of the event that caused the mail
+        queued = await self.deliveries.queue({
+            "_id": key, "order": time_ordered_id(now), "kind": kind, "status": "queued",
+            "source_id": source_id, "session_id": session_id,
+            "registration_id": recipient.registration_id, "to": recipient.email,
+            "to_hash": recipient_hash(recipient.email), "language": content.language,
+            "raw": raw.decode("ascii"), "message_id": mid, "attempts": 0,
+            "next_attempt_ms": ms(now), "lease_until_ms": None, "created_at": now,
+            "updated_ms": ms(now), "sent_ms": None, "smtp_code": None, "smtp_response": None,
+            "subscription_id": subscription_id, "trace": trace,
+        })
+        if queued:
+            self.wake.set()
+        return queued

@@ -1,0 +1,130 @@
+"""Events the notify service publishes (`notify.>`) and the RPC messages it answers.
+
+Neither carries an e-mail address or a name: delivery ids, kinds and SMTP outcomes only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.contracts.events import Event
+from shared.reference import DocumentType, LanguageCode, TopicCode
+
+DeliveryStatus = Literal["queued", "sending", "sent", "failed", "suppressed"]
+
+
+class MailSent(Event):
+    """The SMTP server accepted a mail."""
+
+    stem = "notify.mail.sent"
+    delivery_id: str
+    kind: str
+    source_id: str = Field(description="The event (or reminder) the mail was sent for.")
+    session_id: str | None = None
+    registration_id: str | None = None
+    message_id: str
+    attempts: int
+
+
+class MailFailed(Event):
+    """A mail was given up: a permanent refusal (5xx) or too many temporary failures."""
+
+    stem = "notify.mail.failed"
+    delivery_id: str
+    kind: str
+    source_id: str
+    session_id: str | None = None
+    registration_id: str | None = None
+    attempts: int
+    smtp_code: int | None = None
+    reason: str
+
+
+class ListDeliveries(BaseModel):
+    """`rpc.notify.list_deliveries`: the delivery log, newest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: DeliveryStatus | None = None
+    kind: str | None = Field(None, max_length=40)
+    session_id: str | None = Field(None, max_length=100)
+    limit: int = Field(50, ge=1, le=200)
+    after: str | None = Field(None, max_length=200)
+    reveal_addresses: bool = False
+
+
+class DeliveryView(BaseModel):
+    """One delivery record as the secretariat sees it."""
+
+    id: str
+    kind: str
+    status: DeliveryStatus
+    recipient: str = Field(description="Masked unless the caller is an admin.")
+    language: LanguageCode
+    session_id: str | None
+    registration_id: str | None
+    source_id: str
+    attempts: int
+    smtp_code: int | None
+    smtp_response: str | None
+    message_id: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryView]
+    next_after: str | None
+
+
+class RetryDelivery(BaseModel):
+    """`rpc.notify.retry_delivery`: queue a failed mail again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    delivery_id: str = Field(min_length=1, max_length=300)
+
+
+class Subscribe(BaseModel):
+    """`rpc.notify.subscribe`: ask for repository updates (double opt-in)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    language: LanguageCode
+    topics: list[TopicCode] = Field(default_factory=list, max_length=20)
+    types: list[DocumentType] = Field(default_factory=list, max_length=20)
+    countries: list[str] = Field(default_factory=list, max_length=40)
+    frequency: Literal["immediate", "daily", "weekly"] = "immediate"
+    documents: bool = Field(True, description="Whether to hear of new documents and "
+                                              "translations that match the choices above.")
+    translation_pairs: list[Annotated[str, Field(pattern=r"^(es|en|pt|fr)>(es|en|pt|fr)$")]] = \
+        Field(default_factory=list, max_length=12,
+              description="For translators: hear of jobs queued for these pairs, e.g. `es>en`.")
+
+
+class SubscriptionRequested(BaseModel):
+    """The reply to `subscribe`: the same whether the address was known or not."""
+
+    status: Literal["confirmation_sent"] = "confirmation_sent"
+
+
+class SubscriptionToken(BaseModel):
+    """`rpc.notify.confirm_subscription` / `unsubscribe` / `describe_token`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=10, max_length=500)
+
+
+class SubscriptionState(BaseModel):
+    """What a token acts on; `status` after the action (or now, for a description)."""
+
+    subscription_id: str
+    status: Literal["pending", "active", "unsubscribed"]
+    action: Literal["confirm", "unsubscribe"] | None = None
+    language: LanguageCode
+    frequency: str

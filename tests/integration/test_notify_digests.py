@@ -1,0 +1,118 @@
+"""A daily subscriber gets the day's news in one mail after midnight UTC, once."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from faststream.nats import NatsBroker
+
+from services.notify.bootstrap import build_spec
+from services.notify.settings import NotifySettings
+from shared.bus import call
+from shared.contracts.notify import (
+    Subscribe,
+    SubscriptionRequested,
+    SubscriptionState,
+    SubscriptionToken,
+)
+from shared.service import RunningService, start_service
+from shared.settings import Settings
+from tests.integration.test_notify_gateway import document
+from tests.integration.test_notify_support import (
+    START,
+    Clock,
+    SmtpServer,
+    eventually,
+    parts,
+    publish,
+    smtp,
+    with_smtp,
+)
+
+pytestmark = pytest.mark.integration
+__all__ = ["smtp"]
+
+FAST = NotifySettings(send_rate=1000, poll_seconds=0.05, digest_poll_seconds=0.05)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(START)
+
+
+@pytest.fixture
+async def notifies(settings: Settings, smtp: SmtpServer, clock: Clock
+                   ) -> AsyncIterator[list[RunningService]]:
+    spec, configured = build_spec(clock, FAST), with_smtp(settings, smtp)
+    both = [await start_service(spec, configured) for _ in range(2)]
+    yield both
+    for service in both:
+        await service.stop()
+
+
+async def rpc(broker: NatsBroker, action: str, request: object, reply: type) -> object:
+    return await call(broker, f"rpc.notify.{action}", request, reply, timeout=2.0)  # type: ignore[arg-type]
+
+
+async def test_a_daily_digest_gathers_the_days_news_into_one_mail(
+    notifies: list[RunningService], smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
+) -> None:
+    await rpc(bus_client, "subscribe", Subscribe(
+        email="digest@example.org", language="en", topics=["sustainable_procurement"],
+        frequency="daily"), SubscriptionRequested)
+    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    token = re.search(r"confirm\?token=(\S+)", parts(smtp.inbox.messages[0])["text/plain"])
+    assert token is not None
+    state = await rpc(bus_client, "confirm_subscription",
+                      SubscriptionToken(token=token.group(1)), SubscriptionState)
+    assert state.status == "active"  # type: ignore[attr-defined]
+    await publish(bus_client, document("doc-a", ["sustainable_procurement"]))
+    await publish(bus_client, document("doc-b", ["sustainable_procurement", "msmes"]))
+    await publish(bus_client, document("doc-c", ["open_data"]))  # not followed
+    await asyncio.sleep(0.8)
+    assert len(smtp.inbox.messages) == 1  # nothing until the day is over
+    clock.advance(timedelta(days=1))
+    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await asyncio.sleep(0.5)
+    assert len(smtp.inbox.messages) == 2  # two replicas, one digest
+    digest = smtp.inbox.messages[1]
+    assert digest["Subject"] == "Your INGP digest: 2 new in the repository"
+    text = parts(digest)["text/plain"]
+    assert "/documents/doc-a" in text and "/documents/doc-b" in text
+    assert "doc-c" not in text
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    clock.advance(timedelta(days=1))
+    await asyncio.sleep(0.5)
+    assert len(smtp.inbox.messages) == 2  # an empty day sends nothing
+
+
+async def test_translators_hear_of_jobs_for_the_pairs_they_follow(
+    notifies: list[RunningService], smtp: SmtpServer, bus_client: NatsBroker,
+) -> None:
+    from shared.contracts.translate import JobQueued, JobRef
+
+    await rpc(bus_client, "subscribe", Subscribe(
+        email="traductora@example.org", language="es", documents=False,
+        translation_pairs=["es>en"]), SubscriptionRequested)
+    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    token = re.search(r"confirm\?token=(\S+)", parts(smtp.inbox.messages[0])["text/plain"])
+    assert token is not None
+    await rpc(bus_client, "confirm_subscription", SubscriptionToken(token=token.group(1)),
+              SubscriptionState)
+    await publish(bus_client, document("doc-a", ["sustainable_procurement"]))  # no news wanted
+    for job_id, target in (("job-pt", "pt"), ("job-en", "en")):
+        await publish(bus_client, JobQueued(job=JobRef(
+            job_id=job_id, document_id="doc-a", revision=1, source_language="es",
+            target_language=target)))  # type: ignore[arg-type]
+    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await asyncio.sleep(0.5)
+    assert len(smtp.inbox.messages) == 2
+    job = smtp.inbox.messages[1]
+    assert job["Subject"] == "Una traducción le espera: Guía de compras sostenibles"
+    assert "(español → inglés)" in parts(job)["text/plain"]
+    assert "/translations/jobs/job-en" in parts(job)["text/plain"]
+    assert job["List-Unsubscribe"]

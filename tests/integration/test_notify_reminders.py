@@ -1,0 +1,176 @@
+"""Reminders follow an injected clock, move with a reschedule, vanish with a cancellation,
+and two notify processes side by side send each of them once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from faststream.nats import NatsBroker
+
+from services.notify.bootstrap import build_spec
+from services.notify.settings import NotifySettings
+from shared.contracts import registration as reg
+from shared.service import RunningService, start_service
+from shared.settings import Settings
+from tests.integration.test_notify_support import (
+    START,
+    Clock,
+    SmtpServer,
+    confirmed,
+    eventually,
+    parts,
+    publish,
+    smtp,
+    snapshot,
+    with_smtp,
+)
+
+pytestmark = pytest.mark.integration
+__all__ = ["smtp"]
+
+FAST = NotifySettings(send_rate=1000, retry_base_seconds=0.2, poll_seconds=0.05)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(START - timedelta(days=2))
+
+
+@pytest.fixture
+async def notify(settings: Settings, smtp: SmtpServer, clock: Clock
+                 ) -> AsyncIterator[RunningService]:
+    service = await start_service(build_spec(clock, FAST), with_smtp(settings, smtp))
+    yield service
+    await service.stop()
+
+
+def reminders(server: SmtpServer) -> list[str]:
+    return [m["To"].addresses[0].addr_spec for m in server.inbox.messages
+            if m["Subject"].startswith("Recordatorio") or m["Subject"].startswith("Reminder")]
+
+
+async def settle() -> None:
+    await asyncio.sleep(0.6)  # several poll rounds of the poller and the sender
+
+
+async def test_reminders_come_due_with_the_clock(
+    notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
+) -> None:
+    await publish(bus_client, confirmed(language="en"))
+    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await settle()
+    assert reminders(smtp) == []
+    clock.advance(timedelta(days=1, minutes=1))  # 23 h 59 min before the start
+    await eventually(lambda: len(reminders(smtp)) == 1)
+    message = smtp.inbox.messages[-1]
+    assert "https://meet.example.org/j/42" in parts(message)["text/plain"]
+    clock.advance(timedelta(hours=23))  # 59 min before
+    await eventually(lambda: len(reminders(smtp)) == 2)
+    await settle()
+    assert len(reminders(smtp)) == 2
+
+
+async def test_a_reschedule_moves_reminders_and_a_cancellation_drops_them(
+    notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
+) -> None:
+    await publish(bus_client, confirmed())
+    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    later = START + timedelta(days=3)
+    await publish(bus_client, reg.SessionRescheduled(
+        session=snapshot(starts_at=later, ends_at=later + timedelta(hours=1), sequence=1),
+        previous_starts_at=START, previous_ends_at=START + timedelta(minutes=90)))
+    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    clock.advance(timedelta(days=1, hours=12))  # past the old 24 h mark, before the new one
+    await settle()
+    assert reminders(smtp) == []
+    clock.now = later - timedelta(hours=23)
+    await eventually(lambda: len(reminders(smtp)) == 1)
+    await publish(bus_client, reg.SessionCancelled(
+        session=snapshot(starts_at=later, ends_at=later + timedelta(hours=1), sequence=2),
+        reason="Sin ponentes"))
+    await eventually(lambda: len(smtp.inbox.messages) == 4)  # + the cancellation
+    clock.now = later - timedelta(minutes=30)
+    await settle()
+    assert len(reminders(smtp)) == 1
+
+
+async def test_a_reminder_missed_while_down_is_sent_late_only_before_the_start(
+    settings: Settings, smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
+) -> None:
+    spec, configured = build_spec(clock, FAST), with_smtp(settings, smtp)
+    service = await start_service(spec, configured)
+    await publish(bus_client, confirmed())
+    early = START - timedelta(hours=1)
+    await publish(bus_client, confirmed(registration_id="reg-2", email_="late@example.org",
+                                        session_id="ses-2", starts_at=early,
+                                        ends_at=early + timedelta(minutes=30)))
+    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await service.stop()
+    clock.now = START - timedelta(minutes=10)  # ses-1 not begun yet, ses-2 started 50 min ago
+    service = await start_service(spec, configured)
+    try:
+        await eventually(lambda: len(reminders(smtp)) == 2)
+        await settle()
+        assert reminders(smtp) == ["maria.perez@example.org"] * 2
+    finally:
+        await service.stop()
+
+
+async def test_two_notify_processes_send_each_mail_once(
+    settings: Settings, smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
+) -> None:
+    spec = build_spec(clock, FAST)
+    both = [await start_service(spec, with_smtp(settings, smtp)) for _ in range(2)]
+    both[1].runtime.instance = "second-replica"
+    try:
+        people = [f"p{i}@example.org" for i in range(12)]
+        for i, address in enumerate(people):
+            await publish(bus_client, confirmed(registration_id=f"reg-{i}", email_=address))
+        await eventually(lambda: len(smtp.inbox.messages) == 12, timeout=20)
+        clock.now = START - timedelta(minutes=30)
+        await eventually(lambda: len(reminders(smtp)) == 24, timeout=20)
+        await settle()
+        assert sorted(reminders(smtp)) == sorted(people * 2)
+        assert len(smtp.inbox.messages) == 36
+    finally:
+        for service in both:
+            await service.stop()
+
+
+async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends(
+    settings: Settings, smtp: SmtpServer, clock: Clock,
+) -> None:
+    from pymongo import AsyncMongoClient
+
+    from services.notify.domain.compose import SessionMail
+    from services.notify.domain.model import Recipient
+    from services.notify.domain.strings import Strings
+    from services.notify.mailer import Mailer
+    from services.notify.mime import Renderer
+    from services.notify.store import Deliveries
+
+    configured = with_smtp(settings, smtp)
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
+        configured.effective_mongo_url(), tz_aware=True)
+    deliveries = Deliveries(client[configured.database_name("notify")])
+    mailer = Mailer(deliveries, configured, clock, Strings.load(), Renderer(), asyncio.Event())
+    await mailer.session_mail("evt-x", Recipient("ana@example.org", "Ana", "es", "reg-x"),
+                              snapshot(), SessionMail(kind="confirmed", name="Ana"))
+    # A replica claims it and dies before recording anything.
+    await deliveries.claim(clock(), "dead-replica", "attempt-1", timedelta(seconds=30))
+    service = await start_service(build_spec(clock, FAST), configured)
+    try:
+        await settle()
+        assert smtp.inbox.messages == []  # its lease still holds
+        clock.advance(timedelta(seconds=31))
+        await eventually(lambda: len(smtp.inbox.messages) == 1)
+        await settle()
+        [record] = await deliveries.page({}, 10, None)
+        assert (record["status"], record["attempts"]) == ("sent", 2)
+        assert len(smtp.inbox.messages) == 1
+    finally:
+        await service.stop()
+        await client.close()

@@ -1,0 +1,156 @@
+"""What the notify tests share: a real SMTP server (aiosmtpd), events, a settable clock."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.message import Message
+from email.policy import default
+from typing import Any
+
+import aiosmtplib
+import pytest
+from faststream.nats import NatsBroker
+
+from shared.contracts import registration as reg
+from shared.contracts.events import Event
+from shared.servers import free_port
+from shared.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+START = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)
+
+
+@dataclass
+class Inbox:
+    """An aiosmtpd handler that keeps messages; `refusals` answers the first DATA commands."""
+
+    refusals: list[str] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    answered: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            if self.refusals:
+                answer = self.refusals.pop(0)
+                self.answered.append(answer)
+                return answer
+            self.messages.append(email.message_from_bytes(envelope.original_content,
+                                                          policy=default))
+            self.answered.append("250")
+        return "250 OK"
+
+
+@dataclass
+class SmtpServer:
+    port: int
+    inbox: Inbox
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on a free port."""
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the test server's own log
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, enable_SMTPUTF8=True)
+    controller.start()
+    yield SmtpServer(port, inbox)
+    controller.stop()
+
+
+def with_smtp(settings: Settings, server: SmtpServer) -> Settings:
+    return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": server.port})
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+def snapshot(**changes: Any) -> reg.SessionSnapshot:
+    base: dict[str, Any] = dict(
+        session_id="ses-1", title={"es": "Compras públicas sostenibles",
+                                   "en": "Sustainable public procurement"},
+        summary={"es": "Experiencias de la región.", "en": "Experience from the region."},
+        format="webinar", topics=["sustainable_procurement"], starts_at=START,
+        ends_at=START + timedelta(minutes=90), timezone="America/Bogota",
+        languages=["es", "en"], sequence=0, join_url=None)
+    base.update(changes)
+    return reg.SessionSnapshot(**base)
+
+
+def participant(email_: str = "maria.perez@example.org", language: str = "es",
+                name: str = "María Pérez") -> reg.Participant:
+    return reg.Participant(name=name, email=email_, preferred_language=language,  # type: ignore[arg-type]
+                           country="CO")
+
+
+def confirmed(registration_id: str = "reg-1", language: str = "es",
+              email_: str = "maria.perez@example.org", **session: Any
+              ) -> reg.ParticipantConfirmed:
+    return reg.ParticipantConfirmed(
+        registration_id=registration_id, participant=participant(email_, language),
+        session=snapshot(join_url="https://meet.example.org/j/42", **session),
+        cancel_token="tok.abc123")
+
+
+async def publish(broker: NatsBroker, event: Event, event_id: str | None = None,
+                  time: datetime | None = None) -> str:
+    """Publish `event` on its stream as the registration service would; returns its id."""
+    event_id = event_id or uuid.uuid4().hex
+    ce = event.to_cloudevent(event_id=event_id, source="dialogues/registration",
+                             time=time or datetime.now(UTC))
+    body, headers = ce.to_nats()
+    headers["Nats-Msg-Id"] = event_id
+    subject = event.subject()
+    await broker.publish(body, subject, headers=headers, stream=subject.split(".")[0].upper())
+    return event_id
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
+
+
+def parts(message: Message) -> dict[str, Any]:
+    """The text, HTML and calendar parts of a message."""
+    found: dict[str, Any] = {}
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind in ("text/plain", "text/html", "text/calendar"):
+            found[kind] = part.get_content()
+    return found
+
+
+async def test_the_smtp_fixture_refuses_then_accepts(smtp: SmtpServer) -> None:
+    smtp.inbox.refusals.append("451 4.3.0 try later")
+    message = email.message.EmailMessage()
+    message["Subject"] = "x"
+    message.set_content("x")
+    with pytest.raises(aiosmtplib.SMTPResponseException):
+        await aiosmtplib.send(message, sender="a@b.invalid", recipients=["c@d.invalid"],
+                              hostname="127.0.0.1", port=smtp.port, start_tls=False)
+    await aiosmtplib.send(message, sender="a@b.invalid", recipients=["c@d.invalid"],
+                          hostname="127.0.0.1", port=smtp.port, start_tls=False)
+    assert len(smtp.inbox.messages) == 1
