@@ -1,12 +1,70 @@
 """Wires the registration service: sessions, participants, waiting lists, attendance."""
 
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from faststream.nats import NatsRouter
+
+from services.registration import store
+from services.registration.entrypoints import ingest_router, rpc_router
+from services.registration.handlers import Deps
+from services.registration.handlers.attendance import anonymize_past, mark_no_shows
+from services.registration.handlers.registrations import finish_stuck
+from services.registration.handlers.seats import repair_promotions
 from shared.bus import INGEST_STREAM
-from shared.inbox import Inbox
-from shared.service import ServiceSpec
+from shared.service import Runtime, ServiceSpec
+from shared.tokens import Signer
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY_S = 5.0
+STUCK_AFTER = timedelta(seconds=10)
+RETENTION = timedelta(days=730)
+"""Personal data of sessions that ended longer ago than this is erased (statistics stay)."""
+
+
+def deps_of(runtime: Runtime) -> Deps:
+    """The handlers' dependencies for this runtime."""
+    return Deps(store.Store(runtime.db), Signer(runtime.settings.token_secret),
+                runtime.outbox.kick)
+
+
+def routers(runtime: Runtime) -> Sequence[NatsRouter]:
+    deps = deps_of(runtime)
+    return (rpc_router(deps), ingest_router(runtime, deps))
+
+
+async def sweep_forever(runtime: Runtime, every: float = SWEEP_EVERY_S,
+                        retention: timedelta = RETENTION) -> None:
+    """Repair what a crash between two writes left (a registration still `received`, a
+    promotion without its status), mark no-shows, anonymize old sessions."""
+    deps = deps_of(runtime)
+    while True:
+        await asyncio.sleep(every)
+        now = datetime.now(UTC)
+        try:
+            await finish_stuck(deps, now, STUCK_AFTER)
+            await repair_promotions(deps, now)
+            await mark_no_shows(deps, now)
+            await anonymize_past(deps, now, retention)
+        except Exception as error:  # MongoDB away, say: the next round tries again
+                log.warning("registration sweep failed", extra={"error": type(error).__name__})
+
+
+def background(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
+    return (sweep_forever(runtime),)
+
 
 SPEC = ServiceSpec(
     name="registration",
-    indexes=Inbox.indexes(),
+    indexes=store.indexes(),
+    routers=routers,
     extra_streams=(INGEST_STREAM,),  # other systems send attendance lists on ingest.registration.>
-    outbox_collections=("sessions",),
+    outbox_collections=(store.SESSIONS, store.REGISTRATIONS),
+    background=background,
 )

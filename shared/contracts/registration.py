@@ -8,12 +8,12 @@ so these events hold personal data and must never be logged whole.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from shared.contracts.events import Event
-from shared.reference import LanguageCode, SessionFormat, TopicCode
+from shared.reference import LanguageCode, Sector, SessionFormat, TopicCode
 
 LanguageMap = dict[LanguageCode, str]
 """Text in one or more OAS languages, e.g. `{"es": "Compras públicas", "en": "..."}`."""
@@ -137,3 +137,256 @@ class Attendee(BaseModel):
 
 
 AttendanceReport.model_rebuild()
+
+
+# --- RPC messages between the gateway and the registration service (`rpc.registration.*`) ---
+# Added compatibly: nothing above changed. Inputs forbid unknown keys and reject any key shaped
+# like a MongoDB operator (`$...`) or path (`a.b`) anywhere in the request, so nothing of the
+# kind can reach a query even by mistake.
+
+RegistrationStatus = Literal[
+    "received", "confirmed", "waitlisted", "pending_approval", "rejected", "cancelled"
+]
+Gender = Literal["female", "male", "non_binary", "prefer_not_to_say"]
+SessionStatus = Literal["draft", "published", "cancelled"]
+
+
+def _reject_operator_keys(value: Any, path: str = "") -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(key, str) and (key.startswith("$") or "." in key):
+                raise ValueError(f"key {key!r} at {path or 'top level'} is not allowed")
+            _reject_operator_keys(inner, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            _reject_operator_keys(inner, f"{path}[{index}]")
+
+
+class SafeInput(BaseModel):
+    """Base of every request: unknown keys and operator-shaped keys are refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_operator_keys(cls, data: Any) -> Any:
+        _reject_operator_keys(data)
+        return data
+
+
+ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+Iso2 = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
+
+
+class Speaker(SafeInput):
+    name: ShortText
+    institution: ShortText | None = None
+    country: Iso2 | None = None
+    role: ShortText | None = None
+
+
+class CountryQuota(SafeInput):
+    """Seats reserved for people from one member state until `release_at`."""
+
+    country: Iso2
+    seats: int = Field(ge=1, le=100_000)
+    release_at: datetime
+
+
+class SessionFields(SafeInput):
+    """Everything a session draft may set; all optional so that a PATCH can reuse it."""
+
+    title: LanguageMap | None = None
+    summary: LanguageMap | None = None
+    format: SessionFormat | None = None
+    topics: list[TopicCode] | None = Field(None, max_length=16)
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    timezone: str | None = Field(None, max_length=64)
+    languages: list[LanguageCode] | None = Field(None, max_length=4)
+    interpretation: list[LanguageCode] | None = Field(None, max_length=4)
+    capacity: int | None = Field(None, ge=1, le=100_000)
+    registration_opens_at: AwareDatetime | None = None
+    registration_closes_at: AwareDatetime | None = None
+    speakers: list[Speaker] | None = Field(None, max_length=50)
+    requires_approval: bool | None = None
+    visibility: Literal["public", "invite_only"] | None = None
+    join_url: str | None = Field(None, max_length=2000, pattern=r"^https?://")
+    country_quotas: list[CountryQuota] | None = Field(None, max_length=40)
+
+
+class CreateSession(SafeInput):
+    fields: SessionFields
+
+
+class PatchSession(SafeInput):
+    session_id: str = Field(max_length=64)
+    fields: SessionFields
+    unset_capacity: bool = Field(False, description="Make the session unlimited.")
+    force: bool = Field(False, description="Allow capacity below the confirmed count.")
+
+
+class SessionRef(SafeInput):
+    session_id: str = Field(max_length=64)
+    include_secret: bool = False
+
+
+class CancelSession(SafeInput):
+    session_id: str = Field(max_length=64)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SessionQuery(SafeInput):
+    starts_from: AwareDatetime | None = None
+    starts_to: AwareDatetime | None = None
+    topic: TopicCode | None = None
+    format: SessionFormat | None = None
+    language: LanguageCode | None = None
+    limit: int = Field(50, ge=1, le=200)
+    after: str | None = Field(None, max_length=64)
+    published_only: bool = True
+
+
+class SessionView(BaseModel):
+    """A session as answered over the API; `join_url` only for the secretariat."""
+
+    id: str
+    status: SessionStatus
+    title: LanguageMap
+    summary: LanguageMap
+    format: SessionFormat
+    topics: list[TopicCode]
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    languages: list[LanguageCode]
+    interpretation: list[LanguageCode]
+    capacity: int | None
+    seats_left: int | None
+    confirmed: int
+    waiting: int
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    speakers: list[dict[str, Any]]
+    requires_approval: bool
+    visibility: Literal["public", "invite_only"]
+    country_quotas: list[dict[str, Any]]
+    sequence: int
+    join_url: str | None = None
+
+
+class SessionPage(BaseModel):
+    items: list[SessionView]
+    last: str | None
+
+
+class RegistrationForm(SafeInput):
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr = Field(max_length=254)
+    country: Iso2
+    institution: str = Field(min_length=1, max_length=300)
+    sector: Sector
+    job_title: str = Field(min_length=1, max_length=200)
+    gender: Gender | None = None
+    preferred_language: LanguageCode
+    consent: Literal[True] = Field(description="Must be true.")
+    accessibility_needs: str | None = Field(None, max_length=2000)
+    invitation_token: str | None = Field(None, max_length=1000)
+
+
+class Register(SafeInput):
+    session_id: str = Field(max_length=64)
+    form: RegistrationForm
+
+
+class Registered(BaseModel):
+    registration_id: str
+    status: RegistrationStatus
+    waitlist_position: int | None = None
+    created: bool = Field(description="False when this person had already registered.")
+
+
+class CancelByToken(SafeInput):
+    token: str = Field(min_length=1, max_length=1000)
+
+
+class RegistrationAction(SafeInput):
+    registration_id: str = Field(max_length=64)
+    reason: str | None = Field(None, max_length=2000)
+
+
+class RegistrationQuery(SafeInput):
+    session_id: str = Field(max_length=64)
+    status: RegistrationStatus | None = None
+    limit: int = Field(50, ge=1, le=1000)
+    after: str | None = Field(None, max_length=64)
+
+
+class RegistrationView(BaseModel):
+    """A registration for the secretariat (personal data: never logged)."""
+
+    id: str
+    session_id: str
+    status: RegistrationStatus
+    waitlist_position: int | None
+    name: str | None
+    email: str | None
+    country: str
+    member_state: bool
+    institution: str | None
+    sector: str
+    job_title: str | None
+    gender: str | None
+    preferred_language: LanguageCode
+    accessibility_needs: str | None
+    registered_at: datetime
+    promoted: bool
+    attendance_minutes: int | None
+    attendance: Literal["attended", "no_show"] | None
+
+
+class RegistrationPage(BaseModel):
+    items: list[RegistrationView]
+    last: str | None
+
+
+class RecordAttendance(SafeInput):
+    session_id: str = Field(max_length=64)
+    attendees: list[Attendee] = Field(min_length=1, max_length=10_000)
+
+
+class AttendanceRecorded(BaseModel):
+    recorded: int
+    unknown: int
+
+
+class StatsQuery(SafeInput):
+    session_id: str | None = Field(None, max_length=64)
+    starts_from: AwareDatetime | None = None
+    starts_to: AwareDatetime | None = None
+
+
+class Stats(BaseModel):
+    """The network in numbers; cells under the threshold are suppressed (null)."""
+
+    sessions_held: int
+    participants: int
+    countries: int
+    by_country: dict[str, int | None]
+    by_region: dict[str, int | None]
+    by_sector: dict[str, int | None]
+    by_gender: dict[str, int | None]
+    by_format: dict[str, int | None]
+    by_month: dict[str, int | None]
+    suppressed_below: int
+
+
+class Calendar(BaseModel):
+    ics: str
+
+
+class Invitation(BaseModel):
+    """A token that lets its holder register for an invite-only session, until it starts."""
+
+    token: str
+    expires_at: datetime

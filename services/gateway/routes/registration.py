@@ -1,13 +1,293 @@
-"""Routes of the registration service: sessions, registrations, attendance, statistics."""
+"""Routes of the registration service: sessions, registrations, attendance, statistics.
+
+Bodies are parsed here with the shared request models, so a bad field is a 422 problem that
+names it (Litestar's own body validation would answer 400). The models refuse unknown keys and
+any key shaped like a MongoDB operator; the join URL never appears in a public answer.
+"""
 
 from __future__ import annotations
 
-from litestar.types import ControllerRouterHandler
+import csv
+import io
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
 
-PUBLIC_HANDLERS: list[ControllerRouterHandler] = []
+from litestar import Request, Response, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.types import ControllerRouterHandler
+from pydantic import BaseModel, ValidationError
+
+from services.gateway.auth import SECURITY, authenticate, requires_role
+from services.gateway.context import Gateway
+from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from services.gateway.problems import problem, problem_responses
+from shared.contracts.registration import (
+    AttendanceRecorded,
+    Calendar,
+    CancelByToken,
+    CancelSession,
+    CreateSession,
+    Invitation,
+    PatchSession,
+    RecordAttendance,
+    Register,
+    Registered,
+    RegistrationAction,
+    RegistrationForm,
+    RegistrationPage,
+    RegistrationQuery,
+    RegistrationStatus,
+    RegistrationView,
+    SessionFields,
+    SessionPage,
+    SessionQuery,
+    SessionRef,
+    SessionView,
+    Stats,
+    StatsQuery,
+)
+from shared.reference import LanguageCode, SessionFormat, TopicCode
+
+Model = TypeVar("Model", bound=BaseModel)
+SECRETARIAT = [requires_role("secretariat")]
+SVC = "registration"
+CSV_MAX_ROWS = 100_000
+
+
+def parse(model: type[Model], data: Any, **extra: Any) -> Model:
+    """Validate a body with `model`; a 422 problem naming each bad field otherwise."""
+    try:
+        return model.model_validate({**extra, **data} if extra else data)
+    except ValidationError as error:
+        errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+                  for e in error.errors(include_url=False, include_input=False)]
+        raise problem(422, "The request is not valid; `errors` says where.",
+                      kind="invalid-request", extensions={"errors": errors}) from None
+
+
+def _after(cursor: str | None) -> str | None:
+    try:
+        return decode_cursor(cursor) if cursor else None
+    except ValueError:
+        raise problem(400, "The cursor is not one this API gave out.") from None
+
+
+def _body(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise problem(422, "The body must be a JSON object.", kind="invalid-request",
+                      extensions={"errors": [{"field": "body", "message": "not an object"}]})
+    return data
+
+
+# --- public ---
+@get("/sessions", summary="Published sessions", responses=problem_responses(400, 429))
+async def list_sessions(
+    gateway: NamedDependency[Gateway],
+    starts_from: Annotated[datetime | None, QueryParameter(name="from")] = None,
+    starts_to: Annotated[datetime | None, QueryParameter(name="to")] = None,
+    topic: Annotated[TopicCode | None, QueryParameter()] = None,
+    format: Annotated[SessionFormat | None, QueryParameter()] = None,
+    language: Annotated[LanguageCode | None, QueryParameter()] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, QueryParameter()] = None,
+) -> Page[SessionView]:
+    """Public sessions in order of creation, filtered; never a join URL."""
+    query = parse(SessionQuery, {"starts_from": starts_from, "starts_to": starts_to,
+                                 "topic": topic, "format": format, "language": language,
+                                 "limit": limit, "after": _after(cursor)})
+    reply = await gateway.call(SVC, "list_sessions", query, SessionPage)
+    return Page[SessionView](items=reply.items, next_cursor=encode_cursor(reply.last))
+
+
+@get("/sessions/{session_id:str}", summary="One session",
+     responses=problem_responses(404, 429))
+async def get_session(gateway: NamedDependency[Gateway], session_id: FromPath[str]) -> SessionView:
+    """A published session with its seats left (never the join URL)."""
+    return await gateway.call(SVC, "get_session", SessionRef(session_id=session_id), SessionView)
+
+
+@get("/sessions/{session_id:str}/calendar.ics", summary="Session as iCalendar",
+     responses=problem_responses(404, 429))
+async def session_calendar(gateway: NamedDependency[Gateway],
+                           session_id: FromPath[str]) -> Response[str]:
+    """An .ics file; its UID stays the same and SEQUENCE grows with each reschedule."""
+    reply = await gateway.call(SVC, "calendar", SessionRef(session_id=session_id), Calendar)
+    return Response(reply.ics, media_type="text/calendar; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="session-{session_id[:40]}.ics"'})
+
+
+@post("/sessions/{session_id:str}/registrations", summary="Register for a session",
+      responses=problem_responses(403, 404, 409, 410, 413, 422, 429))
+async def register(gateway: NamedDependency[Gateway], session_id: FromPath[str],
+                   data: JSONBody[Any]) -> Response[Registered]:
+    """201 with the new registration, or 200 with the one this address already has."""
+    form = parse(RegistrationForm, _body(data))
+    reply = await gateway.call(SVC, "register", Register(session_id=session_id, form=form),
+                               Registered)
+    return Response(reply, status_code=201 if reply.created else 200)
+
+
+@post("/registrations/cancel", summary="Cancel with a mailed token", status_code=200,
+      responses=problem_responses(403, 404, 409, 410, 422, 429))
+async def cancel_by_token(gateway: NamedDependency[Gateway], data: JSONBody[Any]) -> Registered:
+    """Cancel a registration or leave the waiting list with the token from the e-mail."""
+    request = parse(CancelByToken, _body(data))
+    return await gateway.call(SVC, "cancel_by_token", request, Registered)
+
+
+@get("/stats/registration", summary="The network in numbers",
+     responses=problem_responses(401, 403, 422, 429))
+async def stats(
+    request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
+    session_id: Annotated[str | None, QueryParameter()] = None,
+    starts_from: Annotated[datetime | None, QueryParameter(name="from")] = None,
+    starts_to: Annotated[datetime | None, QueryParameter(name="to")] = None,
+) -> Stats:
+    """Sessions held, participants, countries, by dimension; cells under 5 suppressed.
+    Filtering by session or period needs a secretariat key."""
+    if session_id or starts_from or starts_to:
+        key = await authenticate(request)
+        if key.role not in ("secretariat", "admin"):
+            raise problem(403, "Only the secretariat may filter the statistics.")
+    query = parse(StatsQuery, {"session_id": session_id, "starts_from": starts_from,
+                               "starts_to": starts_to})
+    return await gateway.call(SVC, "stats", query, Stats)
+
+
+# --- secretariat ---
+@post("/sessions", summary="Create a draft session", guards=SECRETARIAT, security=SECURITY,
+      responses=problem_responses(401, 403, 413, 422))
+async def create_session(gateway: NamedDependency[Gateway],
+                         data: JSONBody[Any]) -> SessionView:
+    """A draft; publish it to open registration."""
+    fields = parse(SessionFields, _body(data))
+    return await gateway.call(SVC, "create_session", CreateSession(fields=fields), SessionView)
+
+
+@patch("/sessions/{session_id:str}", summary="Change a session", guards=SECRETARIAT,
+       security=SECURITY, responses=problem_responses(401, 403, 404, 409, 422))
+async def patch_session(
+    gateway: NamedDependency[Gateway], session_id: FromPath[str], data: JSONBody[Any],
+    force: Annotated[bool, QueryParameter()] = False,
+) -> SessionView:
+    """A new time is a reschedule; more capacity promotes; less than confirmed needs force."""
+    body = dict(_body(data))
+    unset = "capacity" in body and body["capacity"] is None
+    fields = parse(SessionFields, body)
+    request = PatchSession(session_id=session_id, fields=fields, unset_capacity=unset,
+                           force=force)
+    return await gateway.call(SVC, "patch_session", request, SessionView)
+
+
+@post("/sessions/{session_id:str}/publish", summary="Publish a session", status_code=200,
+      guards=SECRETARIAT, security=SECURITY, responses=problem_responses(401, 403, 404, 409))
+async def publish_session(gateway: NamedDependency[Gateway],
+                          session_id: FromPath[str]) -> SessionView:
+    return await gateway.call(SVC, "publish_session", SessionRef(session_id=session_id),
+                              SessionView)
+
+
+@post("/sessions/{session_id:str}/cancel", summary="Cancel a session", status_code=200,
+      guards=SECRETARIAT, security=SECURITY, responses=problem_responses(401, 403, 404, 422))
+async def cancel_session(gateway: NamedDependency[Gateway], session_id: FromPath[str],
+                         data: JSONBody[Any]) -> SessionView:
+    """Cancel with a reason; every participant is told."""
+    request = parse(CancelSession, _body(data), session_id=session_id)
+    return await gateway.call(SVC, "cancel_session", request, SessionView)
+
+
+@get("/sessions/{session_id:str}/registrations", summary="Registrations of a session",
+     guards=SECRETARIAT, security=SECURITY, responses=problem_responses(400, 401, 403, 422))
+async def list_registrations(
+    request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
+    session_id: FromPath[str],
+    status: Annotated[RegistrationStatus | None, QueryParameter()] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, QueryParameter()] = None,
+) -> Response[Any]:
+    """Cursor pages as JSON, or every matching row as CSV with `Accept: text/csv`."""
+    query = RegistrationQuery(session_id=session_id, status=status, limit=limit,
+                              after=_after(cursor))
+    if "text/csv" in request.headers.get("accept", ""):
+        return Response(await _csv(gateway, query), media_type="text/csv; charset=utf-8")
+    reply = await gateway.call(SVC, "list_registrations", query, RegistrationPage)
+    return Response(Page[RegistrationView](items=reply.items,
+                                           next_cursor=encode_cursor(reply.last)))
+
+
+async def _csv(gateway: Gateway, query: RegistrationQuery) -> str:
+    out = io.StringIO()
+    fields = list(RegistrationView.model_fields)
+    writer = csv.DictWriter(out, fieldnames=fields)
+    writer.writeheader()
+    query = query.model_copy(update={"limit": 1000})
+    rows = 0
+    while rows < CSV_MAX_ROWS:
+        page = await gateway.call(SVC, "list_registrations", query, RegistrationPage)
+        for item in page.items:
+            writer.writerow({k: _cell(v) for k, v in item.model_dump(mode="json").items()})
+        rows += len(page.items)
+        if page.last is None:
+            break
+        query = query.model_copy(update={"after": page.last})
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """Neutralize spreadsheet formulas (CSV injection) in text typed by registrants."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _registration_action(action: str, needs_reason: bool = False) -> Any:
+    @post(f"/registrations/{{registration_id:str}}/{action}", status_code=200,
+          summary=f"{action.capitalize()} a registration", guards=SECRETARIAT,
+          security=SECURITY, responses=problem_responses(401, 403, 404, 409, 422),
+          name=f"registration_{action}")
+    async def act(gateway: NamedDependency[Gateway], registration_id: FromPath[str],
+                  data: JSONBody[Any | None] = None) -> Registered:
+        body = _body(data) if data is not None else {}
+        request = parse(RegistrationAction, body, registration_id=registration_id)
+        if needs_reason and not request.reason:
+            raise problem(422, "A reason is required.", kind="invalid-request",
+                          extensions={"errors": [{"field": "reason", "message": "required"}]})
+        return await gateway.call(SVC, action if action != "cancel" else "cancel_registration",
+                                  request, Registered)
+
+    return act
+
+
+@post("/sessions/{session_id:str}/invitations", summary="Invite to a session",
+      guards=SECRETARIAT, security=SECURITY, responses=problem_responses(401, 403, 404, 409))
+async def invite(gateway: NamedDependency[Gateway], session_id: FromPath[str]) -> Invitation:
+    """A token to send to invitees of an invite-only session (`invitation_token`)."""
+    return await gateway.call(SVC, "invite", SessionRef(session_id=session_id), Invitation)
+
+
+@post("/sessions/{session_id:str}/attendance", summary="Record attendance", status_code=200,
+      guards=SECRETARIAT, security=SECURITY, responses=problem_responses(401, 403, 404, 422))
+async def record_attendance(gateway: NamedDependency[Gateway], session_id: FromPath[str],
+                            data: JSONBody[Any]) -> AttendanceRecorded:
+    """E-mails or registration ids with minutes attended."""
+    request = parse(RecordAttendance, _body(data), session_id=session_id)
+    return await gateway.call(SVC, "record_attendance", request, AttendanceRecorded)
+
+
+# Litestar refuses one path in two routers (their automatic OPTIONS handlers collide), so the
+# secretariat's routes that share a path with a public one (`/sessions`, `/sessions/{id}`,
+# `/sessions/{id}/registrations`) sit in the public router, guarded by role like the others
+# and also under the public rate limit.
+PUBLIC_HANDLERS: list[ControllerRouterHandler] = [
+    list_sessions, get_session, session_calendar, register, cancel_by_token, stats,
+    create_session, patch_session, list_registrations]
 """Mounted under `/v1` without a key, behind the public rate limit."""
 
-KEYED_HANDLERS: list[ControllerRouterHandler] = []
+KEYED_HANDLERS: list[ControllerRouterHandler] = [
+    publish_session, cancel_session,
+    _registration_action("approve"), _registration_action("reject", needs_reason=True),
+    _registration_action("cancel"), record_attendance, invite]
 """Mounted under `/v1`; each handler names the roles it allows with `requires_role`."""
 
 ROOT_PUBLIC_HANDLERS: list[ControllerRouterHandler] = []

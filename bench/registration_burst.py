@@ -1,0 +1,166 @@
+"""Registration burst: many people submit the form for one popular session at once.
+
+Starts nats-server and the embedded MongoDB stand-in, R replicas of the registration service
+and the gateway app in-process, creates a session of capacity N/5, then fires N concurrent
+`POST /v1/sessions/{id}/registrations` through the gateway (httpx on the ASGI app: HTTP,
+validation, NATS RPC, the seat ledger, the outbox). It checks the outcome (exactly the capacity
+confirmed, the rest waiting 1..k) and measures throughput and p50/p99 latency.
+
+Baseline, same run, same clients: N concurrent "plain" operations, each one `insert_one` of a
+registration-sized document plus one JetStream publish (what a registration costs at the very
+least: one write and one event), with no HTTP, RPC, dedupe or ledger.
+
+    uv run python bench/registration_burst.py [--n 500] [--replicas 2] [--rounds 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from services.gateway.app import create_app
+from services.gateway.context import gateway_of
+from services.registration.bootstrap import SPEC
+from shared.bus import declare_streams, make_broker, service_stream
+from shared.db import make_client
+from shared.servers import start_mongo, start_nats
+from shared.service import start_service
+from shared.settings import Settings
+
+RESULTS = Path(__file__).parent / "results" / "registration_burst.json"
+
+
+def person(i: int) -> dict[str, Any]:
+    return {"name": f"Participant {i}", "email": f"p{i}@example.org", "country": "MX",
+            "institution": "Agency", "sector": "government", "job_title": "Analyst",
+            "preferred_language": "es", "consent": True}
+
+
+async def timed_burst(n: int, one: Callable[[int], Awaitable[None]]) -> dict[str, float]:
+    """Run `one(i)` for i < n all at once; throughput and latency percentiles in ms."""
+    latencies: list[float] = []
+
+    async def run(i: int) -> None:
+        started = time.perf_counter()
+        await one(i)
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(run(i) for i in range(n)))
+    wall = time.perf_counter() - started
+    cuts = statistics.quantiles(latencies, n=100)
+    return {"n": n, "seconds": round(wall, 3), "per_s": round(n / wall, 1),
+            "p50_ms": round(cuts[49], 1), "p99_ms": round(cuts[98], 1)}
+
+
+async def baseline(settings: Settings, n: int) -> dict[str, float]:
+    client = make_client(settings, app_name="bench-baseline")
+    broker = make_broker(settings, client_name="bench-baseline")
+    await broker.connect()
+    await declare_streams(broker, settings, service_stream("benchbase"))
+    collection = client[f"{settings.db_prefix}_baseline"]["plain"]
+    run = uuid.uuid4().hex[:6]
+
+    async def one(i: int) -> None:
+        document = {"_id": f"{run}-{i}", **person(i), "status": "confirmed", "outbox": []}
+        await collection.insert_one(document)
+        await broker.publish(json.dumps(person(i)).encode(), "benchbase.registered.v1",
+                             headers={"Nats-Msg-Id": f"{run}-{i}"}, stream="BENCHBASE")
+
+    try:
+        return await timed_burst(n, one)
+    finally:
+        await broker.stop()
+        await client.close()
+
+
+async def burst(http: httpx.AsyncClient, auth: dict[str, str], n: int) -> dict[str, Any]:
+    starts = datetime.now(UTC) + timedelta(days=7)
+    capacity = max(n // 5, 1)
+    created = await http.post("/v1/sessions", headers=auth, json={
+        "title": {"es": "Sesión popular"}, "format": "webinar", "timezone": "America/Mexico_City",
+        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
+        "languages": ["es"], "capacity": capacity, "join_url": "https://meet.example.org/x"})
+    session_id = created.json()["id"]
+    await http.post(f"/v1/sessions/{session_id}/publish", headers=auth)
+    answers: list[dict[str, Any]] = []
+
+    async def one(i: int) -> None:
+        reply = await http.post(f"/v1/sessions/{session_id}/registrations", json=person(i))
+        assert reply.status_code == 201, reply.text
+        answers.append(reply.json())
+
+    figures: dict[str, Any] = await timed_burst(n, one)
+    confirmed = sum(a["status"] == "confirmed" for a in answers)
+    positions = sorted(a["waitlist_position"] for a in answers if a["status"] == "waitlisted")
+    figures["exact"] = confirmed == capacity and positions == list(range(1, n - capacity + 1))
+    return figures
+
+
+async def main(n: int, replicas: int, rounds: int) -> None:
+    logging.disable(logging.WARNING)
+    folder = Path(tempfile.mkdtemp(prefix="bench-registration-"))
+    nats, mongo = start_nats(folder / "nats"), start_mongo(folder / "mongo")
+    settings = Settings(nats_url=nats.url, mongo_url=mongo.url, data_dir=folder / "data",
+                        db_prefix="bench", public_rate_limit=10**9, rpc_timeout=60.0)
+    services = [await start_service(SPEC, settings) for _ in range(replicas)]
+    app = create_app(settings)
+    rows: list[dict[str, Any]] = []
+    try:
+        async with app.lifespan():
+            _, key = await gateway_of(app).keys.create("secretariat", "bench", datetime.now(UTC))
+            auth = {"Authorization": f"Bearer {key}"}
+            transport = httpx.ASGITransport(app)  # type: ignore[arg-type]
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench",
+                                         timeout=120) as http:
+                for _ in range(rounds):
+                    rows.append({"what": "baseline: insert + publish",
+                                 **await baseline(settings, n)})
+                    rows.append({"what": f"gateway burst ({replicas} replicas)",
+                                 **await burst(http, auth, n)})
+    finally:
+        for service in services:
+            await service.stop()
+        nats.stop()
+        mongo.stop()
+    report(rows, n, replicas)
+
+
+def report(rows: list[dict[str, Any]], n: int, replicas: int) -> None:
+    print(f"{'what':<34} {'n':>5} {'s':>7} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}  exact")
+    for row in rows:
+        print(f"{row['what']:<34} {row['n']:>5} {row['seconds']:>7} {row['per_s']:>8} "
+              f"{row['p50_ms']:>8} {row['p99_ms']:>8}  {row.get('exact', '')}")
+    base = [r for r in rows if r["what"].startswith("baseline")]
+    real = [r for r in rows if not r["what"].startswith("baseline")]
+    ratio = {"throughput_vs_baseline": round(real[-1]["per_s"] / base[-1]["per_s"], 3),
+             "p50_vs_baseline": round(real[-1]["p50_ms"] / base[-1]["p50_ms"], 1),
+             "p99_vs_baseline": round(real[-1]["p99_ms"] / base[-1]["p99_ms"], 1)}
+    print("ratios (last round):", ratio)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps({"n": n, "replicas": replicas, "rows": rows, **ratio},
+                                  indent=2))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=500, help="concurrent registrations")
+    parser.add_argument("--replicas", type=int, default=2, help="registration replicas")
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+    asyncio.run(main(args.n, args.replicas, args.rounds))

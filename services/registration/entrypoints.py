@@ -1,0 +1,166 @@
+"""RPC responders (`rpc.registration.*`) and the attendance consumer: parse, call, reply."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from faststream.nats import NatsRouter
+
+from services.registration.handlers import (
+    Deps,
+    approvals,
+    attendance,
+    registrations,
+    sessions,
+    tokens,
+)
+from services.registration.views import (
+    calendar,
+    registration_view,
+    session_filter,
+    session_view,
+)
+from shared.bus import RpcRoutes, ServiceError
+from shared.consumer import subscribe
+from shared.contracts.envelope import CloudEvent
+from shared.contracts.registration import (
+    AttendanceRecorded,
+    AttendanceReport,
+    Calendar,
+    CancelByToken,
+    CancelSession,
+    CreateSession,
+    Invitation,
+    PatchSession,
+    RecordAttendance,
+    Register,
+    Registered,
+    RegistrationAction,
+    RegistrationPage,
+    RegistrationQuery,
+    SessionPage,
+    SessionQuery,
+    SessionRef,
+    SessionView,
+    Stats,
+    StatsQuery,
+)
+from shared.service import Runtime
+
+ATTENDANCE_SUBJECT = "ingest.registration.attendance.v1"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def rpc_router(deps: Deps) -> NatsRouter:
+    """Every `rpc.registration.<action>` responder."""
+    routes = RpcRoutes("registration")
+    store = deps.store
+
+    @routes.responder("create_session", CreateSession)
+    async def create_session(request: CreateSession) -> SessionView:
+        created = await sessions.create_session(deps, request.fields, now())
+        return session_view(created, include_secret=True)
+
+    @routes.responder("patch_session", PatchSession)
+    async def patch_session(request: PatchSession) -> SessionView:
+        return session_view(await sessions.patch_session(
+            deps, request.session_id, request.fields, unset_capacity=request.unset_capacity,
+            force=request.force, now=now()), include_secret=True)
+
+    @routes.responder("publish_session", SessionRef)
+    async def publish_session(request: SessionRef) -> SessionView:
+        published = await sessions.publish(deps, request.session_id, now())
+        return session_view(published, include_secret=True)
+
+    @routes.responder("cancel_session", CancelSession)
+    async def cancel_session(request: CancelSession) -> SessionView:
+        return session_view(await sessions.cancel_session(
+            deps, request.session_id, request.reason, now()), include_secret=True)
+
+    @routes.responder("get_session", SessionRef)
+    async def get_session(request: SessionRef) -> SessionView:
+        session = await store.session(request.session_id)
+        if session is None or (session["status"] == "draft" and not request.include_secret):
+            raise ServiceError("not_found", f"There is no session {request.session_id!r}.")
+        return session_view(session, include_secret=request.include_secret)
+
+    @routes.responder("calendar", SessionRef)
+    async def session_calendar(request: SessionRef) -> Calendar:
+        session = await store.session(request.session_id)
+        if session is None or session["status"] == "draft":
+            raise ServiceError("not_found", f"There is no session {request.session_id!r}.")
+        return Calendar(ics=calendar(session))
+
+    @routes.responder("invite", SessionRef)
+    async def invite(request: SessionRef) -> Invitation:
+        session = await store.session(request.session_id)
+        if session is None:
+            raise ServiceError("not_found", f"There is no session {request.session_id!r}.")
+        return tokens.invitation(deps.signer, session, now())
+
+    @routes.responder("list_sessions", SessionQuery)
+    async def list_sessions(request: SessionQuery) -> SessionPage:
+        found = await store.session_page(session_filter(request), request.after, request.limit)
+        last = found[-1]["_id"] if len(found) == request.limit else None
+        return SessionPage(items=[session_view(s) for s in found], last=last)
+
+    @routes.responder("register", Register)
+    async def register(request: Register) -> Registered:
+        return await registrations.register(deps, request.session_id, request.form, now())
+
+    @routes.responder("cancel_by_token", CancelByToken)
+    async def cancel_by_token(request: CancelByToken) -> Registered:
+        registration_id = tokens.registration_id_of_token(
+            deps.signer, request.token, "cancel_registration", now())
+        return await registrations.cancel(deps, registration_id, "participant", now())
+
+    @routes.responder("cancel_registration", RegistrationAction)
+    async def cancel_registration(request: RegistrationAction) -> Registered:
+        return await registrations.cancel(deps, request.registration_id, "secretariat", now())
+
+    @routes.responder("approve", RegistrationAction)
+    async def approve(request: RegistrationAction) -> Registered:
+        return await approvals.approve(deps, request.registration_id, now())
+
+    @routes.responder("reject", RegistrationAction)
+    async def reject(request: RegistrationAction) -> Registered:
+        if not request.reason:
+            raise ServiceError("invalid", "A reason is required.",
+                               {"errors": [{"loc": ["reason"], "msg": "required"}]})
+        return await approvals.reject(deps, request.registration_id, request.reason, now())
+
+    @routes.responder("list_registrations", RegistrationQuery)
+    async def list_registrations(request: RegistrationQuery) -> RegistrationPage:
+        query: dict[str, str] = {"session_id": request.session_id}
+        if request.status is not None:
+            query["status"] = request.status
+        found = await store.registration_page(query, request.after, request.limit)
+        last = found[-1]["_id"] if len(found) == request.limit else None
+        return RegistrationPage(items=[registration_view(r) for r in found], last=last)
+
+    @routes.responder("record_attendance", RecordAttendance)
+    async def record_attendance(request: RecordAttendance) -> AttendanceRecorded:
+        return await attendance.record_attendance(deps, request.session_id, request.attendees,
+                                                  now())
+
+    @routes.responder("stats", StatsQuery)
+    async def stats(request: StatsQuery) -> Stats:
+        return await attendance.statistics(deps, request, now())
+
+    return routes.router
+
+
+def ingest_router(runtime: Runtime, deps: Deps) -> NatsRouter:
+    """Attendance lists from the webinar platform (`ingest.registration.attendance.v1`)."""
+    router = NatsRouter()
+
+    async def on_attendance(event: CloudEvent) -> None:
+        report = AttendanceReport.from_cloudevent(event)  # ValidationError: rejected, DLQ
+        await attendance.record_attendance(deps, report.session_id, report.attendees, now())
+
+    subscribe(router, runtime, subject=ATTENDANCE_SUBJECT, stream="INGEST",
+              durable="registration-attendance", handler=on_attendance)
+    return router

@@ -1,0 +1,82 @@
+"""Translation of session and registration documents into the shared event contracts.
+
+The one place that knows which event carries what: the join URL only goes to people who hold
+a seat, and every participant event carries the signed cancel token.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from services.registration.ids import new_id
+from shared.contracts.events import Event
+from shared.contracts.registration import (
+    Participant,
+    ParticipantAttended,
+    ParticipantCancelled,
+    ParticipantConfirmed,
+    ParticipantEvent,
+    ParticipantNoShow,
+    ParticipantPending,
+    ParticipantPromoted,
+    ParticipantRejected,
+    ParticipantWaitlisted,
+    SessionSnapshot,
+)
+from shared.db import Document
+from shared.outbox import outbox_entry
+from shared.tokens import Signer
+
+SOURCE = "dialogues/registration"
+CANCEL_ACTION = "cancel_registration"
+SEAT_HOLDER_EVENTS: tuple[type[ParticipantEvent], ...] = (
+    ParticipantConfirmed, ParticipantPromoted, ParticipantAttended)
+
+
+def snapshot(session: Document, *, with_join_url: bool = False) -> SessionSnapshot:
+    """The session as events describe it."""
+    return SessionSnapshot(
+        session_id=session["_id"], title=session["title"], summary=session.get("summary", {}),
+        format=session["format"], topics=session.get("topics", []),
+        starts_at=session["starts_at"], ends_at=session["ends_at"],
+        timezone=session["timezone"], languages=session["languages"],
+        interpretation=session.get("interpretation", []), sequence=session.get("sequence", 0),
+        join_url=session.get("join_url") if with_join_url else None,
+    )
+
+
+def entry(event: Event, now: datetime, subject: str) -> Document:
+    """An outbox entry for `event` with a fresh id."""
+    return outbox_entry(event, event_id=new_id(now), source=SOURCE, now=now, subject=subject)
+
+
+def cancel_token(signer: Signer, registration: Document, session: Document,
+                 now: datetime) -> str:
+    """A token to cancel this registration, valid until the session ends."""
+    ttl = max(session["ends_at"] - now, timedelta(hours=1))
+    return signer.issue(registration["_id"], CANCEL_ACTION, now=now, ttl=ttl)
+
+
+def participant_entry(
+    kind: type[ParticipantEvent], registration: Document, session: Document,
+    signer: Signer, now: datetime, **extra: object,
+) -> Document:
+    """The outbox entry of one participant event."""
+    active = kind not in (ParticipantCancelled, ParticipantRejected, ParticipantNoShow)
+    event = kind(
+        registration_id=registration["_id"],
+        participant=Participant(
+            name=registration["name"], email=registration["email"],
+            preferred_language=registration["preferred_language"],
+            country=registration["country"]),
+        session=snapshot(session, with_join_url=kind in SEAT_HOLDER_EVENTS),
+        cancel_token=cancel_token(signer, registration, session, now) if active else None,
+        **extra,
+    )
+    return entry(event, now, registration["_id"])
+
+
+STATUS_EVENT: dict[str, type[ParticipantEvent]] = {
+    "confirmed": ParticipantConfirmed, "waitlisted": ParticipantWaitlisted,
+    "pending_approval": ParticipantPending,
+}

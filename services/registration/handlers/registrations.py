@@ -1,0 +1,155 @@
+"""Registering, cancelling, approving and rejecting participants.
+
+A registration is first inserted as `received`: the unique (session_id, email_key) index
+decides the race between two submissions of one address before any seat is claimed. Then the
+ledger places it (seats.py), then ONE conditional update sets its status together with its
+event (`received` -> confirmed/waitlisted/pending). A crash between the steps leaves it
+`received`; `finish_stuck` completes it, and because placing is idempotent the outcome is the
+same as if nothing had happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
+
+from services.registration.domain.countries import is_known_country
+from services.registration.domain.rules import email_key, why_registration_is_closed
+from services.registration.events import STATUS_EVENT, participant_entry
+from services.registration.handlers import Deps
+from services.registration.handlers.seats import fill_free_seats, place
+from services.registration.handlers.tokens import check_invitation
+from services.registration.ids import id_floor, new_id
+from shared.bus import ServiceError
+from shared.contracts.registration import (
+    ParticipantCancelled,
+    Registered,
+    RegistrationForm,
+)
+from shared.db import Document
+from shared.reference import is_member_state, region_of
+
+
+async def register(deps: Deps, session_id: str, form: RegistrationForm,
+                   now: datetime) -> Registered:
+    """Register a person, or answer the registration that address already has."""
+    session = await deps.store.session(session_id)
+    if session is None or session["status"] == "draft":
+        raise ServiceError("not_found", f"There is no session {session_id!r}.")
+    if (reason := why_registration_is_closed(session, now)) is not None:
+        raise ServiceError("conflict", reason)
+    if not is_known_country(form.country):
+        raise ServiceError("invalid", "Unknown country code.", _field("country"))
+    check_invitation(deps.signer, session, form.invitation_token, now)
+    document = new_registration(session_id, form, now)
+    existing = await deps.store.insert_registration(document)
+    if existing is not None:
+        return await _settled(deps, existing, created=False)
+    return await finish(deps, document, session, now)
+
+
+async def finish(deps: Deps, registration: Document, session: Document, now: datetime,
+                 *, fresh: bool = True) -> Registered:
+    """Place a `received` registration and record its status with its event.
+
+    `fresh`: `session` was read after the registration was inserted, so the ledger in it
+    may serve as the first read.
+    """
+    approving = not fresh
+    ledger: Document | None = session
+    if session["requires_approval"]:
+        status, position = "pending_approval", None
+    else:
+        (status, position), ledger = await place(deps, session["_id"], registration, now,
+                                                 ledger=None if approving else session)
+    changes = {"status": status, "waitlist_position": position}
+    extra: dict[str, Any] = {"waitlist_position": position} if position is not None else {}
+    event = participant_entry(STATUS_EVENT[status], registration, session, deps.signer, now,
+                              **extra)
+    done = await deps.store.transition(registration["_id"], ("received",), changes, [event])
+    if done is not None:
+        deps.kick()
+    if status == "waitlisted":
+        # A seat may have been freed between our reading "full" and joining the list.
+        await fill_free_seats(deps, session["_id"], now, ledger)
+    current = done or await deps.store.registration(registration["_id"])
+    return view_of(current or {**registration, **changes}, created=True)
+
+
+async def finish_stuck(deps: Deps, now: datetime, older_than: timedelta) -> int:
+    """Complete registrations left `received` by a crash; how many."""
+    stuck = await deps.store.stuck_received(id_floor(now - older_than))
+    for registration in stuck:
+        session = await deps.store.session(registration["session_id"])
+        if session is not None and session["status"] == "cancelled":
+            # Never confirmed nor mailed: nobody to tell.
+            await deps.store.transition(registration["_id"], ("received",),
+                                        {"status": "cancelled"}, [])
+        elif session is not None:
+            await finish(deps, registration, session, now)
+    return len(stuck)
+
+
+async def cancel(deps: Deps, registration_id: str, by: str, now: datetime) -> Registered:
+    """Cancel a registration or leave the waiting list; a second cancel changes nothing."""
+    for _ in range(10):
+        registration = await registration_of(deps, registration_id)
+        status = registration["status"]
+        if status in ("cancelled", "rejected"):
+            return view_of(registration, created=False)
+        if status == "received":
+            raise ServiceError("conflict", "The registration is still being processed.")
+        session = await deps.store.session(registration["session_id"])
+        assert session is not None
+        await deps.store.release(session["_id"], registration_id, registration["country"])
+        event = participant_entry(ParticipantCancelled, registration, session, deps.signer,
+                                  now, cancelled_by=by)
+        done = await deps.store.transition(registration_id, (status,),
+                                           {"status": "cancelled", "cancelled_at": now.isoformat(),
+                                            "waitlist_position": None}, [event])
+        if done is not None:
+            deps.kick()
+            await fill_free_seats(deps, session["_id"], now)
+            return view_of(done, created=False)
+    raise ServiceError("unavailable", "The registration is changing; try again.")
+
+
+def new_registration(session_id: str, form: RegistrationForm, now: datetime) -> Document:
+    country = form.country.upper()
+    return {
+        "_id": new_id(now), "session_id": session_id, "email_key": email_key(form.email),
+        "status": "received", "name": form.name, "email": form.email, "country": country,
+        "member_state": is_member_state(country), "region": region_of(country),
+        "institution": form.institution, "sector": form.sector, "job_title": form.job_title,
+        "gender": form.gender, "preferred_language": form.preferred_language,
+        "consent_at": now, "accessibility_needs": form.accessibility_needs,
+        "registered_at": now, "waitlist_position": None, "promoted_at": None,
+        "attendance": None, "attendance_minutes": None, "anonymized": False, "outbox": [],
+    }
+
+
+def view_of(registration: Document, *, created: bool) -> Registered:
+    return Registered(registration_id=registration["_id"], status=registration["status"],
+                      waitlist_position=registration.get("waitlist_position"), created=created)
+
+
+async def _settled(deps: Deps, registration: Document, *, created: bool) -> Registered:
+    """The registration once its concurrent first request has placed it (bounded wait)."""
+    for _ in range(50):
+        if registration["status"] != "received":
+            break
+        await asyncio.sleep(0.05)
+        registration = await registration_of(deps, registration["_id"])
+    return view_of(registration, created=created)
+
+
+async def registration_of(deps: Deps, registration_id: str) -> Document:
+    registration = await deps.store.registration(registration_id)
+    if registration is None:
+        raise ServiceError("not_found", f"There is no registration {registration_id!r}.")
+    return registration
+
+
+def _field(name: str) -> dict[str, Any]:
+    return {"errors": [{"loc": [name], "msg": f"invalid {name}"}]}

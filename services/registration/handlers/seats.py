@@ -1,0 +1,124 @@
+"""Placing people in seats or on the waiting list, and promoting from it.
+
+Each step is one conditional update of the session's ledger (see store.py), so capacity and
+quotas hold under any concurrency, across replicas. A lost race re-reads the ledger and tries
+again. Every path that may free a seat or add a waiter ends with `fill_free_seats`, which moves
+the first waiter into a free seat one at a time: the waiter is pulled from `waiting` in the same
+update that takes the seat, so two promoters cannot promote the same person, nor one person
+twice; someone who cancelled is no longer in `waiting` and is never offered a seat again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from services.registration.domain.rules import seat_claim_for
+from services.registration.events import participant_entry
+from services.registration.handlers import Deps
+from shared.bus import ServiceError
+from shared.contracts.registration import ParticipantPromoted
+from shared.db import Document
+
+MAX_ATTEMPTS = 200
+Placement = tuple[Literal["confirmed", "waitlisted"], int | None]
+
+
+async def place(deps: Deps, session_id: str, registration: Document, now: datetime,
+                ledger: Document | None = None) -> tuple[Placement, Document]:
+    """A seat if the ledger has one for this person, else a place on the waiting list.
+
+    Idempotent: a registration already in the ledger keeps its place (a sweeper may finish a
+    registration whose first attempt crashed after claiming). `ledger` is a fresh read of the
+    session to start from; the session as last seen comes back with the placement.
+    """
+    reg_id = registration["_id"]
+    for _ in range(MAX_ATTEMPTS):
+        session = ledger or await _ledger(deps, session_id)
+        ledger = None
+        if reg_id in session["seats"]:
+            return ("confirmed", None), session
+        if reg_id in session["waiting"]:
+            # Recovered after a crash: the rank now (the original number was lost with it).
+            rank = session["waiting"].index(reg_id) + 1 + session.get("promoted", 0)
+            return ("waitlisted", rank), session
+        claim = seat_claim_for(session.get("capacity"), session["confirmed"],
+                               session.get("quota_used", {}), session.get("country_quotas", []),
+                               registration["country"], now)
+        if claim is not None:
+            if await deps.store.take_seat(session, reg_id, claim):
+                return ("confirmed", None), session
+            continue
+        after = await deps.store.join_waitlist(session_id, reg_id)
+        if after is not None:
+            return ("waitlisted", int(after["waitlist_next"])), after
+    raise ServiceError("unavailable", "The session is too busy right now; try again.")
+
+
+async def fill_free_seats(deps: Deps, session_id: str, now: datetime,
+                          ledger: Document | None = None) -> int:
+    """Promote waiters, first come first served, while seats are free; how many moved.
+
+    `ledger` may be a read of the session made after the change that calls for this.
+    """
+    promoted = 0
+    for _ in range(MAX_ATTEMPTS):
+        session = ledger or await _ledger(deps, session_id)
+        ledger = None
+        if session["status"] != "published" or not session["waiting"]:
+            break
+        if not _may_have_a_seat(session, now):
+            break
+        first = await deps.store.registration(session["waiting"][0])
+        if first is None:  # cannot happen unless data was edited by hand; skip it
+            await deps.store.release(session_id, session["waiting"][0], "")
+            continue
+        claim = seat_claim_for(session.get("capacity"), session["confirmed"],
+                               session.get("quota_used", {}), session.get("country_quotas", []),
+                               first["country"], now)
+        if claim is None:
+            break
+        if await deps.store.take_seat(session, first["_id"], claim, from_waiting=True):
+            await mark_promoted(deps, first, session, now)
+            promoted += 1
+    return promoted
+
+
+async def repair_promotions(deps: Deps, now: datetime) -> int:
+    """Finish promotions whose ledger move happened but whose status write did not (crash)."""
+    repaired = 0
+    for session in await deps.store.sessions_matching(
+            {"status": "published", "ends_at": {"$gt": now}}):
+        for stuck in await deps.store.registrations_matching(
+                {"session_id": session["_id"], "status": "waitlisted",
+                 "_id": {"$in": session["seats"]}}):
+            await mark_promoted(deps, stuck, session, now)
+            repaired += 1
+    return repaired
+
+
+def _may_have_a_seat(session: Document, now: datetime) -> bool:
+    """Whether anyone at all could get a seat (saves reading the first waiter when full)."""
+    if session.get("country_quotas"):
+        return True  # depends on the waiter's country
+    return seat_claim_for(session.get("capacity"), session["confirmed"], {}, [], "", now) \
+        is not None
+
+
+async def mark_promoted(deps: Deps, registration: Document, session: Document,
+                        now: datetime) -> None:
+    """Record the promotion and its event once (the ledger move happened already)."""
+    event = participant_entry(ParticipantPromoted, registration, session, deps.signer, now)
+    # "received": the registrant's own request may not have recorded its waitlist place yet.
+    done = await deps.store.transition(
+        registration["_id"], ("waitlisted", "received"),
+        {"status": "confirmed", "promoted_at": now.isoformat(), "waitlist_position": None}, [event])
+    if done is not None:
+        deps.kick()
+
+
+async def _ledger(deps: Deps, session_id: str) -> Document:
+    session = await deps.store.session(session_id)
+    if session is None:
+        raise ServiceError("not_found", f"There is no session {session_id!r}.")
+    return session

@@ -1,0 +1,172 @@
+"""The only module that knows the MongoDB documents of the registration service.
+
+`sessions` holds each session with its seat ledger: `confirmed` (seats taken), `seats` and
+`waiting` (registration ids, the latter in first-come order), `waitlist_next`, `quota_used`
+(per country) and `quota_holders`. Every seat or waitlist change is ONE conditional
+`find_one_and_update` on that document, guarded by membership (`$nin`) so the same
+registration never takes two places, and by the counters so capacity is never exceeded.
+`registrations` holds each person's status with its outbox; a unique index on
+(session_id, email_key) makes a second registration of one address impossible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from services.registration.domain.rules import SeatClaim
+from shared.db import Document, IndexSpec
+from shared.inbox import Inbox
+from shared.outbox import push_to_outbox
+
+SESSIONS, REGISTRATIONS = "sessions", "registrations"
+ACTIVE = ("confirmed", "waitlisted", "pending_approval")
+
+
+def indexes() -> list[IndexSpec]:
+    """Every index of the service (the outbox relay adds its own)."""
+    return [
+        *Inbox.indexes(),
+        IndexSpec(REGISTRATIONS, (("session_id", 1), ("email_key", 1)), unique=True),
+        IndexSpec(REGISTRATIONS, (("status", 1),)),
+        IndexSpec(SESSIONS, (("status", 1), ("starts_at", 1))),
+    ]
+
+
+class Store:
+    """Documents of one service database."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.sessions, self.registrations = db[SESSIONS], db[REGISTRATIONS]
+
+    # --- sessions ---
+    async def insert_session(self, document: Document) -> None:
+        await self.sessions.insert_one(document)
+
+    async def session(self, session_id: str, *, with_outbox: bool = False) -> Document | None:
+        """A session; without its pending events unless asked (a whole-document replace
+        must carry them over)."""
+        return await self.sessions.find_one({"_id": session_id},
+                                            None if with_outbox else {"outbox": 0})
+
+    async def update_session(self, session_id: str, expect: dict[str, Any],
+                             update: dict[str, Any], events: Sequence[Document] = ()) -> bool:
+        """Apply `update` (with its events) if the session still matches `expect`."""
+        if events:
+            update = push_to_outbox(update, events)
+        found = await self.sessions.find_one_and_update({"_id": session_id, **expect}, update)
+        return found is not None
+
+    async def replace_session(self, session_id: str, rev: int, document: Document) -> bool:
+        """Replace the whole session if no ledger change happened since it was read at `rev`.
+
+        Used for edits that set datetimes: the embedded stand-in stores a datetime given to
+        `$set` as a string, but keeps it a datetime in a whole-document write.
+        """
+        return await self.sessions.find_one_and_replace(
+            {"_id": session_id, "rev": rev}, document) is not None
+
+    async def session_page(self, query: dict[str, Any], after: str | None,
+                           limit: int) -> list[Document]:
+        if after is not None:
+            query = {**query, "_id": {"$gt": after}}
+        return await self.sessions.find(query).sort("_id", 1).limit(limit).to_list()
+
+    async def sessions_matching(self, query: dict[str, Any]) -> list[Document]:
+        return await self.sessions.find(query).to_list()
+
+    # --- the seat ledger ---
+    async def take_seat(self, session: Document, registration_id: str, claim: SeatClaim,
+                        *, from_waiting: bool = False) -> bool:
+        """Move a registration into a seat if the ledger still allows exactly that claim."""
+        guard: dict[str, Any] = {"_id": session["_id"], "capacity": session.get("capacity"),
+                                 "quotas_rev": session["quotas_rev"],
+                                 "seats": {"$nin": [registration_id]}}
+        guard["waiting"] = registration_id if from_waiting else {"$nin": [registration_id]}
+        if claim.confirmed_below is not None:
+            guard["confirmed"] = {"$lt": claim.confirmed_below}
+        guard.update({f"quota_used.{c}": n for c, n in claim.expect.items()})
+        inc: dict[str, int] = {"confirmed": 1, "rev": 1}
+        add: dict[str, Any] = {"seats": registration_id}
+        if claim.quota_country is not None:
+            inc[f"quota_used.{claim.quota_country}"] = 1
+            add["quota_holders"] = registration_id
+        update: dict[str, Any] = {"$inc": inc, "$addToSet": add}
+        if from_waiting:
+            inc["promoted"] = 1
+            update["$pull"] = {"waiting": registration_id}
+        return await self.sessions.find_one_and_update(guard, update) is not None
+
+    async def join_waitlist(self, session_id: str, registration_id: str) -> Document | None:
+        """Append to the waiting list; the session after (its `waitlist_next` is the
+        position), or None if the registration was already placed."""
+        return await self.sessions.find_one_and_update(
+            {"_id": session_id, "seats": {"$nin": [registration_id]},
+             "waiting": {"$nin": [registration_id]}},
+            {"$inc": {"waitlist_next": 1, "rev": 1}, "$addToSet": {"waiting": registration_id}},
+            projection={"outbox": 0}, return_document=ReturnDocument.AFTER)
+
+    async def release(self, session_id: str, registration_id: str, country: str) -> None:
+        """Give back whatever place the registration holds (nothing if it holds none)."""
+        if await self.sessions.find_one_and_update(
+                {"_id": session_id, "waiting": registration_id},
+                {"$pull": {"waiting": registration_id}, "$inc": {"rev": 1}}):
+            return
+        if await self.sessions.find_one_and_update(
+                {"_id": session_id, "seats": registration_id, "quota_holders": registration_id},
+                {"$pull": {"seats": registration_id, "quota_holders": registration_id},
+                 "$inc": {"confirmed": -1, f"quota_used.{country}": -1, "rev": 1}}):
+            return
+        await self.sessions.find_one_and_update(
+            {"_id": session_id, "seats": registration_id,
+             "quota_holders": {"$nin": [registration_id]}},
+            {"$pull": {"seats": registration_id}, "$inc": {"confirmed": -1, "rev": 1}})
+
+    # --- registrations ---
+    async def insert_registration(self, document: Document) -> Document | None:
+        """Insert; None if it went in, else the registration of that address already there."""
+        try:
+            await self.registrations.insert_one(document)
+        except DuplicateKeyError:
+            return await self.registrations.find_one(
+                {"session_id": document["session_id"], "email_key": document["email_key"]})
+        return None
+
+    async def registration(self, registration_id: str) -> Document | None:
+        return await self.registrations.find_one({"_id": registration_id})
+
+    async def registration_by_email(self, session_id: str, key: str) -> Document | None:
+        return await self.registrations.find_one({"session_id": session_id, "email_key": key})
+
+    async def transition(self, registration_id: str, from_status: Sequence[str],
+                         changes: dict[str, Any], events: Sequence[Document]) -> Document | None:
+        """Set `changes` and queue `events` if the status is still one of `from_status`."""
+        update = push_to_outbox({"$set": changes}, events) if events else {"$set": changes}
+        return await self.registrations.find_one_and_update(
+            {"_id": registration_id, "status": {"$in": list(from_status)}}, update,
+            return_document=ReturnDocument.AFTER)
+
+    async def set_registration(self, registration_id: str, expect: dict[str, Any],
+                               changes: dict[str, Any], events: Sequence[Document]) -> bool:
+        update = push_to_outbox({"$set": changes}, events) if events else {"$set": changes}
+        return await self.registrations.find_one_and_update(
+            {"_id": registration_id, **expect}, update) is not None
+
+    async def registration_page(self, query: dict[str, Any], after: str | None,
+                                limit: int) -> list[Document]:
+        if after is not None:
+            query = {**query, "_id": {"$gt": after}}
+        return await self.registrations.find(query, {"outbox": 0}).sort("_id", 1) \
+            .limit(limit).to_list()
+
+    async def stuck_received(self, before_id: str, limit: int = 100) -> list[Document]:
+        return await self.registrations.find(
+            {"status": "received", "_id": {"$lt": before_id}}).limit(limit).to_list()
+
+    async def registrations_matching(self, query: dict[str, Any],
+                                     projection: dict[str, int] | None = None) -> list[Document]:
+        return await self.registrations.find(query, projection).to_list()

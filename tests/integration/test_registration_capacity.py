@@ -1,0 +1,213 @@
+"""Exact capacity under concurrency, against real NATS and MongoDB wire servers.
+
+Three replicas of the registration service share the work through their queue group, so the
+requests really race on the database, not only inside one process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+import pytest
+from faststream.nats import NatsBroker
+from pydantic import BaseModel
+
+from services.registration.bootstrap import SPEC
+from services.registration.events import CANCEL_ACTION
+from shared.bus import call, make_broker
+from shared.contracts.registration import (
+    CreateSession,
+    ParticipantConfirmed,
+    ParticipantWaitlisted,
+    Register,
+    Registered,
+    RegistrationAction,
+    RegistrationForm,
+    SessionFields,
+    SessionRef,
+    SessionView,
+)
+from shared.db import Document, make_client
+from shared.service import RunningService, start_service
+from shared.settings import Settings
+from shared.tokens import Signer
+
+pytestmark = pytest.mark.integration
+REPLICAS = 3
+R = TypeVar("R", bound=BaseModel)
+
+
+@pytest.fixture
+async def replicas(settings: Settings) -> AsyncIterator[list[RunningService]]:
+    running = [await start_service(SPEC, settings) for _ in range(REPLICAS)]
+    yield running
+    for service in running:
+        await service.stop()
+
+
+@pytest.fixture
+async def bus(settings: Settings, replicas: list[RunningService]) -> AsyncIterator[NatsBroker]:
+    broker = make_broker(settings, client_name="test-registrants")
+    await broker.connect()
+    yield broker
+    await broker.stop()
+
+
+async def rpc(bus: NatsBroker, action: str, request: BaseModel, reply: type[R]) -> R:
+    return await call(bus, f"rpc.registration.{action}", request, reply, timeout=60)
+
+
+async def published_session(bus: NatsBroker, capacity: int | None) -> str:
+    starts = datetime.now(UTC) + timedelta(days=7)
+    fields = SessionFields(
+        title={"es": "Compras públicas sostenibles", "en": "Sustainable procurement"},
+        format="webinar", topics=["sustainable_procurement"], starts_at=starts,
+        ends_at=starts + timedelta(hours=2), timezone="America/Bogota", languages=["es"],
+        capacity=capacity, join_url="https://meet.example.org/secret")
+    session = await rpc(bus, "create_session", CreateSession(fields=fields), SessionView)
+    await rpc(bus, "publish_session", SessionRef(session_id=session.id), SessionView)
+    return session.id
+
+
+def form(email: str, country: str = "MX") -> RegistrationForm:
+    return RegistrationForm.model_validate({
+        "name": "Participant", "email": email, "country": country,
+        "institution": "Agency", "sector": "government", "job_title": "Analyst",
+        "preferred_language": "es", "consent": True})
+
+
+async def register_many(bus: NatsBroker, session_id: str, n: int) -> list[Registered]:
+    return await asyncio.gather(*(
+        rpc(bus, "register", Register(session_id=session_id, form=form(f"p{i}@example.org")),
+            Registered) for i in range(n)))
+
+
+async def session_doc(settings: Settings, session_id: str) -> Document:
+    client = make_client(settings, app_name="test")
+    try:
+        found = await client[settings.database_name("registration")].sessions.find_one(
+            {"_id": session_id})
+    finally:
+        await client.close()
+    assert found is not None
+    return found
+
+
+async def events_on(bus: NatsBroker, subject: str, expected: int) -> int:
+    """How many events the stream holds on `subject`, waiting a while for the relay."""
+    js = bus.connection.jetstream()
+    count = 0
+    for _ in range(100):
+        info = await js.stream_info("REGISTRATION", subjects_filter=subject)
+        count = (info.state.subjects or {}).get(subject, 0)
+        if count >= expected:
+            await asyncio.sleep(0.3)  # and no more arrive
+            info = await js.stream_info("REGISTRATION", subjects_filter=subject)
+            return (info.state.subjects or {}).get(subject, 0)
+        await asyncio.sleep(0.1)
+    return count
+
+
+async def test_500_concurrent_registrations_fill_100_seats_exactly(
+        bus: NatsBroker, settings: Settings) -> None:
+    session_id = await published_session(bus, capacity=100)
+    replies = await register_many(bus, session_id, 500)
+
+    confirmed = [r for r in replies if r.status == "confirmed"]
+    waiting = sorted((r for r in replies if r.status == "waitlisted"),
+                     key=lambda r: r.waitlist_position or 0)
+    assert len(confirmed) == 100 and len(waiting) == 400
+    assert [r.waitlist_position for r in waiting] == list(range(1, 401))
+    assert len({r.registration_id for r in replies}) == 500
+    ledger = await session_doc(settings, session_id)
+    assert ledger["confirmed"] == 100 and len(set(ledger["seats"])) == 100
+    assert ledger["waiting"] == [r.registration_id for r in waiting]
+    assert await events_on(bus, "registration.participant.confirmed.v1", 100) == 100
+    assert await events_on(bus, "registration.participant.waitlisted.v1", 400) == 400
+
+    # Cancelling 10 confirmed people at once promotes exactly the first 10 waiting, once each.
+    await asyncio.gather(*(rpc(bus, "cancel_registration",
+                               RegistrationAction(registration_id=r.registration_id), Registered)
+                           for r in confirmed[:10]))
+    ledger = await session_doc(settings, session_id)
+    first_ten = [r.registration_id for r in waiting[:10]]
+    assert ledger["confirmed"] == 100
+    assert set(first_ten) <= set(ledger["seats"])
+    assert ledger["waiting"] == [r.registration_id for r in waiting[10:]]
+    assert await events_on(bus, "registration.participant.promoted.v1", 10) == 10
+    assert await events_on(bus, "registration.participant.cancelled.v1", 10) == 10
+
+    # A promoted person who cancels gives the seat to the next one; never gets it back.
+    again = await rpc(bus, "cancel_registration",
+                      RegistrationAction(registration_id=first_ten[0]), Registered)
+    assert again.status == "cancelled"
+    twice = await rpc(bus, "cancel_registration",
+                      RegistrationAction(registration_id=first_ten[0]), Registered)
+    assert twice.status == "cancelled"
+    ledger = await session_doc(settings, session_id)
+    assert first_ten[0] not in ledger["seats"] and first_ten[0] not in ledger["waiting"]
+    assert waiting[10].registration_id in ledger["seats"] and ledger["confirmed"] == 100
+    assert await events_on(bus, "registration.participant.promoted.v1", 11) == 11
+    assert await events_on(bus, "registration.participant.cancelled.v1", 11) == 11
+
+
+async def test_one_person_submitting_concurrently_gets_one_registration(
+        bus: NatsBroker) -> None:
+    session_id = await published_session(bus, capacity=5)
+    variants = ["ana.pérez@example.org", " Ana.Pérez@Example.org ",
+                "ANA.PE\u0301REZ@EXAMPLE.ORG"]  # the last one decomposed (NFD)
+    replies = await asyncio.gather(*(
+        rpc(bus, "register", Register(session_id=session_id, form=form(variants[i % 3])),
+            Registered) for i in range(12)))
+    assert len({r.registration_id for r in replies}) == 1
+    assert sum(r.created for r in replies) == 1
+    assert {r.status for r in replies} == {"confirmed"}
+    assert await events_on(bus, "registration.participant.confirmed.v1", 1) == 1
+
+
+async def test_country_quota_reserves_seats_until_released(bus: NatsBroker) -> None:
+    starts = datetime.now(UTC) + timedelta(days=3)
+    fields = SessionFields(
+        title={"en": "Quotas"}, format="workshop", starts_at=starts,
+        ends_at=starts + timedelta(hours=1), timezone="America/Lima", languages=["en"],
+        capacity=10, country_quotas=[{"country": "PE", "seats": 4,  # type: ignore[list-item]
+                                      "release_at": starts - timedelta(days=1)}])
+    session = await rpc(bus, "create_session", CreateSession(fields=fields), SessionView)
+    await rpc(bus, "publish_session", SessionRef(session_id=session.id), SessionView)
+    others = await asyncio.gather(*(
+        rpc(bus, "register", Register(session_id=session.id, form=form(f"o{i}@x.org", "CL")),
+            Registered) for i in range(10)))
+    assert sum(r.status == "confirmed" for r in others) == 6
+    peruvians = await asyncio.gather(*(
+        rpc(bus, "register", Register(session_id=session.id, form=form(f"pe{i}@x.org", "PE")),
+            Registered) for i in range(6)))
+    assert sum(r.status == "confirmed" for r in peruvians) == 4
+    view = await rpc(bus, "get_session", SessionRef(session_id=session.id), SessionView)
+    assert view.confirmed == 10 and view.seats_left == 0 and view.waiting == 6
+
+
+async def test_events_carry_what_mail_needs_and_the_join_url_only_for_seats(
+        bus: NatsBroker, settings: Settings) -> None:
+    session_id = await published_session(bus, capacity=1)
+    seat, wait = [await rpc(bus, "register", Register(session_id=session_id,
+                                                      form=form(f"{n}@example.org")), Registered)
+                  for n in ("seat", "wait")]
+    js = bus.connection.jetstream()
+    assert await events_on(bus, "registration.participant.waitlisted.v1", 1) == 1
+    confirmed = await js.get_last_msg("REGISTRATION", "registration.participant.confirmed.v1")
+    waiting = await js.get_last_msg("REGISTRATION", "registration.participant.waitlisted.v1")
+    published = await js.get_last_msg("REGISTRATION", "registration.session.published.v1")
+    confirmed_body = ParticipantConfirmed.model_validate_json(confirmed.data or b"")
+    waiting_body = ParticipantWaitlisted.model_validate_json(waiting.data or b"")
+    assert confirmed_body.registration_id == seat.registration_id
+    assert confirmed_body.session.join_url == "https://meet.example.org/secret"
+    assert confirmed_body.participant.email == "seat@example.org"
+    assert confirmed_body.cancel_token and waiting_body.cancel_token
+    assert Signer(settings.token_secret).verify(
+        waiting_body.cancel_token, CANCEL_ACTION, now=datetime.now(UTC)) == wait.registration_id
+    assert waiting_body.session.join_url is None and waiting_body.waitlist_position == 1
+    assert b"secret" not in (published.data or b"")
+    assert (confirmed.headers or {}).get("ce-type") == "registration.participant.confirmed.v1"
