@@ -84,12 +84,18 @@ async def declare_streams(broker: NatsBroker, settings: Settings, *specs: Stream
 Responder = Callable[[Any], Awaitable[dict[str, Any]]]
 
 
+RPC_CONCURRENCY = 32
+"""Requests one process answers at once. FastStream's default is one at a time, which makes
+a burst of registrations queue behind each other's database round trips."""
+
+
 @dataclass
 class RpcRoutes:
     """RPC responders of one service, registered on a router with the service's queue group."""
 
     service: str
     router: NatsRouter = field(default_factory=NatsRouter)
+    concurrency: int = RPC_CONCURRENCY
 
     def responder(
         self, action: str, request_model: type[Request]
@@ -109,6 +115,7 @@ class RpcRoutes:
             doc = (request_model.__doc__ or "").strip().splitlines()
             self.router.subscriber(
                 f"rpc.{self.service}.{action}", queue=self.service, title=respond.__name__,
+                max_workers=self.concurrency,
                 description=f"Request: {request_model.__name__}"
                 + (f" ({doc[0]})" if doc else "") + "; reply: {ok, data | error}.",
             )(respond)
