@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("key_id")
 
     commands.add_parser("config", help="list every setting with its default")
+
+    importing = commands.add_parser(
+        "import", help="import text, Markdown and PDF files into the catalog as documents")
+    importing.add_argument("paths", nargs="+",
+                           help="files or folders; metadata from a sidecar FILE.json if present")
     return parser
 
 
@@ -68,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "keys":
         from cli.keys import run_keys
         return run_keys(args)
+    if args.command == "import":
+        from cli.importer import run_import
+        return run_import(args)
     from cli.config import run_config
     return run_config(args)
 

@@ -1,0 +1,50 @@
+"""Events the catalog consumes: finished translations and publications from portals."""
+
+from __future__ import annotations
+
+import logging
+
+from faststream.nats import NatsRouter
+
+from services.catalog.domain.errors import Refusal
+from services.catalog.handlers import Catalog
+from shared.consumer import PermanentFailure, subscribe
+from shared.contracts.catalog import IngestedDocument
+from shared.contracts.envelope import CloudEvent
+from shared.contracts.translate import JobCompleted
+from shared.service import Runtime
+
+log = logging.getLogger(__name__)
+
+TRANSLATIONS_DURABLE = "catalog-translations"
+INGEST_DURABLE = "catalog-ingest"
+
+
+def catalog_consumers(runtime: Runtime, catalog: Catalog) -> NatsRouter:
+    """Durable consumers shared by every replica of the catalog."""
+    router = NatsRouter()
+
+    async def on_translation(event: CloudEvent) -> None:
+        done = JobCompleted.from_cloudevent(event)
+        try:
+            outcome = await catalog.apply_translation(done)
+        except Refusal as refusal:
+            raise PermanentFailure(refusal.message) from None
+        log.info("translation received", extra={"document_id": done.job.document_id,
+                                                "revision": done.job.revision,
+                                                "outcome": outcome})
+
+    async def on_ingest(event: CloudEvent) -> None:
+        item = IngestedDocument.from_cloudevent(event)
+        try:
+            doc = await catalog.ingest(item)
+        except Refusal as refusal:
+            raise PermanentFailure(refusal.message) from None
+        log.info("document ingested", extra={"document_id": doc["_id"],
+                                             "revision": doc["revision"]})
+
+    subscribe(router, runtime, subject=JobCompleted.subject(), stream="TRANSLATE",
+              durable=TRANSLATIONS_DURABLE, handler=on_translation)
+    subscribe(router, runtime, subject=IngestedDocument.subject(), stream="INGEST",
+              durable=INGEST_DURABLE, handler=on_ingest)
+    return router

@@ -1,0 +1,1 @@
+"""The catalog's rules: documents, their language versions and files. No I/O here."""

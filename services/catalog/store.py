@@ -1,0 +1,106 @@
+"""The only module that knows how documents and their old revisions sit in MongoDB."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from shared.db import Document, IndexSpec
+from shared.outbox import OUTBOX_FIELD, push_to_outbox
+
+DOCUMENTS = "documents"
+REVISIONS = "revisions"
+"""Old revisions, `_id` = `<document id>:<revision>`: the state a revision had when left."""
+TRANSLATIONS = "translations_received"
+"""Every completed translation received, by job and revision, with what became of it."""
+
+
+class DocumentStore:
+    """Documents (current state plus outbox) and their old revisions."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.documents = db[DOCUMENTS]
+        self.revisions = db[REVISIONS]
+
+    @staticmethod
+    def indexes() -> list[IndexSpec]:
+        """Lookups by status, by ingest provenance and of revisions by document."""
+        return [
+            IndexSpec(DOCUMENTS, (("status", 1),)),
+            IndexSpec(DOCUMENTS, (("source", 1), ("external_id", 1))),
+            IndexSpec(REVISIONS, (("document_id", 1), ("revision", -1))),
+        ]
+
+    async def get(self, document_id: str) -> Document | None:
+        """The current state of a document, without its pending events."""
+        return await self.documents.find_one({"_id": document_id}, {OUTBOX_FIELD: 0})
+
+    async def insert(self, doc: Document, events: Sequence[Document]) -> None:
+        """Store a new document with the events of its creation (DuplicateKeyError if taken)."""
+        await self.documents.insert_one({**doc, OUTBOX_FIELD: list(events)})
+
+    async def replace_if_unchanged(self, before: Document, after: Document,
+                                   events: Sequence[Document]) -> bool:
+        """Write `after` and its events in one atomic write, only if nobody wrote since
+        `before` was read (its `version`); False means: read again and decide again."""
+        fields = {k: v for k, v in after.items() if k not in ("_id", OUTBOX_FIELD)}
+        update: dict[str, Any] = {"$set": fields}
+        if events:
+            update = push_to_outbox(update, events)
+        found = await self.documents.find_one_and_update(
+            {"_id": before["_id"], "version": before["version"]}, update, {"_id": 1})
+        return found is not None
+
+    async def keep_revision(self, doc: Document) -> None:
+        """Keep the state a revision had as it is left behind (idempotent)."""
+        snapshot = {k: v for k, v in doc.items() if k not in ("_id", OUTBOX_FIELD)}
+        key = f"{doc['_id']}:{doc['revision']}"
+        snapshot.update(_id=key, document_id=doc["_id"])
+        # Only over an older state of the same revision: two writers leaving revision n race
+        # here, and a translation may have landed on n between their reads; the later state
+        # wins. `_id` is repeated in the replacement: the stand-in's upsert ignores the
+        # filter's `_id` and would insert under a new ObjectId (MongoDB takes it from either).
+        with contextlib.suppress(DuplicateKeyError):  # a newer state is already kept
+            await self.revisions.replace_one({"_id": key, "version": {"$lt": doc["version"]}},
+                                             snapshot, upsert=True)
+
+    async def revision(self, document_id: str, revision: int) -> Document | None:
+        """An old revision as it was left."""
+        found = await self.revisions.find_one({"_id": f"{document_id}:{revision}"})
+        if found is not None:
+            found["_id"] = document_id
+        return found
+
+    async def revisions_before(self, document_id: str, before: int | None,
+                               limit: int) -> list[Document]:
+        """Old revisions, newest first."""
+        query: dict[str, Any] = {"document_id": document_id}
+        if before is not None:
+            query["revision"] = {"$lt": before}
+        return await self.revisions.find(
+            query, {"revision": 1, "status": 1, "updated_at": 1}
+        ).sort("revision", -1).limit(limit).to_list()
+
+    async def published_facts(self) -> list[Document]:
+        """What the statistics count, for every document that was ever published."""
+        return await self.documents.find(
+            {"status": {"$in": ["published", "withdrawn"]}},
+            {"status": 1, "type": 1, "topics": 1, "year": 1, "languages": 1, "title": 1},
+        ).to_list()
+
+    async def holding_content(self, sha256: str) -> list[str]:
+        """Ids of the documents that have a file with this content."""
+        # `$elemMatch` rather than `files.sha256`: the stand-in does not follow dotted paths
+        # into arrays.
+        found = await self.documents.find(
+            {"files": {"$elemMatch": {"sha256": sha256}}}, {"_id": 1}).to_list()
+        return [str(doc["_id"]) for doc in found]
+
+    async def record_translation(self, record: Document) -> None:
+        """Keep every completed translation received, applied or not (idempotent by job)."""
+        await self.documents.database[TRANSLATIONS].replace_one(  # `_id` in both, see above
+            {"_id": record["_id"]}, record, upsert=True)
