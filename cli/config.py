@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 
-from shared.settings import describe
+from services.notify.settings import NotifySettings
+from services.translate.settings import TranslateSettings
+from shared.settings import Settings, describe
 
 
 def run_config(_: argparse.Namespace) -> int:
-    """Print the settings table, marking the ones set in this environment."""
-    for variable, default, description in describe():
-        mark = "*" if variable in os.environ else " "
-        print(f"{mark} {variable:<30} {default or '-':<24} {description}")
+    """Print the settings tables, marking the ones set in this environment."""
+    for settings_class in (Settings, TranslateSettings, NotifySettings):
+        for variable, default, description in describe(settings_class):
+            mark = "*" if variable in os.environ else " "
+            print(f"{mark} {variable:<34} {default or '-':<24} {description}")
     return 0

@@ -139,10 +139,14 @@ def settings_for(service: str) -> Settings:
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
-def describe() -> list[tuple[str, str, str]]:
-    """(variable, default, description) for every setting, in declaration order."""
+def describe(settings_class: type[BaseSettings] = Settings) -> list[tuple[str, str, str]]:
+    """(variable, default, description) for every setting of a class, in declaration order."""
+    prefix = str(settings_class.model_config.get("env_prefix", "")).upper()
     rows = []
-    for name, field in Settings.model_fields.items():
-        default = "" if field.default is None else str(field.default)
-        rows.append((name.upper(), default, field.description or ""))
+    for name, field in settings_class.model_fields.items():
+        if field.default_factory is not None:
+            default = str(field.default_factory())  # type: ignore[call-arg]
+        else:
+            default = "" if field.default is None else str(field.default)
+        rows.append((prefix + name.upper(), default, field.description or ""))
     return rows
