@@ -26,6 +26,7 @@ from services.notify.settings import NotifySettings
 from services.notify.store import Deliveries, ms
 from shared.contracts.notify import MailFailed, MailSent
 from shared.db import Document
+from shared.metrics import MAILS
 from shared.outbox import OutboxRelay, outbox_entry
 from shared.settings import Settings
 
@@ -108,14 +109,19 @@ class Sender:
         if not await self.still_wanted(record):
             await self.deliveries.finish(record, {"status": "suppressed",
                                                   "updated_ms": ms(self.clock())}, [])
+            MAILS.add(1, {"kind": record["kind"], "outcome": "suppressed"})
             return True
         with tracer.start_as_current_span(
                 "smtp send", context=propagate.extract(record.get("trace") or {}),
                 attributes={"notify.delivery_id": record["_id"], "notify.kind": record["kind"]}):
             result = await smtp_send(self.settings, self.options.smtp_timeout,
                                      record["raw"].encode("ascii"), record["to"])
-        await self.deliveries.finish(record, *self.outcome(record, result))
+        state, events = self.outcome(record, result)
+        await self.deliveries.finish(record, state, events)
         self.outbox.kick()
+        # `queued` again means a temporary refusal that will be retried.
+        outcome = {"queued": "retrying"}.get(state["status"], state["status"])
+        MAILS.add(1, {"kind": record["kind"], "outcome": outcome})
         log.info("mail attempt", extra={"delivery_id": record["_id"], "ok": result.ok,
                                         "smtp_code": result.code,
                                         "attempts": record["attempts"]})

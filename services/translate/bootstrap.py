@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Coroutine, Sequence
 from typing import Any
 
@@ -12,16 +13,21 @@ from faststream.nats import NatsRouter
 from services.translate.consumers import catalog_router, drafting_router
 from services.translate.context import Context
 from services.translate.engines import make_engine
+from services.translate.review import stats
 from services.translate.rpc import rpc_router
 from services.translate.settings import TranslateSettings
 from services.translate.store import INDEXES, JOBS, Store
 from shared.bus import service_stream
+from shared.metrics import TRANSLATION_BACKLOG
 from shared.service import Runtime, ServiceSpec
+
+log = logging.getLogger(__name__)
 
 
 def build_spec(settings: TranslateSettings | None = None) -> ServiceSpec:
     """The service with these settings (default: from `TRANSLATE_*` variables at start)."""
     clients: dict[int, httpx.AsyncClient] = {}
+    contexts: dict[int, Context] = {}
 
     def routers(runtime: Runtime) -> Sequence[NatsRouter]:
         own = settings or TranslateSettings()
@@ -29,10 +35,12 @@ def build_spec(settings: TranslateSettings | None = None) -> ServiceSpec:
         client = httpx.AsyncClient(limits=httpx.Limits(max_connections=own.concurrency * 2))
         clients[id(runtime)] = client
         ctx = Context(Store(runtime.db), own, make_engine(own, client), runtime.outbox.kick)
+        contexts[id(runtime)] = ctx
         return [rpc_router(ctx), catalog_router(runtime, ctx), drafting_router(ctx)]
 
     def background(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
-        return [_close_at_stop(clients.pop(id(runtime)))]
+        return [_close_at_stop(clients.pop(id(runtime))),
+                _watch_backlog(contexts.pop(id(runtime)))]
 
     return ServiceSpec(
         name="translate", indexes=INDEXES, routers=routers, outbox_collections=(JOBS,),
@@ -40,6 +48,24 @@ def build_spec(settings: TranslateSettings | None = None) -> ServiceSpec:
         # can attach even when the catalog has not started yet.
         extra_streams=(service_stream("catalog"),), background=background,
     )
+
+
+async def _watch_backlog(ctx: Context, interval: float = 30.0) -> None:
+    """Keep the backlog gauge current per language pair; a pair that emptied reads 0."""
+    seen: set[tuple[str, str]] = set()
+    while True:
+        try:
+            backlog: dict[tuple[str, str], int] = {
+                (pair.source_language, pair.target_language): pair.open_jobs
+                for pair in (await stats(ctx)).backlog}
+        except Exception as error:  # the database is away; keep the last values
+            log.debug("backlog not read", extra={"error": type(error).__name__})
+        else:
+            seen |= set(backlog)
+            for source, target in seen:
+                TRANSLATION_BACKLOG.set(backlog.get((source, target), 0),
+                                        {"source_language": source, "target_language": target})
+        await asyncio.sleep(interval)
 
 
 async def _close_at_stop(client: httpx.AsyncClient) -> None:

@@ -28,6 +28,7 @@ from shared.contracts.registration import (
     RegistrationForm,
 )
 from shared.db import Document
+from shared.metrics import REGISTRATIONS
 from shared.reference import is_member_state, region_of
 
 
@@ -45,6 +46,7 @@ async def register(deps: Deps, session_id: str, form: RegistrationForm,
     document = new_registration(session_id, form, now)
     existing = await deps.store.insert_registration(document)
     if existing is not None:
+        REGISTRATIONS.add(1, {"outcome": "duplicate"})
         return await _settled(deps, existing, created=False)
     return await finish(deps, document, session, now)
 
@@ -70,6 +72,7 @@ async def finish(deps: Deps, registration: Document, session: Document, now: dat
     done = await deps.store.transition(registration["_id"], ("received",), changes, [event])
     if done is not None:
         deps.kick()
+        REGISTRATIONS.add(1, {"outcome": status})
     if status == "waitlisted":
         # A seat may have been freed between our reading "full" and joining the list.
         await fill_free_seats(deps, session["_id"], now, ledger)
