@@ -16,6 +16,7 @@ from services.registration.handlers import Deps
 from services.registration.handlers.attendance import anonymize_past, mark_no_shows
 from services.registration.handlers.registrations import finish_stuck
 from services.registration.handlers.seats import repair_promotions
+from services.registration.settings import RegistrationSettings
 from shared.bus import INGEST_STREAM
 from shared.service import Runtime, ServiceSpec
 from shared.tokens import Signer
@@ -24,8 +25,6 @@ log = logging.getLogger(__name__)
 
 SWEEP_EVERY_S = 5.0
 STUCK_AFTER = timedelta(seconds=10)
-RETENTION = timedelta(days=730)
-"""Personal data of sessions that ended longer ago than this is erased (statistics stay)."""
 
 
 def deps_of(runtime: Runtime) -> Deps:
@@ -40,10 +39,12 @@ def routers(runtime: Runtime) -> Sequence[NatsRouter]:
 
 
 async def sweep_forever(runtime: Runtime, every: float = SWEEP_EVERY_S,
-                        retention: timedelta = RETENTION) -> None:
+                        retention: timedelta | None = None) -> None:
     """Repair what a crash between two writes left (a registration still `received`, a
     promotion without its status), mark no-shows, anonymize old sessions."""
     deps = deps_of(runtime)
+    # Personal data of sessions that ended longer ago than this is erased (statistics stay).
+    retention = retention or timedelta(days=RegistrationSettings().retention_days)
     while True:
         await asyncio.sleep(every)
         now = datetime.now(UTC)

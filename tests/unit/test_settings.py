@@ -33,9 +33,22 @@ def test_a_service_prefix_overrides_the_shared_variable(monkeypatch: pytest.Monk
 
 def test_readme_documents_every_variable() -> None:
     from services.notify.settings import NotifySettings
+    from services.registration.settings import RegistrationSettings
     from services.translate.settings import TranslateSettings
 
     readme = README.read_text()
-    missing = [variable for cls in (Settings, TranslateSettings, NotifySettings)
+    missing = [variable for cls in (Settings, RegistrationSettings, TranslateSettings,
+                                    NotifySettings)
                for variable, _, _ in describe(cls) if f"`{variable}`" not in readme]
     assert missing == []
+
+
+def test_the_retention_period_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.registration.settings import RegistrationSettings
+
+    assert RegistrationSettings().retention_days == 730
+    monkeypatch.setenv("REGISTRATION_RETENTION_DAYS", "365")
+    assert RegistrationSettings().retention_days == 365
+    monkeypatch.setenv("REGISTRATION_RETENTION_DAYS", "0")
+    with pytest.raises(ValueError, match="retention_days"):
+        RegistrationSettings()
