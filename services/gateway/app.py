@@ -15,6 +15,8 @@ from litestar.types import ControllerRouterHandler
 from opentelemetry.trace import TracerProvider
 
 from services.gateway.context import SERVICE, Gateway, provide_gateway
+from services.gateway.idempotency import INDEXES as IDEMPOTENCY_INDEXES
+from services.gateway.idempotency import Idempotency
 from services.gateway.keys import KeyStore
 from services.gateway.problems import problem_details_plugin, unhandled_exception
 from services.gateway.ratelimit import FixedWindow, rate_limited
@@ -42,7 +44,7 @@ def _lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextMa
         broker = make_broker(settings, client_name=CLIENT_NAME)
         try:
             db = client[settings.database_name(SERVICE)]
-            await ensure_indexes(db, KeyStore.indexes())
+            await ensure_indexes(db, [*KeyStore.indexes(), *IDEMPOTENCY_INDEXES])
             # The gateway only sends requests; it subscribes to nothing, so connecting suffices.
             # The broker retries a missing server for minutes (to ride out a NATS restart);
             # at startup that would leave the process neither serving nor failing.
@@ -107,7 +109,7 @@ def create_app(
         dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False)},
         plugins=[problem_details_plugin(), opentelemetry_plugin(tracer_provider)],
         exception_handlers={Exception: unhandled_exception},
-        middleware=[RouteSpanName()],
+        middleware=[RouteSpanName(), Idempotency()],
         request_max_body_size=settings.request_max_body_size,
         openapi_config=_openapi(),
         # Processes log JSON through the root logger (shared.telemetry); Litestar's default
