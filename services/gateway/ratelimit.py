@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
 
-from services.gateway.auth import Guard
+from services.gateway.auth import Guard, authenticate, presented_key
 from services.gateway.problems import problem
 
 
@@ -59,6 +60,11 @@ def rate_limited(limiter: FixedWindow, clock: Callable[[], float] = time.monoton
     """A guard answering 429 with `Retry-After` once a client is over the limit."""
 
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if await _holds_a_valid_key(connection):
+            # Staff and integrations are not the public: some of their routes share a path
+            # with a public one (Litestar mounts a path in one router only), and they must not
+            # be limited as if they were. A key that does not authenticate counts as none.
+            return
         # The peer address: behind a proxy, uvicorn's proxy-headers handling (trusted proxies
         # only) has already put the real client here.
         client = connection.client.host if connection.client else "unknown"
@@ -69,3 +75,13 @@ def rate_limited(limiter: FixedWindow, clock: Callable[[], float] = time.monoton
                           headers={"Retry-After": retry_after(wait)})
 
     return guard
+
+
+async def _holds_a_valid_key(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    if presented_key(connection.headers) is None:
+        return False
+    try:
+        await authenticate(connection)
+    except HTTPException:
+        return False
+    return True

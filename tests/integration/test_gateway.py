@@ -238,6 +238,10 @@ async def test_public_routes_are_rate_limited_per_client(settings: Settings) -> 
         for _ in range(5):  # keyed routes and probes are not counted
             assert (await http.get("/v1/me", headers=key)).status_code == 200
             assert (await http.get("/health/live")).status_code == 200
+        # A public route called with a valid key is not the public; a made-up key is.
+        assert (await http.get("/v1/reference", headers=key)).status_code == 200
+        made_up = {"X-API-Key": "dlg_0123456789abcdef0123_made-up"}
+        assert_problem(await http.get("/v1/reference", headers=made_up), 429)
 
 
 async def test_reference_is_public(http: httpx.AsyncClient) -> None:
