@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from faststream.nats import NatsRouter
 
-from services.translate.consumers import catalog_router, drafting_router
+from services.translate.consumers import catalog_router, drafting_router, sessions_router
 from services.translate.context import Context
 from services.translate.engines import make_engine
 from services.translate.review import stats
@@ -36,7 +36,8 @@ def build_spec(settings: TranslateSettings | None = None) -> ServiceSpec:
         clients[id(runtime)] = client
         ctx = Context(Store(runtime.db), own, make_engine(own, client), runtime.outbox.kick)
         contexts[id(runtime)] = ctx
-        return [rpc_router(ctx), catalog_router(runtime, ctx), drafting_router(ctx)]
+        return [rpc_router(ctx), catalog_router(runtime, ctx), sessions_router(runtime, ctx),
+                drafting_router(ctx)]
 
     def background(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
         return [_close_at_stop(clients.pop(id(runtime))),
@@ -44,9 +45,10 @@ def build_spec(settings: TranslateSettings | None = None) -> ServiceSpec:
 
     return ServiceSpec(
         name="translate", indexes=INDEXES, routers=routers, outbox_collections=(JOBS,),
-        # The catalog's stream is declared here too (idempotently), so our durable consumer
-        # can attach even when the catalog has not started yet.
-        extra_streams=(service_stream("catalog"),), background=background,
+        # The catalog's and registration's streams are declared here too (idempotently), so our
+        # durable consumers can attach even when those services have not started yet.
+        extra_streams=(service_stream("catalog"), service_stream("registration")),
+        background=background,
     )
 
 

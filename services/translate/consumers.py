@@ -8,11 +8,12 @@ from faststream import AckPolicy
 from faststream.nats import AckPolicy as NatsAckPolicy
 from faststream.nats import ConsumerConfig, JStream, NatsMessage, NatsRouter, PullSub
 
-from services.translate import handlers, review
+from services.translate import handlers, review, schedule
 from services.translate.context import Context
 from shared.consumer import subscribe
 from shared.contracts.catalog import DocumentPublished, DocumentRevised, DocumentTranslated
 from shared.contracts.envelope import CloudEvent, InvalidEnvelope
+from shared.contracts.registration import SessionCancelled, SessionPublished, SessionRescheduled
 from shared.contracts.translate import JobQueued
 from shared.service import Runtime
 
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 CATALOG_DURABLE = "translate-catalog"
 DRAFTER_DURABLE = "translate-drafter"
+SESSIONS_DURABLE = "translate-sessions"
 
 
 def catalog_router(runtime: Runtime, ctx: Context) -> NatsRouter:
@@ -38,6 +40,23 @@ def catalog_router(runtime: Runtime, ctx: Context) -> NatsRouter:
 
     subscribe(router, runtime, subject="catalog.document.>", stream="CATALOG",
               durable=CATALOG_DURABLE, handler=on_document_event)
+    return router
+
+
+def sessions_router(runtime: Runtime, ctx: Context) -> NatsRouter:
+    """Session start times from registration: session documents are due before they start."""
+    router = NatsRouter()
+
+    async def on_session_event(event: CloudEvent) -> None:
+        if event.type == SessionCancelled.subject():
+            cancelled = SessionCancelled.from_cloudevent(event)
+            await schedule.when_session_changed(ctx, cancelled.session, cancelled=True)
+        elif event.type in (SessionPublished.subject(), SessionRescheduled.subject()):
+            session = SessionPublished.model_validate(event.data).session
+            await schedule.when_session_changed(ctx, session)
+
+    subscribe(router, runtime, subject="registration.session.>", stream="REGISTRATION",
+              durable=SESSIONS_DURABLE, handler=on_session_event)
     return router
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime, timedelta
 
-from services.translate import events
+from services.translate import events, schedule
 from services.translate.context import Context, Decision
 from services.translate.domain import rules
 from services.translate.domain.errors import Refused
@@ -43,8 +43,12 @@ async def queue_job(ctx: Context, snapshot: DocumentSnapshot, target: LanguageCo
     now = ctx.clock()
     job_id = rules.job_id_for(snapshot.document_id, snapshot.revision, target)
     linked = snapshot.session_id is not None
-    due = due_at or now + timedelta(
-        days=ctx.settings.session_due_days if linked else ctx.settings.default_due_days)
+    if due_at is not None:
+        due = due_at
+    elif snapshot.session_id is not None:
+        due = await schedule.due_for_new_job(ctx, snapshot.session_id, now)
+    else:
+        due = now + timedelta(days=ctx.settings.default_due_days)
     level = priority if priority is not None else (5 if linked else 0)
     texts = {field: by_language[snapshot.source_language]
              for field, by_language in snapshot.texts.items()
@@ -52,10 +56,14 @@ async def queue_job(ctx: Context, snapshot: DocumentSnapshot, target: LanguageCo
     job = Job(id=job_id, document_id=snapshot.document_id, revision=snapshot.revision,
               source_language=snapshot.source_language, target_language=target,
               priority=level, due_at=due, rank=rules.urgency_rank(due, level, job_id),
-              session_id=snapshot.session_id, segments=segment_texts(texts), created_at=now)
+              session_id=snapshot.session_id, segments=segment_texts(texts), created_at=now,
+              due_requested=due_at is not None)
     job = job.moved("queued", rules.SYSTEM, now)
     if await ctx.store.insert_job(job, [events.queued(job, now)]):
         ctx.kick()
+        if linked and due_at is None and await schedule.realign(ctx, job.id):
+            # The session was rescheduled between reading its start and inserting the job.
+            return await ctx.store.job(job.id) or job
         return job
     existing = await ctx.store.job(job_id)
     assert existing is not None  # it was there a moment ago, and jobs are never deleted
@@ -85,8 +93,9 @@ async def draft(ctx: Context, job_id: str) -> float | None:
         failure = str(error)
 
     def finish(current: Job) -> Decision:
-        if current.version != job.version:
-            raise Refused("conflict", "The job changed while it was drafted.")
+        # Our lease, not the version: a reschedule may move the due date meanwhile.
+        if current.status != "drafting" or current.lease_until != job.lease_until:
+            raise Refused("conflict", "The job changed hands while it was drafted.")
         now = ctx.clock()
         if failure is not None:
             done = rules.failed(current, now, failure)

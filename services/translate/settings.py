@@ -33,6 +33,8 @@ class TranslateSettings(BaseSettings):
         description="Languages every published document gets a job for.")
     default_due_days: float = Field(14.0, gt=0, description="Due date of ordinary documents.")
     session_due_days: float = Field(3.0, gt=0, description="Due date of session documents.")
+    session_margin_hours: float = Field(
+        24.0, ge=0, description="How long before its session starts a session document is due.")
 
     @property
     def drafting_budget(self) -> float:

@@ -21,6 +21,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.translate.domain.due import SessionTime
 from services.translate.domain.memory import normalized
 from services.translate.domain.model import OPEN_STATUSES, Job
 from shared.contracts.catalog import DocumentSnapshot
@@ -30,6 +31,7 @@ from shared.inbox import Inbox
 from shared.outbox import OUTBOX_FIELD, push_to_outbox
 
 JOBS, DOCUMENTS, MEMORY, GLOSSARY = "jobs", "documents", "memory", "glossary"
+SESSIONS = "sessions"
 FUZZY_CANDIDATES = 2_000
 
 INDEXES: list[IndexSpec] = [
@@ -37,6 +39,7 @@ INDEXES: list[IndexSpec] = [
     IndexSpec(JOBS, (("document_id", 1), ("revision", 1), ("target_language", 1)), unique=True),
     IndexSpec(JOBS, (("rank", 1),)),
     IndexSpec(JOBS, (("status", 1), ("rank", 1))),
+    IndexSpec(JOBS, (("session_id", 1),)),
     IndexSpec(MEMORY, (("source_language", 1), ("target_language", 1), ("updated_at", -1))),
 ]
 
@@ -84,6 +87,34 @@ class Store:
         found = self.db[JOBS].find({"document_id": document_id, "revision": {"$lt": revision},
                                     "status": {"$in": sorted(OPEN_STATUSES)}}, {"_id": 1})
         return [document["_id"] for document in await found.to_list()]
+
+    async def open_session_jobs(self, session_id: str) -> list[str]:
+        """Open jobs of documents linked to a session whose due date was not asked for."""
+        found = self.db[JOBS].find({"session_id": session_id, "due_requested": {"$ne": True},
+                                    "status": {"$in": sorted(OPEN_STATUSES)}}, {"_id": 1})
+        return [document["_id"] for document in await found.to_list()]
+
+    async def keep_session(self, session: SessionTime) -> bool:
+        """Keep what we know of a session unless newer news is kept already (False then).
+
+        The start is epoch milliseconds, an int: the stand-in keeps `$set` datetimes as strings.
+        """
+        fields = {"starts_ms": session.starts_ms, "sequence": session.sequence,
+                  "cancelled": session.cancelled, "order": session.order}
+        try:
+            await self.db[SESSIONS].insert_one({"_id": session.session_id, **fields})
+            return True
+        except DuplicateKeyError:
+            result = await self.db[SESSIONS].update_one(
+                {"_id": session.session_id, "order": {"$lt": session.order}}, {"$set": fields})
+            return result.matched_count == 1
+
+    async def session(self, session_id: str) -> SessionTime | None:
+        found = await self.db[SESSIONS].find_one({"_id": session_id})
+        if found is None:
+            return None
+        return SessionTime(session_id, int(found["starts_ms"]), int(found["sequence"]),
+                           bool(found.get("cancelled", False)))
 
     async def approved_job(self, document_id: str, revision: int, language: str) -> str | None:
         document = await self.db[JOBS].find_one(

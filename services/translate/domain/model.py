@@ -50,6 +50,8 @@ class Job(BaseModel):
     status: JobStatus = "queued"
     priority: int = 0
     due_at: datetime | None = None
+    due_requested: bool = Field(
+        False, description="The due date was asked for explicitly: a reschedule leaves it alone.")
     rank: str
     session_id: str | None = None
     segments: list[Segment] = Field(default_factory=list)
