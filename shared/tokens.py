@@ -50,7 +50,9 @@ class Signer:
     def verify(self, token: str, action: str, *, now: datetime) -> str:
         """The subject of a valid, unexpired token for `action`; TokenError otherwise."""
         payload, _, signature = token.partition(".")
-        if not payload or not hmac.compare_digest(signature, self._signature(payload)):
+        # As bytes: compare_digest raises TypeError on str with non-ASCII characters.
+        expected = self._signature(payload).encode()
+        if not payload or not hmac.compare_digest(signature.encode(), expected):
             raise TokenError("the token is not valid")
         try:
             claims = json.loads(_unb64(payload))

@@ -11,6 +11,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler
 from opentelemetry.trace import TracerProvider
 
@@ -18,7 +19,11 @@ from services.gateway.context import SERVICE, Gateway, provide_gateway
 from services.gateway.idempotency import INDEXES as IDEMPOTENCY_INDEXES
 from services.gateway.idempotency import Idempotency
 from services.gateway.keys import KeyStore
-from services.gateway.problems import problem_details_plugin, unhandled_exception
+from services.gateway.problems import (
+    problem_details_plugin,
+    problem_responses,
+    unhandled_exception,
+)
 from services.gateway.ratelimit import FixedWindow, rate_limited
 from services.gateway.routes import catalog, notify, registration, search, translate
 from services.gateway.routes.access import ACCESS_HANDLERS
@@ -102,7 +107,7 @@ def create_app(
     # Public routes outside /v1 (OAI-PMH harvesting at /oai), under the same limit.
     root = Router("/", route_handlers=[h for s in services for h in s.ROOT_PUBLIC_HANDLERS],
                   guards=[limit])
-    return Litestar(
+    app = Litestar(
         route_handlers=[health_router, prometheus_metrics, public, keyed, root,
                         *extra_route_handlers],
         lifespan=[_lifespan(settings)],
@@ -117,3 +122,16 @@ def create_app(
         logging_config=None,
         debug=False,
     )
+    _declare_body_limit(app)
+    return app
+
+
+def _declare_body_limit(app: Litestar) -> None:
+    """Document 413 on every route that reads a body: `request_max_body_size` applies to all."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            reads_body = {"data", "request"} & handler.parsed_fn_signature.parameters.keys()
+            if reads_body and handler.http_methods & {"POST", "PUT", "PATCH"}:
+                handler.responses = {**problem_responses(413), **(handler.responses or {})}

@@ -24,6 +24,7 @@ from litestar.plugins.problem_details import (
     ProblemDetailsPlugin,
 )
 from pydantic import BaseModel, Field
+from pymongo.errors import ConnectionFailure
 
 from shared.contracts.rpc import ErrorCode, RpcFailure
 
@@ -109,6 +110,26 @@ def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
     return problem(status, detail, headers=exc.headers, extensions=exc.extra)
 
 
+def from_undecodable_body(exc: UnicodeDecodeError) -> ProblemDetailsException:
+    """A body that is not UTF-8: Litestar's JSON decoding lets this escape as a bare 500."""
+    return problem(400, "The request body is not valid UTF-8.", kind="invalid-request",
+                   extensions={"errors": [{"message": exc.reason, "source": "body"}]})
+
+
+def from_database_outage(exc: ConnectionFailure) -> ProblemDetailsException:
+    """The gateway's own database (API keys, idempotency) is away: 503, never a 500."""
+    log.warning("gateway database unavailable", extra={"error": type(exc).__name__})
+    return problem(503, "The gateway's database did not answer; try again shortly.",
+                   kind="unavailable")
+
+
+def from_nesting(exc: RecursionError) -> ProblemDetailsException:
+    """JSON nested thousands deep: the decoder's RecursionError would otherwise be a 500."""
+    log.warning("request too deeply nested", extra={"error": type(exc).__name__})
+    return problem(400, "The request body is nested too deeply.", kind="invalid-request",
+                   extensions={"errors": [{"message": "nested too deeply", "source": "body"}]})
+
+
 def from_rpc_failure(exc: RpcFailure) -> ProblemDetailsException:
     """A service's error reply (or its silence) as a problem with the matching status."""
     status = RPC_STATUS[exc.code]
@@ -132,6 +153,8 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
     """The plugin with this module's shaping of HTTP errors and RPC failures."""
     mapping: dict[type[Exception], Any] = {
         HTTPException: from_http_exception, RpcFailure: from_rpc_failure,
+        UnicodeDecodeError: from_undecodable_body, ConnectionFailure: from_database_outage,
+        RecursionError: from_nesting,
     }
     return ProblemDetailsPlugin(ProblemDetailsConfig(
         # All HTTP errors become problems; the map then overrides the plugin's default shape
@@ -142,9 +165,13 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
 
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI `responses=` declaring the problem answers a route may give."""
+    """OpenAPI `responses=` declaring the problem answers a route may give.
+
+    400 is always declared: Litestar answers it (as a problem, see `from_http_exception`) for
+    any parameter or body it cannot parse, and would otherwise document it as plain JSON.
+    """
     return {
         status: ResponseSpec(Problem, description=HTTPStatus(status).phrase,
                              media_type=PROBLEM_JSON, generate_examples=False)
-        for status in statuses
+        for status in sorted({400, *statuses})
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from shared.contracts.events import Event
 from shared.reference import LanguageCode
@@ -192,7 +192,18 @@ class GlossaryEntry(BaseModel):
     """One concept, named in each language it has a term for."""
 
     model_config = ConfigDict(extra="forbid")
-    terms: dict[LanguageCode, str] = Field(min_length=2, max_length=4)
+    terms: dict[LanguageCode, str] = Field(
+        json_schema_extra={"minProperties": 2, "maxProperties": 4})
+
+    @field_validator("terms")
+    @classmethod
+    def _two_to_four(cls, terms: dict[LanguageCode, str]) -> dict[LanguageCode, str]:
+        # Checked here, not with Field(min_length=2, max_length=4): Litestar's OpenAPI
+        # generator documents a length-constrained dict as an array (json_schema_extra above
+        # documents the bounds for both Litestar and pydantic).
+        if not 2 <= len(terms) <= 4:
+            raise ValueError("name the concept in 2 to 4 languages")
+        return terms
 
 
 class Glossary(BaseModel):
