@@ -14,6 +14,7 @@ from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 from pydantic import BaseModel, ValidationError
+from pymongo.errors import ConnectionFailure
 
 from shared.contracts.rpc import ErrorCode, RpcError, RpcFailure, RpcReply
 from shared.metrics import RPC_DURATION
@@ -160,6 +161,12 @@ async def _reply(
     except ServiceError as error:
         return RpcReply(ok=False, error=RpcError(code=error.code, message=error.message,
                                                  details=error.details))
+    except ConnectionFailure as error:
+        # The service's database is away (an outage, a failover): 503, not a bug's 500.
+        log.warning("rpc responder lost its database",
+                    extra={"responder": fn.__name__, "error": type(error).__name__})
+        return RpcReply(ok=False, error=RpcError(code="unavailable",
+                                                 message="database unavailable"))
     except Exception:
         log.exception("rpc responder failed", extra={"responder": fn.__name__})
         return RpcReply(ok=False, error=RpcError(code="internal", message="internal error"))

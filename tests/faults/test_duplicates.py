@@ -1,0 +1,64 @@
+"""Duplicate publishes and redeliveries change nothing: every event of every stream published
+again (same CloudEvent id, a new Nats-Msg-Id, so JetStream's dedupe does not drop it), to every
+consumer of every service, with two replicas of each racing for them."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+
+import pytest
+
+from shared.contracts.catalog import IngestedDocument
+from shared.contracts.registration import AttendanceReport, Attendee
+from tests.faults.support import (
+    Stack,
+    eventually,
+    open_session,
+    publish_event,
+    register_many,
+    republish_everything,
+    state_digest,
+)
+
+pytestmark = pytest.mark.faults
+
+
+async def steady(up: Stack) -> dict[str, str]:
+    """The state digest once it stops changing (outboxes relayed, mails sent)."""
+    last = await state_digest(up)
+    for _ in range(30):
+        await asyncio.sleep(1.5)
+        now = await state_digest(up)
+        if now == last:
+            return now
+        last = now
+    pytest.fail("the state never settled")
+
+
+async def test_every_event_published_twice_changes_nothing(stack: Callable[..., Stack]) -> None:
+    up = stack(replicas=2)
+    session_id, _ = await open_session(up)
+    people = [f"dup{i}@example.org" for i in range(4)]
+    await register_many(up, session_id, people)
+    await publish_event(up, AttendanceReport(session_id=session_id, attendees=[
+        Attendee(email=address, minutes=40) for address in people[:2]]), uuid.uuid4().hex)
+    await publish_event(up, IngestedDocument(
+        source="portal.example", external_id="guide-1", type="guide", source_language="es",
+        title={"es": "Guía de compras sostenibles"}, summary={"es": "Una guía."},
+        body={"es": "Texto de la guía."}, topics=["sustainable_procurement"], countries=["PA"],
+    ), uuid.uuid4().hex, source="portal.example")
+    await eventually(lambda: up.smtp.box.count() >= 6, 30, "confirmations and attendance")
+    before, mails = await steady(up), up.smtp.box.count()
+    assert any(key.startswith("translate.") for key in before)  # the document reached it
+
+    republished = await republish_everything(up)
+    await asyncio.sleep(4)
+    after = await steady(up)
+    changed = sorted(key for key in before.keys() | after.keys()
+                     if before.get(key) != after.get(key))
+    print(f"\n{republished} events published again; {mails} mails before, "
+          f"{up.smtp.box.count()} after; collections changed: {changed}")
+    assert changed == []
+    assert up.smtp.box.count() == mails and up.smtp.box.doubled() == {}

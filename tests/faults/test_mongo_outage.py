@@ -1,0 +1,117 @@
+"""The MongoDB stand-in stopped during registrations, then started again on its port and
+files: the gateway answers 503 problem details within the RPC timeout (never a 500, never a
+hang), and once it is back and the sweepers ran, nothing is half-written."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from shared.db import make_client
+from tests.faults.support import (
+    Stack,
+    delivery_statuses,
+    eventually,
+    open_session,
+    person,
+)
+
+# Real processes on a two-core machine: more room than the suite's default 120 s.
+pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
+
+RPC_TIMEOUT = 2.0
+SLACK = 2.5  # the gateway's own work, on a busy two-core machine
+
+
+async def registrations_of(up: Stack, session_id: str) -> tuple[dict[str, Any], list[Any]]:
+    client = make_client(up.settings, app_name="faults-check")
+    try:
+        db = client[up.settings.database_name("registration")]
+        session = await db["sessions"].find_one({"_id": session_id})
+        found = await db["registrations"].find({"session_id": session_id}).to_list()
+    finally:
+        await client.close()
+    assert session is not None
+    return session, found
+
+
+async def test_mongo_down_gets_503_in_time_and_leaves_nothing_half_written(
+        stack: Callable[..., Stack]) -> None:
+    # A lease longer than the outage, as in production (60 s): a mail sent just before the
+    # database went away is recorded by its sender once it is back, not sent again.
+    up = stack(replicas=2, RPC_TIMEOUT=str(RPC_TIMEOUT), NOTIFY_LEASE_SECONDS="30")
+    session_id, auth = await open_session(up, capacity=40)
+    answers: dict[str, tuple[int, float, str]] = {}
+    gate = asyncio.Semaphore(12)
+    async with httpx.AsyncClient(base_url=up.gateway_url, timeout=30) as http:
+
+        async def register(i: int) -> None:
+            address = f"mongo{i}@example.org"
+            async with gate:
+                started = time.monotonic()
+                reply = await http.post(f"/v1/sessions/{session_id}/registrations",
+                                        json=person(address))
+                answers[address] = (reply.status_code, time.monotonic() - started,
+                                    reply.headers.get("content-type", ""))
+
+        burst = asyncio.gather(*(register(i) for i in range(80)))
+        await eventually(lambda: len(answers) >= 25, 60, "registrations before the outage")
+        up.stop_mongo()
+        await asyncio.sleep(0.5)
+        during = [await http.get(f"/v1/sessions/{session_id}"),
+                  await http.get(f"/v1/sessions/{session_id}/registrations", headers=auth)]
+        await burst
+        up.restart_mongo()
+
+    statuses = Counter(status for status, _, _ in answers.values())
+    slowest = max(took for _, took, _ in answers.values())
+    print(f"\nduring the outage: {dict(statuses)}; slowest answer {slowest:.2f} s")
+    assert set(statuses) <= {201, 503}, statuses
+    assert statuses[503] > 0 and statuses[201] >= 25
+    assert slowest < RPC_TIMEOUT + SLACK
+    for status, _, kind in answers.values():
+        if status == 503:
+            assert kind.startswith("application/problem+json")
+    for reply in during:
+        assert reply.status_code == 503, (reply.request.url, reply.text)
+        assert reply.headers["content-type"].startswith("application/problem+json")
+
+    accepted = {address for address, (status, _, _) in answers.items() if status == 201}
+
+    async def settled() -> bool:
+        try:
+            _, found = await registrations_of(up, session_id)
+        except Exception:  # still coming back
+            return False
+        return all(r["status"] != "received" for r in found)
+
+    # The sweeper finishes a registration left `received` 10 s after it was made.
+    await eventually(settled, 45, "no registration left `received`", interval=1.0)
+    session, found = await registrations_of(up, session_id)
+    by_status: dict[str, set[str]] = {}
+    for registration in found:
+        by_status.setdefault(registration["status"], set()).add(registration["_id"])
+    assert set(by_status) <= {"confirmed", "waitlisted"}, by_status.keys()
+    confirmed, waiting = by_status.get("confirmed", set()), by_status.get("waitlisted", set())
+    ledger = (session["confirmed"], len(session["seats"]), len(confirmed))
+    assert ledger[0] == ledger[1] == ledger[2] <= 40, (ledger, len(found), by_status.keys())
+    assert set(session["seats"]) == confirmed
+    assert set(session["waiting"]) == waiting
+    assert len(confirmed) == 40 or not waiting  # nobody waits while a seat is free
+    stored = {r["email"] for r in found}
+    assert accepted <= stored, "a registration answered 201 is gone"
+    await eventually(lambda: set(up.smtp.box.per_address()) == stored, 60,
+                     "one mail per registration")
+    await asyncio.sleep(2)
+    mails = up.smtp.box.per_address()
+    print(f"201: {len(accepted)}, stored: {len(found)} ({len(confirmed)} confirmed, "
+          f"{len(waiting)} waiting), mails: {sum(mails.values())}")
+    assert up.smtp.box.doubled() == {}
+    # Nothing is left `sending` to be sent again when its lease runs out.
+    assert await delivery_statuses(up) == {"sent": len(stored)}
