@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -79,6 +80,11 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # Documents named by `kick` are fetched by _id; the full scan (which the stand-in
+        # serves by reading the whole collection, whatever the index) runs at start, on a
+        # kick that names nothing, and at least every `poll_interval`.
+        self._hints: dict[str, set[Any]] = {}
+        self._full, self._next_full = True, 0.0
 
     @staticmethod
     def indexes(collections: Sequence[str]) -> list[IndexSpec]:
@@ -90,8 +96,16 @@ class OutboxRelay:
         if self.collections and self._task is None:
             self._task = asyncio.create_task(self._run(), name=f"outbox-relay {self.source}")
 
-    def kick(self) -> None:
-        """Publish now rather than at the next poll (call after writing events)."""
+    def kick(self, collection: str | None = None, document_id: Any = None) -> None:
+        """Publish now rather than at the next poll (call after writing events).
+
+        Naming the document that got events lets the relay fetch just that one."""
+        if collection is None or document_id is None or collection not in self.collections:
+            self._full = True
+        elif sum(map(len, self._hints.values())) >= self.batch:
+            self._full = True  # many at once: one scan serves them all
+        else:
+            self._hints.setdefault(collection, set()).add(document_id)
         self._wake.set()
 
     async def stop(self) -> None:
@@ -106,9 +120,10 @@ class OutboxRelay:
         failures = 0
         while not self._stopping:
             try:
-                published = await self.relay_once()
+                published = await self.relay_once(named_only=True)
                 failures = 0
             except Exception as error:  # a NATS or MongoDB outage: wait, then go on
+                self._full = True  # named documents may not have been relayed
                 failures += 1
                 delay = min(0.5 * 2**failures, 15.0)
                 log.warning("outbox relay paused", extra={"error": type(error).__name__,
@@ -120,21 +135,33 @@ class OutboxRelay:
                     await asyncio.wait_for(self._wake.wait(), self.poll_interval)
                 self._wake.clear()
 
-    async def relay_once(self) -> int:
+    async def relay_once(self, *, named_only: bool = False) -> int:
         """Publish every pending entry once; return how many were published.
+
+        `named_only`: just the documents named by `kick` since the last round, unless a full
+        scan is due (see `__init__`).
 
         Documents are relayed concurrently (up to `concurrency` at a time), each document's
         entries in order, so that events about one thing never overtake each other.
         """
         published = 0
+        hints, self._hints = self._hints, {}
+        full = not named_only or self._full or time.monotonic() >= self._next_full
+        if full:
+            self._full, self._next_full = False, time.monotonic() + self.poll_interval
         for name in self.collections:
             collection = self.db[name]
             # `$elemMatch` rather than the dotted `outbox.at`: MongoDB serves both from the
             # multikey index, but the embedded stand-in does not look into arrays for dotted
             # paths and would find nothing.
-            pending = await collection.find(
-                {OUTBOX_FIELD: {"$elemMatch": {"at": {"$gt": _EPOCH}}}}, {OUTBOX_FIELD: 1}
-            ).limit(self.batch).to_list()
+            query: Document = {OUTBOX_FIELD: {"$elemMatch": {"at": {"$gt": _EPOCH}}}}
+            if not full:
+                if not hints.get(name):
+                    continue
+                query["_id"] = {"$in": sorted(hints[name])}
+            pending = await collection.find(query, {OUTBOX_FIELD: 1}).limit(self.batch).to_list()
+            if full and len(pending) == self.batch:
+                self._full = True  # more behind this batch
             counts = await asyncio.gather(
                 *(self._relay_document(collection, document) for document in pending),
                 return_exceptions=True)

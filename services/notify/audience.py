@@ -8,6 +8,7 @@ microseconds), and an older event does not overwrite a newer one. Reminders keep
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from shared.contracts.registration import SessionSnapshot
 from shared.db import Document, IndexSpec
 
 RECIPIENTS, REMINDERS = "recipients", "reminders"
+PLANNED_MEMORY = 4096
 INDEXES = [
     IndexSpec(RECIPIENTS, (("session_id", 1), ("active", 1))),
     IndexSpec(REMINDERS, (("status", 1), ("due_ms", 1))),
@@ -40,6 +42,9 @@ class Audience:
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.recipients, self.reminders = db[RECIPIENTS], db[REMINDERS]
+        self._planned: dict[tuple[str, int, tuple[int, ...]], None] = {}
+        """(session, sequence, offsets) this process has already planned: planning again
+        is a no-op (same sequence), so every join need not repeat the writes."""
 
     async def set_recipient(self, session_id: str, registration_id: str, as_of: datetime,
                             fields: dict[str, Any]) -> bool:
@@ -66,6 +71,9 @@ class Audience:
 
     async def plan_reminders(self, session: SessionSnapshot, offsets: Sequence[int]) -> None:
         """Store the session's reminders, or move them when this snapshot is newer."""
+        done = (session.session_id, session.sequence, tuple(offsets))
+        if done in self._planned:
+            return
         snapshot = session.model_dump(mode="json")
         for offset in offsets:
             key = f"{session.session_id}|{offset}"
@@ -76,7 +84,15 @@ class Audience:
             await self.reminders.update_one(
                 {"_id": key, "sequence": {"$lt": session.sequence}, "status": {"$ne": "dropped"}},
                 {"$set": plan})
-            await self.reminders.update_one({"_id": key}, {"$setOnInsert": plan}, upsert=True)
+            # Concurrent upserts of one _id (several workers or replicas): the loser gets a
+            # duplicate key (the stand-in does not retry it; MongoDB < 4.2 neither), and the
+            # document it wanted exists: nothing left to do.
+            with contextlib.suppress(DuplicateKeyError):
+                await self.reminders.update_one({"_id": key}, {"$setOnInsert": plan},
+                                                upsert=True)
+        if len(self._planned) >= PLANNED_MEMORY:
+            self._planned.clear()
+        self._planned[done] = None
 
     async def drop_reminders(self, session_id: str, offsets: Sequence[int]) -> None:
         """A cancelled session is never reminded, whatever arrives later."""

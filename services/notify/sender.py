@@ -13,17 +13,19 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-import aiosmtplib
 from opentelemetry import propagate, trace
+from pymongo.errors import ConnectionFailure
 
 from services.notify.domain.rules import may_retry, retry_delay, smtp_outcome
 from services.notify.mailer import Clock
 from services.notify.settings import NotifySettings
-from services.notify.store import Deliveries, ms
+from services.notify.smtp import SmtpConnection, SmtpResult
+from services.notify.store import DELIVERIES, Deliveries, ms
 from shared.contracts.notify import MailFailed, MailSent
 from shared.db import Document
 from shared.metrics import MAILS
@@ -34,43 +36,14 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 
-@dataclass(frozen=True)
-class SmtpResult:
-    """What the server said: `code` None means no answer at all (connection trouble)."""
-
-    ok: bool
-    code: int | None
-    text: str
-
-
-async def smtp_send(settings: Settings, timeout: float, raw: bytes, to: str) -> SmtpResult:
-    """One SMTP transaction; never raises for SMTP or network trouble."""
-    try:
-        _, response = await aiosmtplib.send(
-            raw, sender=_address(settings.smtp_from), recipients=[to],
-            hostname=settings.smtp_host or "127.0.0.1", port=settings.smtp_port,
-            username=settings.smtp_username, password=settings.smtp_password,
-            use_tls=settings.smtp_security == "tls",
-            start_tls=settings.smtp_security == "starttls", timeout=timeout)
-    except aiosmtplib.SMTPRecipientsRefused as error:
-        refused = error.recipients[0]
-        return SmtpResult(False, refused.code, refused.message[:300])
-    except aiosmtplib.SMTPResponseException as error:
-        return SmtpResult(False, error.code, error.message[:300])
-    except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
-        return SmtpResult(False, None, type(error).__name__)
-    return SmtpResult(True, 250, response[:300])
-
-
-def _address(sender: str) -> str:
-    from email.utils import parseaddr
-
-    return parseaddr(sender)[1]
-
-
 @dataclass
 class Sender:
-    """One replica's sending loop, paced to `send_rate` mails a second."""
+    """One replica's sending workers, together paced to `send_rate` mails a second.
+
+    `send_concurrency` workers each claim, send and record one mail at a time over their own
+    kept-open SMTP connection; the claim and the conditional `finish` are per attempt, so
+    workers of one replica share the log exactly as replicas do.
+    """
 
     deliveries: Deliveries
     settings: Settings
@@ -81,25 +54,69 @@ class Sender:
     wake: asyncio.Event
     still_wanted: Callable[[Document], Awaitable[bool]]
     """False for news to someone who unsubscribed after it was queued: suppressed."""
+    _next_slot: float = field(default=0.0, init=False)
+    _turns: asyncio.Queue[None] = field(default_factory=asyncio.Queue, init=False)
 
     async def run(self) -> None:
-        """Send until cancelled; pause on database trouble, never die of it."""
-        pause = 1.0 / self.options.send_rate
+        """Send until cancelled with `send_concurrency` workers."""
+        self._next_slot = time.monotonic()
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.watch())
+            for _ in range(self.options.send_concurrency):
+                group.create_task(self.work(SmtpConnection(
+                    self.settings, self.options.smtp_timeout, self.options.smtp_idle_seconds)))
+
+    async def watch(self) -> None:
+        """Turn a new mail (`wake`) or the poll interval into one worker's turn to claim.
+
+        Idle workers wait for a turn instead of all claiming at each wake: on the stand-in
+        every claim scans the whole log, so eight empty claims per mail cost more than the
+        mail. A worker that claimed one hands a turn on, so work fans out while there is some.
+        """
         while True:
-            try:
-                sent = await self.send_one()
-            except Exception as error:  # MongoDB away: wait and go on
-                log.warning("sender paused", extra={"error": type(error).__name__})
-                await asyncio.sleep(1.0)
-                continue
-            if sent:
-                await asyncio.sleep(pause)
-                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), self.options.poll_seconds)
             self.wake.clear()
+            self._hand_on()
 
-    async def send_one(self) -> bool:
+    def _hand_on(self) -> None:
+        if self._turns.empty():
+            self._turns.put_nowait(None)
+
+    async def work(self, smtp: SmtpConnection) -> None:
+        """One worker: pause on database trouble, never die of it."""
+        try:
+            while True:
+                try:
+                    await asyncio.wait_for(self._turns.get(), self.options.smtp_idle_seconds)
+                except TimeoutError:
+                    await smtp.close_if_idle()
+                    continue
+                while await self._attempt(smtp):
+                    self._hand_on()  # there was one: maybe there are more
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(smtp.close())
+
+    async def _attempt(self, smtp: SmtpConnection) -> bool:
+        """Claim and send one mail, paced; False when none was due."""
+        await self._pace()
+        try:
+            return await self.send_one(smtp)
+        except Exception as error:  # MongoDB away: wait and go on
+            log.warning("sender paused", extra={"error": type(error).__name__})
+            await asyncio.sleep(1.0)
+            return False  # back to waiting for a turn: one worker tries per poll meanwhile
+
+    async def _pace(self) -> None:
+        """Space the replica's claims `1 / send_rate` apart, whichever worker makes them."""
+        now = time.monotonic()
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + 1.0 / self.options.send_rate
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    async def send_one(self, smtp: SmtpConnection) -> bool:
         """Claim and send one due mail; False if none was due."""
         lease = timedelta(seconds=self.options.lease_seconds)
         record = await self.deliveries.claim(self.clock(), self.owner, os.urandom(8).hex(),
@@ -111,14 +128,16 @@ class Sender:
                                                   "updated_ms": ms(self.clock())}, [])
             MAILS.add(1, {"kind": record["kind"], "outcome": "suppressed"})
             return True
+        raw = await self.deliveries.body(record)
         with tracer.start_as_current_span(
                 "smtp send", context=propagate.extract(record.get("trace") or {}),
                 attributes={"notify.delivery_id": record["_id"], "notify.kind": record["kind"]}):
-            result = await smtp_send(self.settings, self.options.smtp_timeout,
-                                     record["raw"].encode("ascii"), record["to"])
+            result = (SmtpResult(False, None, "message body missing") if raw is None
+                      else await smtp.send(raw.encode("ascii"), record["to"]))
         state, events = self.outcome(record, result)
-        await self.deliveries.finish(record, state, events)
-        self.outbox.kick()
+        await self._record(record, state, events)
+        if events:
+            self.outbox.kick(DELIVERIES, record["_id"])
         # `queued` again means a temporary refusal that will be retried.
         outcome = {"queued": "retrying"}.get(state["status"], state["status"])
         MAILS.add(1, {"kind": record["kind"], "outcome": outcome})
@@ -126,6 +145,21 @@ class Sender:
                                         "smtp_code": result.code,
                                         "attempts": record["attempts"]})
         return True
+
+    async def _record(self, record: Document, state: Document, events: list[Document]) -> None:
+        """Record what the SMTP server said, through a database outage: a mail sent but left
+        `sending` would go out a second time once its lease ran out. Short pauses, so this
+        attempt writes before another replica may reclaim it (the lease is tens of seconds)."""
+        pause = 0.1
+        while True:
+            try:
+                await self.deliveries.finish(record, state, events)
+                return
+            except ConnectionFailure as error:
+                log.warning("sender waits for its database to record an attempt",
+                            extra={"delivery_id": record["_id"], "error": type(error).__name__})
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 0.5)
 
     def outcome(self, record: Document, result: SmtpResult) -> tuple[Document, list[Document]]:
         """The record's new state and the events to publish with it."""

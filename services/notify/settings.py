@@ -15,6 +15,11 @@ class NotifySettings(BaseSettings):
         (24 * 60, 60), description="Reminders go this many minutes before a session starts."
     )
     send_rate: float = Field(20.0, gt=0, description="Most mails one replica sends per second.")
+    send_concurrency: int = Field(
+        8, ge=1, le=64, description="Mails one replica sends at once, each worker on its own "
+        "kept-open SMTP connection.")
+    smtp_idle_seconds: float = Field(
+        30.0, gt=0, description="An SMTP connection unused this long is closed.")
     max_attempts: int = Field(8, ge=1, description="Sends tried before a mail is failed.")
     retry_base_seconds: float = Field(
         30.0, gt=0, description="First retry delay; doubles per attempt (capped at 1 h)."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from shared.db import Document, IndexSpec
 from shared.outbox import push_to_outbox
 
-DELIVERIES = "deliveries"
+DELIVERIES, BODIES = "deliveries", "mail_bodies"
 
 
 def ms(moment: datetime) -> int:
@@ -38,15 +39,33 @@ class Deliveries:
     """Queue, claim, and record the outcome of mails."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
-        self.collection = db[DELIVERIES]
+        self.collection, self.bodies = db[DELIVERIES], db[BODIES]
 
     async def queue(self, record: Document) -> bool:
-        """Insert a queued delivery; False if this (source, kind, recipient) already exists."""
+        """Insert a queued delivery; False if this (source, kind, recipient) already exists.
+
+        The rendered message (`raw`) goes to its own collection, first, under the delivery's
+        id: the records the sender claims and updates stay small (the stand-in reads every
+        whole document of the log for each claim). A crash between the two inserts leaves only
+        a body, which the next attempt to queue the same mail reuses.
+        """
+        record = dict(record)
+        raw = record.pop("raw")
+        with contextlib.suppress(DuplicateKeyError):
+            await self.bodies.insert_one({"_id": record["_id"], "raw": raw})
         try:
             await self.collection.insert_one({**record, "outbox": []})
         except DuplicateKeyError:
             return False
         return True
+
+    async def body(self, record: Document) -> str | None:
+        """The rendered message of a claimed delivery (inline in records from before bodies
+        were kept apart)."""
+        if "raw" in record:
+            return str(record["raw"])
+        found = await self.bodies.find_one({"_id": record["_id"]})
+        return None if found is None else str(found["raw"])
 
     async def claim(self, now: datetime, owner: str, attempt_id: str, lease: timedelta
                     ) -> Document | None:

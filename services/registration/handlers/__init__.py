@@ -15,5 +15,6 @@ class Deps:
 
     store: Store
     signer: Signer
-    kick: Callable[[], None]
-    """Wake the outbox relay after writing events."""
+    kick: Callable[..., None]
+    """Wake the outbox relay after writing events (optionally naming the collection and the
+    document that got them: `OutboxRelay.kick`)."""

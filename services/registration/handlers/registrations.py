@@ -21,6 +21,7 @@ from services.registration.handlers import Deps
 from services.registration.handlers.seats import fill_free_seats, place
 from services.registration.handlers.tokens import check_invitation
 from services.registration.ids import id_floor, new_id
+from services.registration.store import REGISTRATIONS as REGISTRATION_DOCUMENTS
 from shared.bus import ServiceError
 from shared.contracts.registration import (
     ParticipantCancelled,
@@ -71,7 +72,7 @@ async def finish(deps: Deps, registration: Document, session: Document, now: dat
                               **extra)
     done = await deps.store.transition(registration["_id"], ("received",), changes, [event])
     if done is not None:
-        deps.kick()
+        deps.kick(REGISTRATION_DOCUMENTS, registration["_id"])
         REGISTRATIONS.add(1, {"outcome": status})
     if status == "waitlisted":
         # A seat may have been freed between our reading "full" and joining the list.
