@@ -7,7 +7,11 @@ the same run is a raw loop sending a message of the same size over SMTP at the s
 (client start -> server acceptance), so the ratio shows what the event path adds: consumer,
 idempotency record, rendering with the `.ics`, the delivery log and its lease, the outbox.
 
-    uv run python bench/notify_latency.py [--events 200] [--rate 20]
+The event path's time is also split into stages from the delivery log: publish -> queued
+(consumer, idempotency record, audience, rendering, insert) and queued -> SMTP accepted (the
+sender's claim, the SMTP exchange).
+
+    uv run python bench/notify_latency.py [--events 1000] [--rate 100] [--replicas 1]
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -28,6 +34,9 @@ from typing import Any
 
 import aiosmtplib
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.cpu import CpuMeter
 from services.notify.bootstrap import build_spec
 from services.notify.settings import NotifySettings
 from shared.bus import make_broker
@@ -100,13 +109,14 @@ def confirmed(i: int) -> reg.ParticipantConfirmed:
             timezone="America/Bogota", languages=["es", "en"], join_url="https://m.example/j"))
 
 
-async def event_path(settings: Settings, arrivals: Arrivals, count: int, rate: float
-                     ) -> dict[str, float]:
-    service = await start_service(build_spec(options=NotifySettings(
-        send_rate=1000, poll_seconds=0.2)), settings)
+async def event_path(settings: Settings, arrivals: Arrivals, count: int, rate: float,
+                     replicas: int, meter: CpuMeter) -> dict[str, Any]:
+    spec = build_spec(options=NotifySettings(send_rate=1000, poll_seconds=0.2))
+    services = [await start_service(spec, settings) for _ in range(replicas)]
     broker = make_broker(settings, client_name="bench")
     await broker.connect()
     published: dict[str, float] = {}
+    wall: dict[str, float] = {}
 
     async def publish(i: int) -> None:
         event, event_id = confirmed(i), uuid.uuid4().hex
@@ -114,8 +124,10 @@ async def event_path(settings: Settings, arrivals: Arrivals, count: int, rate: f
                                             time=datetime.now(UTC)).to_nats()
         headers["Nats-Msg-Id"] = event_id
         published[event.participant.email] = time.perf_counter()
+        wall[event.participant.email] = time.time()
         await broker.publish(body, event.subject(), headers=headers, stream="REGISTRATION")
 
+    meter.start()
     started = time.perf_counter()
     await paced(count, rate, publish)
     while not all(to in arrivals.at for to in published):
@@ -123,16 +135,25 @@ async def event_path(settings: Settings, arrivals: Arrivals, count: int, rate: f
             raise TimeoutError("not every mail arrived")
         await asyncio.sleep(0.05)
     elapsed = max(arrivals.at[to] for to in published) - started
+    cpu = meter.per_operation_ms(count)
+    records = await services[0].runtime.db["deliveries"].find(
+        {}, {"to": 1, "order": 1, "sent_ms": 1}).to_list()
     await broker.stop()
-    await service.stop()
+    for service in services:
+        await service.stop()
+    queued = [int(r["order"][:13], 16) / 1000 - wall[r["to"]] for r in records if r["to"] in wall]
+    sent = [r["sent_ms"] / 1000 - int(r["order"][:13], 16) / 1000 for r in records
+            if r["to"] in wall and r.get("sent_ms")]
     return {**percentiles([arrivals.at[to] - t for to, t in published.items()]),
-            "per_s": count / elapsed}
+            "per_s": count / elapsed, **cpu,
+            "stages": {"publish_to_queued": percentiles(queued),
+                       "queued_to_sent": percentiles(sent)}}
 
 
-async def main(events: int, rate: float) -> None:
+async def main(events: int, rate: float, replicas: int = 1) -> dict[str, Any]:
     from aiosmtpd.controller import Controller
 
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    logging.disable(logging.INFO)
     with tempfile.TemporaryDirectory() as folder:
         nats_server, mongo = start_nats(Path(folder) / "nats"), start_mongo(Path(folder) / "db")
         arrivals, port = Arrivals(), free_port()
@@ -142,29 +163,45 @@ async def main(events: int, rate: float) -> None:
             settings = Settings(nats_url=nats_server.url, mongo_url=mongo.url,
                                 db_prefix=f"bench{uuid.uuid4().hex[:8]}",
                                 smtp_host="127.0.0.1", smtp_port=port)
-            path = await event_path(settings, arrivals, events, rate)
-            raw = await raw_smtp(port, arrivals, events, rate)
+            meter = CpuMeter({"cpu_ms_this_process": os.getpid(),
+                              "cpu_ms_stand_in": mongo.process.pid,
+                              "cpu_ms_nats": nats_server.process.pid})
+            path = await event_path(settings, arrivals, events, rate, replicas, meter)
+            meter.start()
+            raw = {**await raw_smtp(port, arrivals, events, rate),
+                   **meter.per_operation_ms(events)}
         finally:
             controller.stop()
             nats_server.stop()
             mongo.stop()
-    rows = {"raw SMTP send": raw, "event -> SMTP accepted": path}
-    print(f"{events} mails at {rate:g}/s, message ~{arrivals.size / 1024:.1f} KiB")
+    rows = {"raw SMTP send": raw, "event -> SMTP accepted": path,
+            "  stage publish -> queued": {**path["stages"]["publish_to_queued"], "per_s": 0.0},
+            "  stage queued -> sent": {**path["stages"]["queued_to_sent"], "per_s": 0.0}}
+    print(f"{events} mails at {rate:g}/s, {replicas} notify replica(s), "
+          f"message ~{arrivals.size / 1024:.1f} KiB")
     print(f"{'path':<26}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}{'mails/s':>10}")
     for name, row in rows.items():
         print(f"{name:<26}{row['p50_ms']:>10.1f}{row['p99_ms']:>10.1f}"
               f"{row['mean_ms']:>10.1f}{row['per_s']:>10.1f}")
+    print("CPU ms per mail (this process incl. the SMTP sink / stand-in / nats): event path "
+          f"{path['cpu_ms_this_process']} / {path['cpu_ms_stand_in']} / {path['cpu_ms_nats']}"
+          f", raw {raw['cpu_ms_this_process']} / {raw['cpu_ms_stand_in']} / "
+          f"{raw['cpu_ms_nats']}")
     ratio = {k: path[k] / raw[k] for k in ("p50_ms", "p99_ms")}
     print(f"ratio event/raw: p50 x{ratio['p50_ms']:.1f}, p99 x{ratio['p99_ms']:.1f}")
     out = Path(__file__).parent / "results" / "notify_latency.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"events": events, "rate": rate, "raw": raw, "event": path,
-                               "ratio": ratio, "message_bytes": arrivals.size}, indent=2))
+    result = {"events": events, "rate": rate, "replicas": replicas, "raw": raw, "event": path,
+              "ratio": ratio, "message_bytes": arrivals.size}
+    out.write_text(json.dumps(result, indent=2))
+    return result
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=200)
-    parser.add_argument("--rate", type=float, default=20.0, help="events (and raw sends) a second")
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=100.0,
+                        help="events (and raw sends) a second")
+    parser.add_argument("--replicas", type=int, default=1, help="notify replicas")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.events, arguments.rate))
+    asyncio.run(main(arguments.events, arguments.rate, arguments.replicas))

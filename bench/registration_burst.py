@@ -6,6 +6,9 @@ and the gateway app in-process, creates a session of capacity N/5, then fires N 
 validation, NATS RPC, the seat ledger, the outbox). It checks the outcome (exactly the capacity
 confirmed, the rest waiting 1..k) and measures throughput and p50/p99 latency.
 
+CPU milliseconds per operation of this process (gateway and services), of the stand-in and
+of nats-server say where the time goes on a small machine.
+
 Baseline, same run, same clients: N concurrent "plain" operations, each one `insert_one` of a
 registration-sized document plus one JetStream publish (what a registration costs at the very
 least: one write and one event), with no HTTP, RPC, dedupe or ledger.
@@ -19,6 +22,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -33,6 +37,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.cpu import CpuMeter
 from services.gateway.app import create_app
 from services.gateway.context import gateway_of
 from services.registration.bootstrap import SPEC
@@ -89,6 +94,21 @@ async def baseline(settings: Settings, n: int) -> dict[str, float]:
         await client.close()
 
 
+async def stand_in(settings: Settings, n: int) -> dict[str, float]:
+    """The stand-in's own write speed: the same inserts with nothing else (no publish)."""
+    client = make_client(settings, app_name="bench-stand-in")
+    collection = client[f"{settings.db_prefix}_baseline"]["insert_only"]
+    run = uuid.uuid4().hex[:6]
+
+    async def one(i: int) -> None:
+        await collection.insert_one({"_id": f"{run}-{i}", **person(i), "outbox": []})
+
+    try:
+        return await timed_burst(n, one)
+    finally:
+        await client.close()
+
+
 async def burst(http: httpx.AsyncClient, auth: dict[str, str], n: int) -> dict[str, Any]:
     starts = datetime.now(UTC) + timedelta(days=7)
     capacity = max(n // 5, 1)
@@ -121,6 +141,7 @@ async def main(n: int, replicas: int, rounds: int) -> None:
     services = [await start_service(SPEC, settings) for _ in range(replicas)]
     app = create_app(settings)
     rows: list[dict[str, Any]] = []
+    raw: dict[str, Any] = {}
     try:
         async with app.lifespan():
             _, key = await gateway_of(app).keys.create("secretariat", "bench", datetime.now(UTC))
@@ -128,24 +149,33 @@ async def main(n: int, replicas: int, rounds: int) -> None:
             transport = httpx.ASGITransport(app)  # type: ignore[arg-type]
             async with httpx.AsyncClient(transport=transport, base_url="http://bench",
                                          timeout=120) as http:
+                meter = CpuMeter({"cpu_ms_this_process": os.getpid(),
+                                  "cpu_ms_stand_in": mongo.process.pid,
+                                  "cpu_ms_nats": nats.process.pid})
+                meter.start()
+                raw = {**await stand_in(settings, n), **meter.per_operation_ms(n)}
                 for _ in range(rounds):
+                    meter.start()
                     rows.append({"what": "baseline: insert + publish",
-                                 **await baseline(settings, n)})
+                                 **await baseline(settings, n), **meter.per_operation_ms(n)})
+                    meter.start()
                     rows.append({"what": f"gateway burst ({replicas} replicas)",
-                                 **await burst(http, auth, n)})
+                                 **await burst(http, auth, n), **meter.per_operation_ms(n)})
     finally:
         for service in services:
             await service.stop()
         nats.stop()
         mongo.stop()
-    report(rows, n, replicas)
+    report(rows, n, replicas, raw)
 
 
-def report(rows: list[dict[str, Any]], n: int, replicas: int) -> None:
-    print(f"{'what':<34} {'n':>5} {'s':>7} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}  exact")
-    for row in rows:
+def report(rows: list[dict[str, Any]], n: int, replicas: int, raw: dict[str, Any]) -> None:
+    print(f"{'what':<34} {'n':>5} {'s':>7} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}  "
+          f"{'CPU ms/op: here':>15} {'stand-in':>8} {'nats':>6}  exact")
+    for row in [*rows, {"what": "stand-in alone: insert only", **raw}]:
         print(f"{row['what']:<34} {row['n']:>5} {row['seconds']:>7} {row['per_s']:>8} "
-              f"{row['p50_ms']:>8} {row['p99_ms']:>8}  {row.get('exact', '')}")
+              f"{row['p50_ms']:>8} {row['p99_ms']:>8}  {row['cpu_ms_this_process']:>15} "
+              f"{row['cpu_ms_stand_in']:>8} {row['cpu_ms_nats']:>6}  {row.get('exact', '')}")
     base = [r for r in rows if r["what"].startswith("baseline")]
     real = [r for r in rows if not r["what"].startswith("baseline")]
     ratio = {"throughput_vs_baseline": round(real[-1]["per_s"] / base[-1]["per_s"], 3),
@@ -153,7 +183,8 @@ def report(rows: list[dict[str, Any]], n: int, replicas: int) -> None:
              "p99_vs_baseline": round(real[-1]["p99_ms"] / base[-1]["p99_ms"], 1)}
     print("ratios (last round):", ratio)
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"n": n, "replicas": replicas, "rows": rows, **ratio},
+    RESULTS.write_text(json.dumps({"n": n, "replicas": replicas, "rows": rows,
+                                   "stand_in": raw, **ratio},
                                   indent=2))
 
 
