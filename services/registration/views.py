@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import icalendar
@@ -31,18 +32,23 @@ def session_view(session: Document, *, include_secret: bool = False) -> SessionV
     )
 
 
+def starts_within(starts_from: datetime | None, starts_to: datetime | None) -> dict[str, Any]:
+    """A `starts_at` range condition (from inclusive, to exclusive); empty if unbounded."""
+    starts: dict[str, Any] = {}
+    if starts_from is not None:
+        starts["$gte"] = starts_from
+    if starts_to is not None:
+        starts["$lt"] = starts_to
+    return starts
+
+
 def session_filter(query: SessionQuery) -> dict[str, Any]:
     """The MongoDB filter of a session search (values only from validated fields)."""
     found: dict[str, Any] = {}
     if query.published_only:
         found["status"] = "published"
         found["visibility"] = "public"
-    starts: dict[str, Any] = {}
-    if query.starts_from is not None:
-        starts["$gte"] = query.starts_from
-    if query.starts_to is not None:
-        starts["$lt"] = query.starts_to
-    if starts:
+    if starts := starts_within(query.starts_from, query.starts_to):
         found["starts_at"] = starts
     if query.topic is not None:
         found["topics"] = query.topic

@@ -9,6 +9,7 @@ from typing import Any
 from services.registration.domain.rules import email_key, suppress_small
 from services.registration.events import participant_entry
 from services.registration.handlers import Deps
+from services.registration.views import starts_within
 from shared.bus import ServiceError
 from shared.contracts.registration import (
     AttendanceRecorded,
@@ -85,12 +86,7 @@ async def statistics(deps: Deps, query: StatsQuery, now: datetime) -> Stats:
     held: dict[str, Any] = {"status": "published", "ends_at": {"$lt": now}}
     if query.session_id is not None:
         held["_id"] = query.session_id
-    starts: dict[str, Any] = {}
-    if query.starts_from is not None:
-        starts["$gte"] = query.starts_from
-    if query.starts_to is not None:
-        starts["$lt"] = query.starts_to
-    if starts:
+    if starts := starts_within(query.starts_from, query.starts_to):
         held["starts_at"] = starts
     sessions = {s["_id"]: s for s in await deps.store.sessions_matching(held)}
     people = await deps.store.registrations_matching(
