@@ -86,12 +86,21 @@ class Idempotency(ASGIMiddleware):
             await _problem(send, 400, "Bad Request",
                            "Idempotency-Key must be 1 to 200 characters long.")
             return
+        # The body decides whether a reuse of the key is the same request, so it is read
+        # here, before the route would apply the body limit: apply it while reading.
+        limit = scope["app"].state.gateway.settings.request_max_body_size
         chunks: list[bytes] = []
-        while True:  # the body decides whether a reuse of the key is the same request
+        size = 0
+        while True:
             message = await receive()
             if message["type"] != "http.request":
                 return  # the client went away before it finished sending
             chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > limit:
+                await _problem(send, 413, "Request Entity Too Large",
+                               f"The request body may be at most {limit} bytes.")
+                return
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)

@@ -65,3 +65,12 @@ async def test_a_refused_request_is_not_pinned(
     too_long = await gateway_http.post("/v1/sessions", json=session_body(),
                                        headers={**headers, "Idempotency-Key": "x" * 201})
     assert_problem(too_long, 400)
+
+
+async def test_a_keyed_post_still_obeys_the_body_limit(
+    gateway_http: httpx.AsyncClient, make_key: Callable[[str], Awaitable[str]]
+) -> None:
+    headers = {"Authorization": f"Bearer {await make_key('secretariat')}",
+               "Idempotency-Key": "big", "content-type": "application/json"}
+    huge = b'{"title": "' + b"x" * 2_000_000 + b'"}'
+    assert_problem(await gateway_http.post("/v1/sessions", content=huge, headers=headers), 413)
