@@ -26,6 +26,7 @@ from tests.integration.test_notify_support import (
     START,
     Clock,
     SmtpServer,
+    all_recorded,
     eventually,
     parts,
     publish,
@@ -59,7 +60,8 @@ async def rpc(broker: NatsBroker, action: str, request: object, reply: type) -> 
 
 
 async def test_a_daily_digest_gathers_the_days_news_into_one_mail(
-    notifies: list[RunningService], smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
+    settings: Settings, notifies: list[RunningService], smtp: SmtpServer,
+    bus_client: NatsBroker, clock: Clock,
 ) -> None:
     await rpc(bus_client, "subscribe", Subscribe(
         email="digest@example.org", language="en", topics=["sustainable_procurement"],
@@ -75,6 +77,7 @@ async def test_a_daily_digest_gathers_the_days_news_into_one_mail(
     await publish(bus_client, document("doc-c", ["open_data"]))  # not followed
     await asyncio.sleep(0.8)
     assert len(smtp.inbox.messages) == 1  # nothing until the day is over
+    await all_recorded(settings)
     clock.advance(timedelta(days=1))
     await eventually(lambda: len(smtp.inbox.messages) == 2)
     await asyncio.sleep(0.5)
@@ -85,6 +88,7 @@ async def test_a_daily_digest_gathers_the_days_news_into_one_mail(
     assert "/documents/doc-a" in text and "/documents/doc-b" in text
     assert "doc-c" not in text
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    await all_recorded(settings)
     clock.advance(timedelta(days=1))
     await asyncio.sleep(0.5)
     assert len(smtp.inbox.messages) == 2  # an empty day sends nothing

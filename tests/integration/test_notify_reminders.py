@@ -19,6 +19,7 @@ from tests.integration.test_notify_support import (
     START,
     Clock,
     SmtpServer,
+    all_recorded,
     confirmed,
     eventually,
     parts,
@@ -57,16 +58,19 @@ async def settle() -> None:
 
 
 async def test_reminders_come_due_with_the_clock(
-    notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
+    settings: Settings, notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker,
+    clock: Clock,
 ) -> None:
     await publish(bus_client, confirmed(language="en"))
     await eventually(lambda: len(smtp.inbox.messages) == 1)
     await settle()
     assert reminders(smtp) == []
+    await all_recorded(settings)
     clock.advance(timedelta(days=1, minutes=1))  # 23 h 59 min before the start
     await eventually(lambda: len(reminders(smtp)) == 1)
     message = smtp.inbox.messages[-1]
     assert "https://meet.example.org/j/42" in parts(message)["text/plain"]
+    await all_recorded(settings)
     clock.advance(timedelta(hours=23))  # 59 min before
     await eventually(lambda: len(reminders(smtp)) == 2)
     await settle()
@@ -74,7 +78,8 @@ async def test_reminders_come_due_with_the_clock(
 
 
 async def test_a_reschedule_moves_reminders_and_a_cancellation_drops_them(
-    notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
+    settings: Settings, notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker,
+    clock: Clock,
 ) -> None:
     await publish(bus_client, confirmed())
     await eventually(lambda: len(smtp.inbox.messages) == 1)
@@ -83,15 +88,18 @@ async def test_a_reschedule_moves_reminders_and_a_cancellation_drops_them(
         session=snapshot(starts_at=later, ends_at=later + timedelta(hours=1), sequence=1),
         previous_starts_at=START, previous_ends_at=START + timedelta(minutes=90)))
     await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await all_recorded(settings)
     clock.advance(timedelta(days=1, hours=12))  # past the old 24 h mark, before the new one
     await settle()
     assert reminders(smtp) == []
+    await all_recorded(settings)
     clock.now = later - timedelta(hours=23)
     await eventually(lambda: len(reminders(smtp)) == 1)
     await publish(bus_client, reg.SessionCancelled(
         session=snapshot(starts_at=later, ends_at=later + timedelta(hours=1), sequence=2),
         reason="Sin ponentes"))
     await eventually(lambda: len(smtp.inbox.messages) == 4)  # + the cancellation
+    await all_recorded(settings)
     clock.now = later - timedelta(minutes=30)
     await settle()
     assert len(reminders(smtp)) == 1
@@ -108,6 +116,7 @@ async def test_a_reminder_missed_while_down_is_sent_late_only_before_the_start(
                                         session_id="ses-2", starts_at=early,
                                         ends_at=early + timedelta(minutes=30)))
     await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await all_recorded(settings)
     await service.stop()
     clock.now = START - timedelta(minutes=10)  # ses-1 not begun yet, ses-2 started 50 min ago
     service = await start_service(spec, configured)
@@ -130,6 +139,7 @@ async def test_two_notify_processes_send_each_mail_once(
         for i, address in enumerate(people):
             await publish(bus_client, confirmed(registration_id=f"reg-{i}", email_=address))
         await eventually(lambda: len(smtp.inbox.messages) == 12, timeout=20)
+        await all_recorded(settings)
         clock.now = START - timedelta(minutes=30)
         await eventually(lambda: len(reminders(smtp)) == 24, timeout=20)
         await settle()

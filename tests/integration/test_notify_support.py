@@ -133,6 +133,24 @@ async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> No
         await asyncio.sleep(0.05)
 
 
+async def all_recorded(settings: Settings, timeout: float = 10.0) -> None:
+    """Wait until no mail is mid-send. The SMTP server holds a message a moment before its
+    sender records `sent`: a test that jumps the clock then would expire that lease, and
+    the mail would rightly be sent again (delivery is at least once after a lost lease)."""
+    from pymongo import AsyncMongoClient
+
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.effective_mongo_url())
+    try:
+        deliveries = client[settings.database_name("notify")]["deliveries"]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while await deliveries.count_documents({"status": "sending"}):
+            assert loop.time() < deadline, "a mail stayed mid-send"
+            await asyncio.sleep(0.05)
+    finally:
+        await client.close()
+
+
 def parts(message: Message) -> dict[str, Any]:
     """The text, HTML and calendar parts of a message."""
     found: dict[str, Any] = {}
