@@ -7,7 +7,9 @@ validation, NATS RPC, the seat ledger, the outbox). It checks the outcome (exact
 confirmed, the rest waiting 1..k) and measures throughput and p50/p99 latency.
 
 CPU milliseconds per operation of this process (gateway and services), of the stand-in and
-of nats-server say where the time goes on a small machine.
+of nats-server say where the time goes on a small machine; so does the number of MongoDB
+commands per operation that this process sends (each costs the stand-in a few tenths of a
+millisecond, more on a document that has grown).
 
 Baseline, same run, same clients: N concurrent "plain" operations, each one `insert_one` of a
 registration-sized document plus one JetStream publish (what a registration costs at the very
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from pymongo import monitoring
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -48,6 +51,35 @@ from shared.service import start_service
 from shared.settings import Settings
 
 RESULTS = Path(__file__).parent / "results" / "registration_burst.json"
+
+
+class CommandCount(monitoring.CommandListener):
+    """MongoDB commands this process sends (driver chatter left out), since `start()`."""
+
+    CHATTER = frozenset({"hello", "ismaster", "isMaster", "endSessions"})
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def start(self) -> None:
+        self.count = 0
+
+    def per_operation(self, operations: int) -> dict[str, float]:
+        return {"mongo_cmds": round(self.count / operations, 2)}
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name not in self.CHATTER:
+            self.count += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+COMMANDS = CommandCount()
+monitoring.register(COMMANDS)  # every client made after this reports to it
 
 
 def person(i: int) -> dict[str, Any]:
@@ -153,14 +185,20 @@ async def main(n: int, replicas: int, rounds: int) -> None:
                                   "cpu_ms_stand_in": mongo.process.pid,
                                   "cpu_ms_nats": nats.process.pid})
                 meter.start()
-                raw = {**await stand_in(settings, n), **meter.per_operation_ms(n)}
+                COMMANDS.start()
+                raw = {**await stand_in(settings, n), **meter.per_operation_ms(n),
+                       **COMMANDS.per_operation(n)}
                 for _ in range(rounds):
                     meter.start()
+                    COMMANDS.start()
                     rows.append({"what": "baseline: insert + publish",
-                                 **await baseline(settings, n), **meter.per_operation_ms(n)})
+                                 **await baseline(settings, n), **meter.per_operation_ms(n),
+                                 **COMMANDS.per_operation(n)})
                     meter.start()
+                    COMMANDS.start()
                     rows.append({"what": f"gateway burst ({replicas} replicas)",
-                                 **await burst(http, auth, n), **meter.per_operation_ms(n)})
+                                 **await burst(http, auth, n), **meter.per_operation_ms(n),
+                                 **COMMANDS.per_operation(n)})
     finally:
         for service in services:
             await service.stop()
@@ -171,11 +209,12 @@ async def main(n: int, replicas: int, rounds: int) -> None:
 
 def report(rows: list[dict[str, Any]], n: int, replicas: int, raw: dict[str, Any]) -> None:
     print(f"{'what':<34} {'n':>5} {'s':>7} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}  "
-          f"{'CPU ms/op: here':>15} {'stand-in':>8} {'nats':>6}  exact")
+          f"{'CPU ms/op: here':>15} {'stand-in':>8} {'nats':>6} {'mongo cmds/op':>13}  exact")
     for row in [*rows, {"what": "stand-in alone: insert only", **raw}]:
         print(f"{row['what']:<34} {row['n']:>5} {row['seconds']:>7} {row['per_s']:>8} "
               f"{row['p50_ms']:>8} {row['p99_ms']:>8}  {row['cpu_ms_this_process']:>15} "
-              f"{row['cpu_ms_stand_in']:>8} {row['cpu_ms_nats']:>6}  {row.get('exact', '')}")
+              f"{row['cpu_ms_stand_in']:>8} {row['cpu_ms_nats']:>6} {row['mongo_cmds']:>13}  "
+              f"{row.get('exact', '')}")
     base = [r for r in rows if r["what"].startswith("baseline")]
     real = [r for r in rows if not r["what"].startswith("baseline")]
     ratio = {"throughput_vs_baseline": round(real[-1]["per_s"] / base[-1]["per_s"], 3),

@@ -30,6 +30,13 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 OUTBOX_FIELD = "outbox"
+MEMORY_BATCHES = 10
+"""Batches of handed-over entries (`kick(..., entries)`) a relay keeps before it falls back
+to reading the documents; bounds memory when the bus is slower than the writers."""
+BUSY_SCAN_DELAY_S = 5.0
+"""How much longer the periodic full scan waits while kicks keep naming documents: during a
+burst it would mostly find documents whose writers' relays (here or in another replica) are
+publishing them already, and publish them a second time."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -82,9 +89,12 @@ class OutboxRelay:
         self._stopping = False
         # Documents named by `kick` are fetched by _id; the full scan (which the stand-in
         # serves by reading the whole collection, whatever the index) runs at start, on a
-        # kick that names nothing, and at least every `poll_interval`.
+        # kick that names nothing, after a failure, and at least every `poll_interval`
+        # (plus BUSY_SCAN_DELAY_S while documents were named lately).
         self._hints: dict[str, set[Any]] = {}
-        self._full, self._next_full = True, 0.0
+        # Documents whose entries `kick` handed over: published without reading them back.
+        self._given: dict[tuple[str, Any], list[Document]] = {}
+        self._full, self._next_full, self._named_at = True, 0.0, -BUSY_SCAN_DELAY_S
 
     @staticmethod
     def indexes(collections: Sequence[str]) -> list[IndexSpec]:
@@ -96,12 +106,18 @@ class OutboxRelay:
         if self.collections and self._task is None:
             self._task = asyncio.create_task(self._run(), name=f"outbox-relay {self.source}")
 
-    def kick(self, collection: str | None = None, document_id: Any = None) -> None:
+    def kick(self, collection: str | None = None, document_id: Any = None,
+             entries: Sequence[Document] | None = None) -> None:
         """Publish now rather than at the next poll (call after writing events).
 
-        Naming the document that got events lets the relay fetch just that one."""
+        Naming the document that got events lets the relay fetch just that one. Giving its
+        `entries` too spares even that read: only for the document's first events (written
+        into an outbox that was empty), since they are published without what else the
+        outbox may hold, and a document's events must never overtake each other."""
         if collection is None or document_id is None or collection not in self.collections:
             self._full = True
+        elif entries is not None and len(self._given) < self.batch * MEMORY_BATCHES:
+            self._given[(collection, document_id)] = list(entries)
         elif sum(map(len, self._hints.values())) >= self.batch:
             self._full = True  # many at once: one scan serves them all
         else:
@@ -142,51 +158,69 @@ class OutboxRelay:
         scan is due (see `__init__`).
 
         Documents are relayed concurrently (up to `concurrency` at a time), each document's
-        entries in order, so that events about one thing never overtake each other.
+        entries in order, so that events about one thing never overtake each other. What was
+        published is then removed with one write per collection, not one per document.
         """
         published = 0
         hints, self._hints = self._hints, {}
-        full = not named_only or self._full or time.monotonic() >= self._next_full
+        given, self._given = self._given, {}
+        now = time.monotonic()
+        if hints or given:
+            self._named_at = now
+        delay = BUSY_SCAN_DELAY_S if now - self._named_at < BUSY_SCAN_DELAY_S else 0.0
+        full = not named_only or self._full or now >= self._next_full + delay
         if full:
             self._full, self._next_full = False, time.monotonic() + self.poll_interval
         for name in self.collections:
             collection = self.db[name]
-            # `$elemMatch` rather than the dotted `outbox.at`: MongoDB serves both from the
-            # multikey index, but the embedded stand-in does not look into arrays for dotted
-            # paths and would find nothing.
-            query: Document = {OUTBOX_FIELD: {"$elemMatch": {"at": {"$gt": _EPOCH}}}}
-            if not full:
-                if not hints.get(name):
-                    continue
-                query["_id"] = {"$in": sorted(hints[name])}
-            pending = await collection.find(query, {OUTBOX_FIELD: 1}).limit(self.batch).to_list()
-            if full and len(pending) == self.batch:
-                self._full = True  # more behind this batch
-            counts = await asyncio.gather(
-                *(self._relay_document(collection, document) for document in pending),
-                return_exceptions=True)
-            published += sum(count for count in counts if isinstance(count, int))
-            failure = next((c for c in counts if isinstance(c, BaseException)), None)
-            if failure is not None:
-                raise failure
+            documents = {key[1]: {"_id": key[1], OUTBOX_FIELD: entries}
+                         for key, entries in given.items() if key[0] == name}
+            if full or hints.get(name):
+                # The stored outbox, when read, replaces what was handed over: it is complete.
+                documents.update((d["_id"], d) for d in await self._pending(
+                    collection, None if full else hints[name]))
+            published += await self._relay_documents(collection, list(documents.values()))
         return published
 
-    async def _relay_document(
-        self, collection: AsyncCollection[Document], document: Document
-    ) -> int:
-        sent: list[str] = []
-        try:
-            async with self._gate:
-                for entry in document.get(OUTBOX_FIELD, []):
-                    await self._publish(entry)
-                    sent.append(entry["id"])
-        finally:
-            if sent:
-                await collection.update_one(
-                    {"_id": document["_id"]},
-                    {"$pull": {OUTBOX_FIELD: {"id": {"$in": sent}}}},
-                )
-        return len(sent)
+    async def _pending(self, collection: AsyncCollection[Document],
+                       ids: set[Any] | None) -> list[Document]:
+        """Documents with entries to publish: those named in `ids`, or any (a full scan)."""
+        # `$elemMatch` rather than the dotted `outbox.at`: MongoDB serves both from the
+        # multikey index, but the embedded stand-in does not look into arrays for dotted
+        # paths and would find nothing.
+        query: Document = {OUTBOX_FIELD: {"$elemMatch": {"at": {"$gt": _EPOCH}}}}
+        if ids is not None:
+            query["_id"] = {"$in": sorted(ids)}
+        pending = await collection.find(query, {OUTBOX_FIELD: 1}).limit(self.batch).to_list()
+        if ids is None and len(pending) == self.batch:
+            self._full = True  # more behind this batch
+        return pending
+
+    async def _relay_documents(self, collection: AsyncCollection[Document],
+                               documents: list[Document]) -> int:
+        """Publish the documents' entries, then remove what went out (even after a failure)."""
+        sent: dict[Any, list[str]] = {}
+        outcomes = await asyncio.gather(
+            *(self._relay_document(document, sent.setdefault(document["_id"], []))
+              for document in documents), return_exceptions=True)
+        ids = [entry_id for done in sent.values() for entry_id in done]
+        if ids:
+            # Entry ids are unique, so pulling every id sent from every document sent from
+            # removes exactly what was published (an id JetStream has acknowledged once is
+            # published, wherever else a copy of it waits).
+            await collection.update_many(
+                {"_id": {"$in": [key for key, done in sent.items() if done]}},
+                {"$pull": {OUTBOX_FIELD: {"id": {"$in": ids}}}})
+        failure = next((o for o in outcomes if isinstance(o, BaseException)), None)
+        if failure is not None:
+            raise failure
+        return len(ids)
+
+    async def _relay_document(self, document: Document, sent: list[str]) -> None:
+        async with self._gate:
+            for entry in document.get(OUTBOX_FIELD, []):
+                await self._publish(entry)
+                sent.append(entry["id"])
 
     async def _publish(self, entry: Document) -> None:
         headers = dict(entry["headers"])

@@ -3,10 +3,14 @@
 `sessions` holds each session with its seat ledger: `confirmed` (seats taken), `seats` and
 `waiting` (registration ids, the latter in first-come order), `waitlist_next`, `quota_used`
 (per country) and `quota_holders`. Every seat or waitlist change is ONE conditional
-`find_one_and_update` on that document, guarded by membership (`$nin`) so the same
+update of that document, guarded by membership (`$nin`) so the same
 registration never takes two places, and by the counters so capacity is never exceeded.
 `registrations` holds each person's status with its outbox; a unique index on
 (session_id, email_key) makes a second registration of one address impossible.
+
+Writes whose caller needs nothing back are `update_one` (its `matched_count` says whether the
+guard held), not `find_one_and_update`: one command either way on MongoDB, but the embedded
+stand-in serves a find-and-modify as a read, a write and another read, twice the CPU.
 """
 
 from __future__ import annotations
@@ -25,6 +29,13 @@ from shared.outbox import push_to_outbox
 
 SESSIONS, REGISTRATIONS = "sessions", "registrations"
 ACTIVE = ("confirmed", "waitlisted", "pending_approval")
+LEDGER_LISTS = ("seats", "waiting", "quota_holders")
+SUMMARY: dict[str, int] = {"outbox": 0, **dict.fromkeys(LEDGER_LISTS, 0)}
+"""A session without its pending events and the id lists of its ledger: everything deciding
+a new registration needs (the lists grow with every registrant; reading and decoding them on
+each request made a burst slower the longer it ran)."""
+REMEMBERED_SESSIONS = 256
+"""Session summaries a Store keeps from its last reads (see `remembered_summary`)."""
 
 
 def indexes() -> list[IndexSpec]:
@@ -42,6 +53,20 @@ class Store:
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.sessions, self.registrations = db[SESSIONS], db[REGISTRATIONS]
+        self._summaries: dict[str, Document] = {}
+
+    def remembered_summary(self, session_id: str) -> Document | None:
+        """The summary of the session as this Store last read or wrote it, if it did: maybe
+        stale, so only for a decision that a guarded ledger write (`take_seat`,
+        `join_waitlist`) confirms, since every edit bumps `quotas_rev` and they expect it."""
+        return self._summaries.get(session_id)
+
+    def _remember(self, summary: Document | None) -> Document | None:
+        if summary is not None:
+            if len(self._summaries) >= REMEMBERED_SESSIONS:
+                del self._summaries[next(iter(self._summaries))]  # the oldest
+            self._summaries[summary["_id"]] = summary
+        return summary
 
     # --- sessions ---
     async def insert_session(self, document: Document) -> None:
@@ -53,13 +78,17 @@ class Store:
         return await self.sessions.find_one({"_id": session_id},
                                             None if with_outbox else {"outbox": 0})
 
+    async def session_summary(self, session_id: str) -> Document | None:
+        """A session without its ledger's id lists (`SUMMARY`)."""
+        return self._remember(await self.sessions.find_one({"_id": session_id}, SUMMARY))
+
     async def update_session(self, session_id: str, expect: dict[str, Any],
                              update: dict[str, Any], events: Sequence[Document] = ()) -> bool:
         """Apply `update` (with its events) if the session still matches `expect`."""
         if events:
             update = push_to_outbox(update, events)
-        found = await self.sessions.find_one_and_update({"_id": session_id, **expect}, update)
-        return found is not None
+        found = await self.sessions.update_one({"_id": session_id, **expect}, update)
+        return found.matched_count == 1
 
     async def replace_session(self, session_id: str, rev: int, document: Document) -> bool:
         """Replace the whole session if no ledger change happened since it was read at `rev`.
@@ -82,8 +111,10 @@ class Store:
     # --- the seat ledger ---
     async def take_seat(self, session: Document, registration_id: str, claim: SeatClaim,
                         *, from_waiting: bool = False) -> bool:
-        """Move a registration into a seat if the ledger still allows exactly that claim."""
-        guard: dict[str, Any] = {"_id": session["_id"], "capacity": session.get("capacity"),
+        """Move a registration into a seat if the ledger still allows exactly that claim, and
+        the session is still published with the settings it was read with."""
+        guard: dict[str, Any] = {"_id": session["_id"], "status": "published",
+                                 "capacity": session.get("capacity"),
                                  "quotas_rev": session["quotas_rev"],
                                  "seats": {"$nin": [registration_id]}}
         guard["waiting"] = registration_id if from_waiting else {"$nin": [registration_id]}
@@ -99,29 +130,31 @@ class Store:
         if from_waiting:
             inc["promoted"] = 1
             update["$pull"] = {"waiting": registration_id}
-        return await self.sessions.find_one_and_update(guard, update) is not None
+        return (await self.sessions.update_one(guard, update)).matched_count == 1
 
-    async def join_waitlist(self, session_id: str, registration_id: str) -> Document | None:
-        """Append to the waiting list; the session after (its `waitlist_next` is the
-        position), or None if the registration was already placed."""
-        return await self.sessions.find_one_and_update(
-            {"_id": session_id, "seats": {"$nin": [registration_id]},
-             "waiting": {"$nin": [registration_id]}},
+    async def join_waitlist(self, session: Document, registration_id: str) -> Document | None:
+        """Append to the waiting list; the session after as a `SUMMARY` (its `waitlist_next`
+        is the position), or None if the registration was already placed or the session is
+        no longer published with the settings it was read with."""
+        return self._remember(await self.sessions.find_one_and_update(
+            {"_id": session["_id"], "status": "published", "quotas_rev": session["quotas_rev"],
+             "seats": {"$nin": [registration_id]}, "waiting": {"$nin": [registration_id]}},
             {"$inc": {"waitlist_next": 1, "rev": 1}, "$addToSet": {"waiting": registration_id}},
-            projection={"outbox": 0}, return_document=ReturnDocument.AFTER)
+            projection=SUMMARY, return_document=ReturnDocument.AFTER))
 
     async def release(self, session_id: str, registration_id: str, country: str) -> None:
         """Give back whatever place the registration holds (nothing if it holds none)."""
-        if await self.sessions.find_one_and_update(
+        if (await self.sessions.update_one(
                 {"_id": session_id, "waiting": registration_id},
-                {"$pull": {"waiting": registration_id}, "$inc": {"rev": 1}}):
+                {"$pull": {"waiting": registration_id}, "$inc": {"rev": 1}})).matched_count:
             return
-        if await self.sessions.find_one_and_update(
+        if (await self.sessions.update_one(
                 {"_id": session_id, "seats": registration_id, "quota_holders": registration_id},
                 {"$pull": {"seats": registration_id, "quota_holders": registration_id},
-                 "$inc": {"confirmed": -1, f"quota_used.{country}": -1, "rev": 1}}):
+                 "$inc": {"confirmed": -1, f"quota_used.{country}": -1, "rev": 1}}
+                )).matched_count:
             return
-        await self.sessions.find_one_and_update(
+        await self.sessions.update_one(
             {"_id": session_id, "seats": registration_id,
              "quota_holders": {"$nin": [registration_id]}},
             {"$pull": {"seats": registration_id}, "$inc": {"confirmed": -1, "rev": 1}})
@@ -135,6 +168,11 @@ class Store:
             return await self.registrations.find_one(
                 {"session_id": document["session_id"], "email_key": document["email_key"]})
         return None
+
+    async def forget_received(self, registration_id: str) -> None:
+        """Delete a registration refused after it was inserted, before it got any place or
+        event (so that the address may register again once the session allows it)."""
+        await self.registrations.delete_one({"_id": registration_id, "status": "received"})
 
     async def registration(self, registration_id: str) -> Document | None:
         return await self.registrations.find_one({"_id": registration_id})
@@ -150,11 +188,19 @@ class Store:
             {"_id": registration_id, "status": {"$in": list(from_status)}}, update,
             return_document=ReturnDocument.AFTER)
 
+    async def advance(self, registration_id: str, from_status: Sequence[str],
+                      changes: dict[str, Any], events: Sequence[Document]) -> bool:
+        """`transition` for a caller that knows the document already: whether it applied."""
+        update = push_to_outbox({"$set": changes}, events) if events else {"$set": changes}
+        return (await self.registrations.update_one(
+            {"_id": registration_id, "status": {"$in": list(from_status)}}, update)
+        ).matched_count == 1
+
     async def set_registration(self, registration_id: str, expect: dict[str, Any],
                                changes: dict[str, Any], events: Sequence[Document]) -> bool:
         update = push_to_outbox({"$set": changes}, events) if events else {"$set": changes}
-        return await self.registrations.find_one_and_update(
-            {"_id": registration_id, **expect}, update) is not None
+        return (await self.registrations.update_one(
+            {"_id": registration_id, **expect}, update)).matched_count == 1
 
     async def registration_page(self, query: dict[str, Any], after: str | None,
                                 limit: int) -> list[Document]:

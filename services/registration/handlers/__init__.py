@@ -17,4 +17,4 @@ class Deps:
     signer: Signer
     kick: Callable[..., None]
     """Wake the outbox relay after writing events (optionally naming the collection and the
-    document that got them: `OutboxRelay.kick`)."""
+    document that got them, and the events when they were its first: `OutboxRelay.kick`)."""

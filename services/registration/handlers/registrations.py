@@ -14,12 +14,11 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.registration.domain.countries import is_known_country
-from services.registration.domain.rules import email_key, why_registration_is_closed
+from services.registration.domain.rules import email_key
 from services.registration.events import STATUS_EVENT, participant_entry
 from services.registration.handlers import Deps
-from services.registration.handlers.seats import fill_free_seats, place
-from services.registration.handlers.tokens import check_invitation
+from services.registration.handlers.admission import admitting_session
+from services.registration.handlers.seats import SessionChanged, fill_free_seats, place
 from services.registration.ids import id_floor, new_id
 from services.registration.store import REGISTRATIONS as REGISTRATION_DOCUMENTS
 from shared.bus import ServiceError
@@ -32,32 +31,38 @@ from shared.db import Document
 from shared.metrics import REGISTRATIONS
 from shared.reference import is_member_state, region_of
 
+MAX_ADMISSIONS = 5
+"""Fresh admissions of one registration whose session keeps changing before it is placed."""
+
 
 async def register(deps: Deps, session_id: str, form: RegistrationForm,
                    now: datetime) -> Registered:
     """Register a person, or answer the registration that address already has."""
-    session = await deps.store.session(session_id)
-    if session is None or session["status"] == "draft":
-        raise ServiceError("not_found", f"There is no session {session_id!r}.")
-    if (reason := why_registration_is_closed(session, now)) is not None:
-        raise ServiceError("conflict", reason)
-    if not is_known_country(form.country):
-        raise ServiceError("invalid", "Unknown country code.", _field("country"))
-    check_invitation(deps.signer, session, form.invitation_token, now)
+    session = await admitting_session(deps, session_id, form, now)
     document = new_registration(session_id, form, now)
     existing = await deps.store.insert_registration(document)
     if existing is not None:
         REGISTRATIONS.add(1, {"outcome": "duplicate"})
         return await _settled(deps, existing, created=False)
-    return await finish(deps, document, session, now)
+    for _ in range(MAX_ADMISSIONS):
+        try:
+            return await finish(deps, document, session, now, new=True)
+        except SessionChanged:
+            try:
+                session = await admitting_session(deps, session_id, form, now, fresh=True)
+            except ServiceError:
+                await deps.store.forget_received(document["_id"])
+                raise
+    raise ServiceError("unavailable", "The session is changing; try again.")
 
 
 async def finish(deps: Deps, registration: Document, session: Document, now: datetime,
-                 *, fresh: bool = True) -> Registered:
+                 *, fresh: bool = True, new: bool = False) -> Registered:
     """Place a `received` registration and record its status with its event.
 
     `fresh`: `session` was read after the registration was inserted, so the ledger in it
-    may serve as the first read.
+    may serve as the first read. `new`: this request inserted the registration (with an
+    empty outbox), so nothing else has placed it or queued events on it.
     """
     approving = not fresh
     ledger: Document | None = session
@@ -65,19 +70,22 @@ async def finish(deps: Deps, registration: Document, session: Document, now: dat
         status, position = "pending_approval", None
     else:
         (status, position), ledger = await place(deps, session["_id"], registration, now,
-                                                 ledger=None if approving else session)
+                                                 ledger=None if approving else session, new=new)
     changes = {"status": status, "waitlist_position": position}
     extra: dict[str, Any] = {"waitlist_position": position} if position is not None else {}
     event = participant_entry(STATUS_EVENT[status], registration, session, deps.signer, now,
                               **extra)
-    done = await deps.store.transition(registration["_id"], ("received",), changes, [event])
-    if done is not None:
-        deps.kick(REGISTRATION_DOCUMENTS, registration["_id"])
+    done = await deps.store.advance(registration["_id"], ("received",), changes, [event])
+    if done:
+        # Still `received` until now, so this is its first event (every write that queues
+        # one moves it out of `received`): when new, the relay may publish it as given.
+        deps.kick(REGISTRATION_DOCUMENTS, registration["_id"], [event] if new else None)
         REGISTRATIONS.add(1, {"outcome": status})
     if status == "waitlisted":
         # A seat may have been freed between our reading "full" and joining the list.
         await fill_free_seats(deps, session["_id"], now, ledger)
-    current = done or await deps.store.registration(registration["_id"])
+    current = {**registration, **changes} if done else \
+        await deps.store.registration(registration["_id"])
     return view_of(current or {**registration, **changes}, created=True)
 
 
@@ -153,7 +161,3 @@ async def registration_of(deps: Deps, registration_id: str) -> Document:
     if registration is None:
         raise ServiceError("not_found", f"There is no registration {registration_id!r}.")
     return registration
-
-
-def _field(name: str) -> dict[str, Any]:
-    return {"errors": [{"loc": [name], "msg": f"invalid {name}"}]}

@@ -24,24 +24,40 @@ MAX_ATTEMPTS = 200
 Placement = tuple[Literal["confirmed", "waitlisted"], int | None]
 
 
+class SessionChanged(Exception):
+    """The session is no longer published with the settings a new registration was admitted
+    under (read, or remembered, before it was inserted): admit it again on a fresh read."""
+
+
 async def place(deps: Deps, session_id: str, registration: Document, now: datetime,
-                ledger: Document | None = None) -> tuple[Placement, Document]:
+                ledger: Document | None = None, *, new: bool = False
+                ) -> tuple[Placement, Document]:
     """A seat if the ledger has one for this person, else a place on the waiting list.
 
     Idempotent: a registration already in the ledger keeps its place (a sweeper may finish a
-    registration whose first attempt crashed after claiming). `ledger` is a fresh read of the
-    session to start from; the session as last seen comes back with the placement.
+    registration whose first attempt crashed after claiming). `ledger` is a read of the
+    session to start from; the session as last seen comes back with the placement. A session
+    that is no longer published places no one: the registration stays `received` for the
+    sweeper (which cancels it with its session).
+
+    `new`: the registration was inserted by this very request, so nothing can have placed it
+    yet; the ledger is then read without its id lists (`Store.session_summary`), and the
+    conditional updates' membership guards still stop any double placement. `ledger` may
+    then be remembered rather than read: the guards expect its `quotas_rev`, and a changed
+    one raises SessionChanged.
     """
     reg_id = registration["_id"]
+    admitted = ledger["quotas_rev"] if new and ledger is not None else None
     for _ in range(MAX_ATTEMPTS):
-        session = ledger or await _ledger(deps, session_id)
+        session = ledger or await _ledger(deps, session_id, summary=new)
         ledger = None
-        if reg_id in session["seats"]:
-            return ("confirmed", None), session
-        if reg_id in session["waiting"]:
-            # Recovered after a crash: the rank now (the original number was lost with it).
-            rank = session["waiting"].index(reg_id) + 1 + session.get("promoted", 0)
-            return ("waitlisted", rank), session
+        if admitted is not None and (session["quotas_rev"] != admitted
+                                     or session["status"] != "published"):
+            raise SessionChanged
+        if session["status"] != "published":
+            raise ServiceError("conflict", f"The session is {session['status']}.")
+        if (held := _place_held(session, reg_id)) is not None:
+            return held, session
         claim = seat_claim_for(session.get("capacity"), session["confirmed"],
                                session.get("quota_used", {}), session.get("country_quotas", []),
                                registration["country"], now)
@@ -49,25 +65,39 @@ async def place(deps: Deps, session_id: str, registration: Document, now: dateti
             if await deps.store.take_seat(session, reg_id, claim):
                 return ("confirmed", None), session
             continue
-        after = await deps.store.join_waitlist(session_id, reg_id)
+        after = await deps.store.join_waitlist(session, reg_id)
         if after is not None:
             return ("waitlisted", int(after["waitlist_next"])), after
     raise ServiceError("unavailable", "The session is too busy right now; try again.")
+
+
+def _place_held(session: Document, reg_id: str) -> Placement | None:
+    """The place the ledger already gives this registration (none known in a summary)."""
+    if reg_id in session.get("seats", ()):
+        return "confirmed", None
+    if reg_id in session.get("waiting", ()):
+        # Recovered after a crash: the rank now (the original number was lost with it).
+        rank = session["waiting"].index(reg_id) + 1 + session.get("promoted", 0)
+        return "waitlisted", rank
+    return None
 
 
 async def fill_free_seats(deps: Deps, session_id: str, now: datetime,
                           ledger: Document | None = None) -> int:
     """Promote waiters, first come first served, while seats are free; how many moved.
 
-    `ledger` may be a read of the session made after the change that calls for this.
+    `ledger` may be a read of the session made after the change that calls for this, whole
+    or as a summary (then the waiting list is read only if a seat may be free).
     """
     promoted = 0
     for _ in range(MAX_ATTEMPTS):
         session = ledger or await _ledger(deps, session_id)
         ledger = None
-        if session["status"] != "published" or not session["waiting"]:
+        if session["status"] != "published" or not _may_have_a_seat(session, now):
             break
-        if not _may_have_a_seat(session, now):
+        if "waiting" not in session:
+            continue  # a summary: read the whole ledger
+        if not session["waiting"]:
             break
         first = await deps.store.registration(session["waiting"][0])
         if first is None:  # cannot happen unless data was edited by hand; skip it
@@ -117,8 +147,9 @@ async def mark_promoted(deps: Deps, registration: Document, session: Document,
         deps.kick()
 
 
-async def _ledger(deps: Deps, session_id: str) -> Document:
-    session = await deps.store.session(session_id)
+async def _ledger(deps: Deps, session_id: str, *, summary: bool = False) -> Document:
+    store = deps.store
+    session = await (store.session_summary(session_id) if summary else store.session(session_id))
     if session is None:
         raise ServiceError("not_found", f"There is no session {session_id!r}.")
     return session
