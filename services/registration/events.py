@@ -45,9 +45,10 @@ def snapshot(session: Document, *, with_join_url: bool = False) -> SessionSnapsh
     )
 
 
-def entry(event: Event, now: datetime, subject: str) -> Document:
-    """An outbox entry for `event` with a fresh id."""
-    return outbox_entry(event, event_id=new_id(now), source=SOURCE, now=now, subject=subject)
+def entry(event: Event, now: datetime, subject: str, event_id: str | None = None) -> Document:
+    """An outbox entry for `event` with `event_id`, else a fresh id."""
+    return outbox_entry(event, event_id=event_id or new_id(now), source=SOURCE, now=now,
+                        subject=subject)
 
 
 def cancel_token(signer: Signer, registration: Document, session: Document,
@@ -73,7 +74,11 @@ def participant_entry(
         cancel_token=cancel_token(signer, registration, session, now) if active else None,
         **extra,
     )
-    return entry(event, now, registration["_id"])
+    # One id per (registration, kind): each kind happens at most once to a registration, so a
+    # write redone after a crash (the sweeper finishing a registration) queues the SAME event,
+    # which JetStream's dedupe and the consumers' inbox drop instead of mailing twice.
+    return entry(event, now, registration["_id"],
+                 event_id=f"{registration['_id']}-{kind.__name__}")
 
 
 STATUS_EVENT: dict[str, type[ParticipantEvent]] = {

@@ -126,7 +126,11 @@ class Store:
         if claim.quota_country is not None:
             inc[f"quota_used.{claim.quota_country}"] = 1
             add["quota_holders"] = registration_id
-        update: dict[str, Any] = {"$inc": inc, "$addToSet": add}
+            guard["quota_holders"] = {"$nin": [registration_id]}
+        # `$push` under `$nin` guards, which on MongoDB is `$addToSet`: the stand-in runs
+        # each `$addToSet` value as its own autocommitted SQLite statement before the rest of
+        # the update, so a crash between them tore the ledger (a seat listed, not counted).
+        update: dict[str, Any] = {"$inc": inc, "$push": add}
         if from_waiting:
             inc["promoted"] = 1
             update["$pull"] = {"waiting": registration_id}
@@ -139,7 +143,8 @@ class Store:
         return self._remember(await self.sessions.find_one_and_update(
             {"_id": session["_id"], "status": "published", "quotas_rev": session["quotas_rev"],
              "seats": {"$nin": [registration_id]}, "waiting": {"$nin": [registration_id]}},
-            {"$inc": {"waitlist_next": 1, "rev": 1}, "$addToSet": {"waiting": registration_id}},
+            # `$push` under the `$nin` guard, for the reason given in `take_seat`.
+            {"$inc": {"waitlist_next": 1, "rev": 1}, "$push": {"waiting": registration_id}},
             projection=SUMMARY, return_document=ReturnDocument.AFTER))
 
     async def release(self, session_id: str, registration_id: str, country: str) -> None:
