@@ -9,7 +9,8 @@ idempotency record, rendering with the `.ics`, the delivery log and its lease, t
 
 The event path's time is also split into stages from the delivery log: publish -> queued
 (consumer, idempotency record, audience, rendering, insert) and queued -> SMTP accepted (the
-sender's claim, the SMTP exchange).
+sender's claim, the SMTP exchange). The MongoDB commands notify issues per mail are counted
+(the stand-in's CPU is about proportional to them, plus its scans).
 
     uv run python bench/notify_latency.py [--events 1000] [--rate 100] [--replicas 1]
 """
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import aiosmtplib
+from pymongo import monitoring
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -59,6 +61,32 @@ class Arrivals:
             self.at[envelope.rcpt_tos[0]] = time.perf_counter()
             self.size = len(envelope.original_content)
         return "250 OK"
+
+
+class MongoCommands(monitoring.CommandListener):
+    """Counts the MongoDB commands of this process (notify's, while the events flow)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.on = False
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if self.on:
+            self.counts[event.command_name] = self.counts.get(event.command_name, 0) + 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+    def per_operation(self, count: int) -> dict[str, float]:
+        per = {name: round(n / count, 2) for name, n in sorted(self.counts.items())}
+        return {"total": round(sum(self.counts.values()) / count, 2), **per}
+
+
+COMMANDS = MongoCommands()
+monitoring.register(COMMANDS)  # before any client exists: only those see it
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -111,7 +139,7 @@ def confirmed(i: int) -> reg.ParticipantConfirmed:
 
 async def event_path(settings: Settings, arrivals: Arrivals, count: int, rate: float,
                      replicas: int, meter: CpuMeter) -> dict[str, Any]:
-    spec = build_spec(options=NotifySettings(send_rate=1000, poll_seconds=0.2))
+    spec = build_spec(options=NotifySettings(poll_seconds=0.2))  # the default send rate
     services = [await start_service(spec, settings) for _ in range(replicas)]
     broker = make_broker(settings, client_name="bench")
     await broker.connect()
@@ -128,6 +156,7 @@ async def event_path(settings: Settings, arrivals: Arrivals, count: int, rate: f
         await broker.publish(body, event.subject(), headers=headers, stream="REGISTRATION")
 
     meter.start()
+    COMMANDS.on = True
     started = time.perf_counter()
     await paced(count, rate, publish)
     while not all(to in arrivals.at for to in published):
@@ -136,6 +165,7 @@ async def event_path(settings: Settings, arrivals: Arrivals, count: int, rate: f
         await asyncio.sleep(0.05)
     elapsed = max(arrivals.at[to] for to in published) - started
     cpu = meter.per_operation_ms(count)
+    COMMANDS.on = False
     records = await services[0].runtime.db["deliveries"].find(
         {}, {"to": 1, "order": 1, "sent_ms": 1}).to_list()
     await broker.stop()
@@ -146,6 +176,7 @@ async def event_path(settings: Settings, arrivals: Arrivals, count: int, rate: f
             if r["to"] in wall and r.get("sent_ms")]
     return {**percentiles([arrivals.at[to] - t for to, t in published.items()]),
             "per_s": count / elapsed, **cpu,
+            "mongo_commands_per_mail": COMMANDS.per_operation(count),
             "stages": {"publish_to_queued": percentiles(queued),
                        "queued_to_sent": percentiles(sent)}}
 
@@ -187,6 +218,7 @@ async def main(events: int, rate: float, replicas: int = 1) -> dict[str, Any]:
           f"{path['cpu_ms_this_process']} / {path['cpu_ms_stand_in']} / {path['cpu_ms_nats']}"
           f", raw {raw['cpu_ms_this_process']} / {raw['cpu_ms_stand_in']} / "
           f"{raw['cpu_ms_nats']}")
+    print(f"MongoDB commands per mail (notify): {path['mongo_commands_per_mail']}")
     ratio = {k: path[k] / raw[k] for k in ("p50_ms", "p99_ms")}
     print(f"ratio event/raw: p50 x{ratio['p50_ms']:.1f}, p99 x{ratio['p99_ms']:.1f}")
     out = Path(__file__).parent / "results" / "notify_latency.json"

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from services.notify import audience, digests, store, subscriptions
 from services.notify.audience import Audience
 from services.notify.digests import Digests
 from services.notify.domain.strings import Strings
+from services.notify.due import DueMails
 from services.notify.entrypoints import event_routers, rpc_router, subscription_router
 from services.notify.handlers import RegistrationHandlers
 from services.notify.jobs import TranslateHandlers
@@ -24,6 +24,7 @@ from services.notify.mailer import Clock, Mailer
 from services.notify.mime import Renderer
 from services.notify.news import CatalogHandlers
 from services.notify.reminders import ReminderPoller
+from services.notify.retention import Retention
 from services.notify.sender import Sender
 from services.notify.settings import NotifySettings
 from services.notify.store import Deliveries
@@ -51,6 +52,7 @@ class Wiring:
     news: CatalogHandlers
     digests: Digests
     jobs: TranslateHandlers
+    retention: Retention
 
 
 def build_spec(clock: Clock = system_clock, options: NotifySettings | None = None
@@ -66,8 +68,8 @@ def build_spec(clock: Clock = system_clock, options: NotifySettings | None = Non
     def wiring(runtime: Runtime, *, last_use: bool = False) -> Wiring:
         held = wirings.get(id(runtime))
         if held is None or held[0] is not runtime:
-            deliveries, wake = Deliveries(runtime.db), asyncio.Event()
-            mailer = Mailer(deliveries, runtime.settings, clock, strings, renderer, wake)
+            deliveries, due = Deliveries(runtime.db), DueMails(clock)
+            mailer = Mailer(deliveries, runtime.settings, clock, strings, renderer, due)
             people = Audience(runtime.db)
             subscribers = SubscriptionService(runtime.db, mailer,
                                               Signer(runtime.settings.token_secret))
@@ -75,11 +77,12 @@ def build_spec(clock: Clock = system_clock, options: NotifySettings | None = Non
             wirings[id(runtime)] = runtime, Wiring(
                 mailer=mailer,
                 sender=Sender(deliveries, runtime.settings, opts, runtime.outbox, clock,
-                              runtime.instance, wake, subscribers.still_wanted),
+                              runtime.instance, due, subscribers.still_wanted),
                 poller=ReminderPoller(people, mailer, opts, runtime.instance),
                 handlers=RegistrationHandlers(people, mailer, opts),
                 subscriptions=subscribers, news=CatalogHandlers(subscribers, collector),
-                digests=collector, jobs=TranslateHandlers(subscribers, collector))
+                digests=collector, jobs=TranslateHandlers(subscribers, collector),
+                retention=Retention(deliveries, clock, opts))
         parts = wirings[id(runtime)][1]
         if last_use:
             del wirings[id(runtime)]
@@ -89,12 +92,13 @@ def build_spec(clock: Clock = system_clock, options: NotifySettings | None = Non
         parts = wiring(runtime)
         return [event_routers(runtime, parts.handlers.routes(), parts.news.routes(),
                               parts.jobs.routes()),
-                rpc_router(runtime, parts.mailer.deliveries, clock, parts.mailer.wake.set),
+                rpc_router(runtime, parts.mailer.deliveries, clock, parts.mailer.due.add),
                 subscription_router(runtime, parts.subscriptions)]
 
     def background(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
         parts = wiring(runtime, last_use=True)
-        return [parts.sender.run(), parts.poller.run(), parts.digests.run()]
+        return [parts.sender.run(), parts.poller.run(), parts.digests.run(),
+                parts.retention.run()]
 
     return ServiceSpec(
         name="notify",

@@ -9,7 +9,7 @@ from datetime import datetime
 from faststream.nats import NatsRouter
 
 from services.notify.domain.model import mask_email
-from services.notify.store import Deliveries, from_ms
+from services.notify.store import Deliveries, from_ms, ms
 from services.notify.subscriptions import SubscriptionService
 from shared.bus import RpcRoutes, ServiceError, service_stream
 from shared.consumer import subscribe
@@ -93,7 +93,7 @@ def view(record: Document, reveal: bool) -> DeliveryView:
 
 
 def rpc_router(runtime: Runtime, deliveries: Deliveries, clock: Callable[[], datetime],
-               on_retry: Callable[[], None]) -> NatsRouter:
+               on_retry: Callable[[str, int], None]) -> NatsRouter:
     """`rpc.notify.list_deliveries`, `rpc.notify.retry_delivery`."""
     routes = RpcRoutes(runtime.service)
 
@@ -114,12 +114,13 @@ def rpc_router(runtime: Runtime, deliveries: Deliveries, clock: Callable[[], dat
 
     @routes.responder("retry_delivery", RetryDelivery)
     async def retry_delivery(request: RetryDelivery) -> DeliveryView:
-        record = await deliveries.retry(request.delivery_id, clock())
+        now = clock()
+        record = await deliveries.retry(request.delivery_id, now)
         if record is None:
             if await deliveries.get(request.delivery_id) is None:
                 raise ServiceError("not_found", "there is no such delivery")
             raise ServiceError("conflict", "only a failed delivery can be retried")
-        on_retry()
+        on_retry(request.delivery_id, ms(now))  # this replica's sender: due now
         log.info("delivery queued again", extra={"delivery_id": request.delivery_id})
         return view(record, False)
 

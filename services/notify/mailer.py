@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from services.notify.domain.model import (
 )
 from services.notify.domain.rules import choose_language
 from services.notify.domain.strings import LANGUAGES, Strings
+from services.notify.due import DueMails
 from services.notify.mime import Envelope, Renderer, sender_domain
 from services.notify.store import Deliveries, ms
 from shared.contracts.registration import SessionSnapshot
@@ -43,7 +43,8 @@ class Mailer:
     clock: Clock
     strings: Strings
     renderer: Renderer
-    wake: asyncio.Event
+    due: DueMails
+    """This replica's sender, handed each new mail with its rendered message."""
 
     async def session_mail(self, source_id: str, recipient: Recipient,
                            session: SessionSnapshot, mail: SessionMail,
@@ -75,7 +76,7 @@ class Mailer:
         raw = self.renderer.message(content, envelope, invitation)
         trace: dict[str, str] = {}
         propagate.inject(trace)  # the send joins the trace of the event that caused the mail
-        queued = await self.deliveries.queue({
+        queued, body = await self.deliveries.queue({
             "_id": key, "order": time_ordered_id(now), "kind": kind, "status": "queued",
             "source_id": source_id, "session_id": session_id,
             "registration_id": recipient.registration_id, "to": recipient.email,
@@ -86,5 +87,5 @@ class Mailer:
             "subscription_id": subscription_id, "trace": trace,
         })
         if queued:
-            self.wake.set()
+            self.due.add(key, ms(now), body)
         return queued

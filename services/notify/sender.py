@@ -3,7 +3,7 @@
 Delivery is at least once, with a small window: a replica that dies after the SMTP server
 accepted a mail and before it recorded `sent` leaves the record `sending`; when the lease
 runs out another replica sends it again (with the same Message-ID, so clients may fold the
-two). Everything else is exactly once: the claim is one conditional write, and the outcome is
+two). Everything else is exactly once: the claim is a conditional write, and the outcome is
 recorded only by the attempt that holds the claim.
 """
 
@@ -22,6 +22,7 @@ from opentelemetry import propagate, trace
 from pymongo.errors import ConnectionFailure
 
 from services.notify.domain.rules import may_retry, retry_delay, smtp_outcome
+from services.notify.due import DueMails, watch
 from services.notify.mailer import Clock
 from services.notify.settings import NotifySettings
 from services.notify.smtp import SmtpConnection, SmtpResult
@@ -40,9 +41,9 @@ tracer = trace.get_tracer(__name__)
 class Sender:
     """One replica's sending workers, together paced to `send_rate` mails a second.
 
-    `send_concurrency` workers each claim, send and record one mail at a time over their own
-    kept-open SMTP connection; the claim and the conditional `finish` are per attempt, so
-    workers of one replica share the log exactly as replicas do.
+    `send_concurrency` workers each take a due mail (see `due`), claim, send and record it
+    over their own kept-open SMTP connection; the claim and the conditional `finish` are per
+    attempt, so workers of one replica share the log exactly as replicas do.
     """
 
     deliveries: Deliveries
@@ -51,62 +52,44 @@ class Sender:
     outbox: OutboxRelay
     clock: Clock
     owner: str
-    wake: asyncio.Event
+    due: DueMails
     still_wanted: Callable[[Document], Awaitable[bool]]
     """False for news to someone who unsubscribed after it was queued: suppressed."""
     _next_slot: float = field(default=0.0, init=False)
-    _turns: asyncio.Queue[None] = field(default_factory=asyncio.Queue, init=False)
 
     async def run(self) -> None:
         """Send until cancelled with `send_concurrency` workers."""
         self._next_slot = time.monotonic()
         async with asyncio.TaskGroup() as group:
-            group.create_task(self.watch())
+            group.create_task(watch(self.due, self.deliveries, self.options))
             for _ in range(self.options.send_concurrency):
                 group.create_task(self.work(SmtpConnection(
                     self.settings, self.options.smtp_timeout, self.options.smtp_idle_seconds)))
 
-    async def watch(self) -> None:
-        """Turn a new mail (`wake`) or the poll interval into one worker's turn to claim.
-
-        Idle workers wait for a turn instead of all claiming at each wake: on the stand-in
-        every claim scans the whole log, so eight empty claims per mail cost more than the
-        mail. A worker that claimed one hands a turn on, so work fans out while there is some.
-        """
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), self.options.poll_seconds)
-            self.wake.clear()
-            self._hand_on()
-
-    def _hand_on(self) -> None:
-        if self._turns.empty():
-            self._turns.put_nowait(None)
-
     async def work(self, smtp: SmtpConnection) -> None:
-        """One worker: pause on database trouble, never die of it."""
+        """One worker: take due mails one by one; close the connection when idle."""
         try:
             while True:
                 try:
-                    await asyncio.wait_for(self._turns.get(), self.options.smtp_idle_seconds)
+                    delivery_id, body = await asyncio.wait_for(
+                        self.due.take(), self.options.smtp_idle_seconds)
                 except TimeoutError:
                     await smtp.close_if_idle()
                     continue
-                while await self._attempt(smtp):
-                    self._hand_on()  # there was one: maybe there are more
+                await self._attempt(smtp, delivery_id, body)
         finally:
             with contextlib.suppress(Exception):
                 await asyncio.shield(smtp.close())
 
-    async def _attempt(self, smtp: SmtpConnection) -> bool:
-        """Claim and send one mail, paced; False when none was due."""
+    async def _attempt(self, smtp: SmtpConnection, delivery_id: str, body: str | None) -> None:
+        """Claim and send one mail, paced; pause on database trouble, never die of it."""
         await self._pace()
         try:
-            return await self.send_one(smtp)
-        except Exception as error:  # MongoDB away: wait and go on
+            await self.send_one(smtp, delivery_id, body)
+        except Exception as error:  # MongoDB away: wait, and try this one again after
             log.warning("sender paused", extra={"error": type(error).__name__})
+            self.due.add(delivery_id, ms(self.clock()) + 1000, body)
             await asyncio.sleep(1.0)
-            return False  # back to waiting for a turn: one worker tries per poll meanwhile
 
     async def _pace(self) -> None:
         """Space the replica's claims `1 / send_rate` apart, whichever worker makes them."""
@@ -116,11 +99,14 @@ class Sender:
         if slot > now:
             await asyncio.sleep(slot - now)
 
-    async def send_one(self, smtp: SmtpConnection) -> bool:
-        """Claim and send one due mail; False if none was due."""
+    async def send_one(self, smtp: SmtpConnection, delivery_id: str,
+                       body: str | None = None) -> bool:
+        """Claim and send this mail if it is due; False if it was not (or someone else's).
+
+        `body`: its rendered message, if the mailer handed it over (else it is read back)."""
         lease = timedelta(seconds=self.options.lease_seconds)
-        record = await self.deliveries.claim(self.clock(), self.owner, os.urandom(8).hex(),
-                                             lease)
+        record = await self.deliveries.claim(delivery_id, self.clock(), self.owner,
+                                             os.urandom(8).hex(), lease)
         if record is None:
             return False
         if not await self.still_wanted(record):
@@ -128,7 +114,7 @@ class Sender:
                                                   "updated_ms": ms(self.clock())}, [])
             MAILS.add(1, {"kind": record["kind"], "outcome": "suppressed"})
             return True
-        raw = await self.deliveries.body(record)
+        raw = body if body is not None else await self.deliveries.body(record)
         with tracer.start_as_current_span(
                 "smtp send", context=propagate.extract(record.get("trace") or {}),
                 attributes={"notify.delivery_id": record["_id"], "notify.kind": record["kind"]}):
@@ -138,7 +124,8 @@ class Sender:
         await self._record(record, state, events)
         if events:
             self.outbox.kick(DELIVERIES, record["_id"])
-        # `queued` again means a temporary refusal that will be retried.
+        if state["status"] == "queued":  # a temporary refusal: retried when due
+            self.due.add(record["_id"], state["next_attempt_ms"])
         outcome = {"queued": "retrying"}.get(state["status"], state["status"])
         MAILS.add(1, {"kind": record["kind"], "outcome": outcome})
         log.info("mail attempt", extra={"delivery_id": record["_id"], "ok": result.ok,

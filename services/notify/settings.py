@@ -7,14 +7,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class NotifySettings(BaseSettings):
-    """Reminders, sending pace, retries and leases."""
+    """Reminders, sending pace, retries, leases and retention."""
 
     model_config = SettingsConfigDict(env_prefix="NOTIFY_", extra="ignore", frozen=True)
 
     reminder_offsets_minutes: tuple[int, ...] = Field(
         (24 * 60, 60), description="Reminders go this many minutes before a session starts."
     )
-    send_rate: float = Field(20.0, gt=0, description="Most mails one replica sends per second.")
+    # Above the 100 registrations a second of a popular opening, with room for bursts; lower
+    # it to what the SMTP relay allows.
+    send_rate: float = Field(150.0, gt=0, description="Most mails one replica sends per second.")
     send_concurrency: int = Field(
         8, ge=1, le=64, description="Mails one replica sends at once, each worker on its own "
         "kept-open SMTP connection.")
@@ -28,6 +30,12 @@ class NotifySettings(BaseSettings):
     # tens of seconds, not fractions: a lease is a promise to finish well within it.
     lease_seconds: int = Field(60, ge=5, description="How long a replica holds a claimed mail.")
     poll_seconds: float = Field(0.5, gt=0, description="Idle pause of the sender and poller.")
+    sweep_seconds: float = Field(
+        5.0, gt=0, description="How often a replica looks through the delivery log for due "
+        "mail it was not handed: queued by a replica that died, or whose lease ran out.")
     digest_poll_seconds: float = Field(
         60.0, gt=0, description="How often to look for a due daily or weekly digest.")
     smtp_timeout: float = Field(20.0, gt=0, description="Seconds one SMTP exchange may take.")
+    retention_days: int = Field(
+        365, ge=1, le=3650, description="Days after a mail's last attempt before its address "
+        "and rendered message are erased; the record and the address's hash stay.")

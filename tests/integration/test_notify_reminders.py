@@ -158,6 +158,7 @@ async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends
     from services.notify.domain.compose import SessionMail
     from services.notify.domain.model import Recipient
     from services.notify.domain.strings import Strings
+    from services.notify.due import DueMails
     from services.notify.mailer import Mailer
     from services.notify.mime import Renderer
     from services.notify.store import Deliveries
@@ -166,11 +167,15 @@ async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
         configured.effective_mongo_url(), tz_aware=True)
     deliveries = Deliveries(client[configured.database_name("notify")])
-    mailer = Mailer(deliveries, configured, clock, Strings.load(), Renderer(), asyncio.Event())
+    mailer = Mailer(deliveries, configured, clock, Strings.load(), Renderer(), DueMails(clock))
     await mailer.session_mail("evt-x", Recipient("ana@example.org", "Ana", "es", "reg-x"),
                               snapshot(), SessionMail(kind="confirmed", name="Ana"))
     # A replica claims it and dies before recording anything.
-    await deliveries.claim(clock(), "dead-replica", "attempt-1", timedelta(seconds=30))
+    [queued] = await deliveries.page({}, 10, None)
+    assert await deliveries.claim(queued["_id"], clock(), "dead-replica", "attempt-1",
+                                  timedelta(seconds=30)) is not None
+    assert await deliveries.claim(queued["_id"], clock(), "other", "attempt-2",
+                                  timedelta(seconds=30)) is None  # one holder at a time
     service = await start_service(build_spec(clock, FAST), configured)
     try:
         await settle()
@@ -181,6 +186,42 @@ async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends
         [record] = await deliveries.page({}, 10, None)
         assert (record["status"], record["attempts"]) == ("sent", 2)
         assert len(smtp.inbox.messages) == 1
+    finally:
+        await service.stop()
+        await client.close()
+
+
+async def test_a_mail_queued_by_another_replica_is_found_by_the_sweep(
+    settings: Settings, smtp: SmtpServer, clock: Clock,
+) -> None:
+    """The mailer hands new mail to its own replica's sender; one queued by a replica that
+    died before sending it reaches the others only through their sweep of the log."""
+    from pymongo import AsyncMongoClient
+
+    from services.notify.domain.compose import SessionMail
+    from services.notify.domain.model import Recipient
+    from services.notify.domain.strings import Strings
+    from services.notify.due import DueMails
+    from services.notify.mailer import Mailer
+    from services.notify.mime import Renderer
+    from services.notify.store import Deliveries
+
+    configured = with_smtp(settings, smtp)
+    service = await start_service(build_spec(clock, FAST.model_copy(
+        update={"sweep_seconds": 0.3})), configured)
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
+        configured.effective_mongo_url(), tz_aware=True)
+    try:
+        await settle()  # its first sweep has found nothing
+        deliveries = Deliveries(client[configured.database_name("notify")])
+        elsewhere = Mailer(deliveries, configured, clock, Strings.load(), Renderer(),
+                           DueMails(clock))  # another replica's, whose sender never runs
+        await elsewhere.session_mail("evt-y", Recipient("bo@example.org", "Bo", "es", "reg-y"),
+                                     snapshot(), SessionMail(kind="confirmed", name="Bo"))
+        await eventually(lambda: len(smtp.inbox.messages) == 1)
+        await settle()
+        [record] = await deliveries.page({}, 10, None)
+        assert (record["status"], record["attempts"]) == ("sent", 1)
     finally:
         await service.stop()
         await client.close()

@@ -99,3 +99,34 @@ def test_news_carries_an_unsubscribe_link_and_the_confirmation_does_not() -> Non
     assert "portugais" in news.paragraphs[0].lower()
     confirm = compose_subscription_confirm(STRINGS, "fr", "https://c")
     assert confirm.unsubscribe_url is None and confirm.actions[0][1] == "https://c"
+
+
+def test_the_hand_built_message_parses_back_whole_and_admits_no_header_injection() -> None:
+    import email
+    from email.policy import default
+
+    mail = SessionMail(kind="confirmed", name="José Ñúñez", cancel_url="https://x/c?token=t")
+    content = compose_session_mail(STRINGS, "pt", SESSION, mail)
+    raw = Renderer().message(content, Envelope(
+        sender="Red INGP <d@ingp.invalid>", to="a@example.org",
+        to_name="José\r\nBcc: victim@example.org", message_id="<m@ingp.invalid>",
+        date=datetime(2030, 1, 1, tzinfo=UTC), list_unsubscribe="https://x/u"),
+        (b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "REQUEST"))
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n"))
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only
+    raw.decode("ascii")  # 7-bit
+    message = email.message_from_bytes(raw, policy=default)
+    assert message["Bcc"] is None
+    assert message["To"].addresses[0].addr_spec == "a@example.org"
+    assert message["To"].addresses[0].display_name.split() == ["José", "Bcc:",
+                                                               "victim@example.org"]
+    assert message["Subject"] == content.subject
+    assert message["Content-Language"] == "pt"
+    assert message.get_content_type() == "multipart/mixed"
+    texts = {part.get_content_type(): part for part in message.walk()}
+    assert "José Ñúñez" in texts["text/plain"].get_content()
+    assert "José Ñúñez" in texts["text/html"].get_content()
+    invite = texts["text/calendar"]
+    assert invite.get_param("method") == "REQUEST"
+    assert invite.get_filename() == "invite.ics"
+    assert invite.get_payload(decode=True) == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"

@@ -1,0 +1,97 @@
+"""Which mails one replica knows to be due, so that its sender claims them by `_id`.
+
+Claiming "any due mail" is a query on status and due time: MongoDB walks an index for it,
+but the embedded stand-in reads the whole, ever-growing delivery log each time, which at a
+hundred mails a second was most of its work. So the mailer hands each mail it queued (with
+its rendered message) straight to this replica's sender, a temporary failure waits here for
+its retry, and a slower sweep of the log (`sweep_seconds`) finds what nobody handed over:
+mail queued by a replica that died, a lease that ran out, a retry planned by another replica.
+
+A hint is only a hint: the claim is still the conditional write on the delivery record, so
+two replicas (or a hint and a sweep) pointing at one mail never send it twice, and a hint
+lost with its process is found again by some replica's sweep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from services.notify.settings import NotifySettings
+from services.notify.store import Deliveries, ms
+
+log = logging.getLogger(__name__)
+BODIES_HELD = 2000
+"""Rendered messages kept for the sender (about 5 KiB each); beyond, it reads them back."""
+SWEEP_LIMIT = 50_000
+"""Most unfinished mails one sweep notes; a longer backlog is met by the next sweeps."""
+
+
+@dataclass
+class DueMails:
+    """Delivery ids this replica should try to claim, now or at a known time."""
+
+    clock: Callable[[], datetime]
+    _ready: asyncio.Queue[str] = field(default_factory=asyncio.Queue, init=False)
+    _later: list[tuple[int, str]] = field(default_factory=list, init=False)
+    _known: dict[str, int] = field(default_factory=dict, init=False)
+    """id -> due time (epoch ms) of every id waiting here, ready or later: no id twice."""
+    _bodies: dict[str, str] = field(default_factory=dict, init=False)
+
+    def add(self, delivery_id: str, due_ms: int, body: str | None = None) -> None:
+        """Try `delivery_id` at `due_ms` (now, if past), unless it is already due sooner."""
+        if body is not None and len(self._bodies) < BODIES_HELD:
+            self._bodies[delivery_id] = body
+        known = self._known.get(delivery_id)
+        if known is not None and known <= due_ms:
+            return
+        self._known[delivery_id] = due_ms
+        if due_ms <= ms(self.clock()):
+            self._ready.put_nowait(delivery_id)
+        else:
+            heapq.heappush(self._later, (due_ms, delivery_id))
+
+    def release(self) -> None:
+        """Make ready the ids whose time has come."""
+        now = ms(self.clock())
+        while self._later and self._later[0][0] <= now:
+            due_ms, delivery_id = heapq.heappop(self._later)
+            if self._known.get(delivery_id) == due_ms:  # else moved sooner, already ready
+                self._ready.put_nowait(delivery_id)
+
+    async def take(self) -> tuple[str, str | None]:
+        """The next ready id, with its rendered message if the mailer handed it over."""
+        while True:
+            delivery_id = await self._ready.get()
+            if self._known.pop(delivery_id, None) is not None:
+                return delivery_id, self._bodies.pop(delivery_id, None)
+
+
+async def watch(due: DueMails, deliveries: Deliveries, options: NotifySettings) -> None:
+    """Release due retries every `poll_seconds`; sweep the log every `sweep_seconds`.
+
+    The first sweep runs at once, so a restarted replica takes up what it left."""
+    next_sweep = 0.0
+    while True:
+        if time.monotonic() >= next_sweep:
+            try:
+                await sweep(due, deliveries)
+            except Exception as error:  # MongoDB away: the next sweep will do
+                log.warning("delivery sweep failed", extra={"error": type(error).__name__})
+            next_sweep = time.monotonic() + options.sweep_seconds
+        due.release()
+        await asyncio.sleep(options.poll_seconds)
+
+
+async def sweep(due: DueMails, deliveries: Deliveries) -> None:
+    """Note every unfinished mail of the log at the time it is due."""
+    for record in await deliveries.unfinished(SWEEP_LIMIT):
+        if record["status"] == "queued":
+            due.add(record["_id"], record.get("next_attempt_ms") or 0)
+        else:  # sending: whoever holds it may die; then it is due when the lease ends
+            due.add(record["_id"], record.get("lease_until_ms") or 0)

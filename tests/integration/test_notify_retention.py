@@ -1,0 +1,87 @@
+"""Retention: a year after its last attempt, a mail keeps no address and no message."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from faststream.nats import NatsBroker
+
+from services.notify.bootstrap import build_spec
+from services.notify.domain.model import recipient_hash
+from services.notify.settings import NotifySettings
+from shared.bus import call
+from shared.contracts.notify import DeliveryPage, ListDeliveries
+from shared.db import Document
+from shared.service import RunningService, start_service
+from shared.settings import Settings
+from tests.integration.test_notify_support import (
+    START,
+    Clock,
+    SmtpServer,
+    all_recorded,
+    confirmed,
+    publish,
+    smtp,
+    with_smtp,
+)
+
+pytestmark = pytest.mark.integration
+__all__ = ["smtp"]  # the fixture, imported for pytest
+
+FAST = NotifySettings(send_rate=1000, poll_seconds=0.05, retention_days=365)
+
+
+async def sent(service: RunningService, address: str) -> Document:
+    """The delivery record of the mail to `address`, once recorded sent."""
+    deliveries = service.runtime.db["deliveries"]
+    found: Document | None = None
+    for _ in range(200):
+        found = await deliveries.find_one({"to_hash": recipient_hash(address)})
+        if found is not None and found["status"] == "sent":
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no sent mail: {found and found['status']}")
+
+
+async def test_mails_ended_before_the_retention_period_lose_address_and_message(
+    settings: Settings, smtp: SmtpServer, bus_client: NatsBroker,
+) -> None:
+    clock = Clock(START - timedelta(days=500))
+    configured = with_smtp(settings, smtp)
+    service = await start_service(build_spec(clock, FAST), configured)
+    try:
+        await publish(bus_client, confirmed("reg-old", email_="old@example.org"))
+        old = await sent(service, "old@example.org")
+        clock.advance(timedelta(days=200))
+        await publish(bus_client, confirmed("reg-new", email_="new@example.org"))
+        new = await sent(service, "new@example.org")
+        await all_recorded(configured)
+    finally:
+        await service.stop()
+
+    clock.advance(timedelta(days=200))  # the first mail ended 400 days ago, the second 200
+    service = await start_service(build_spec(clock, FAST), configured)  # purges at start
+    try:
+        db = service.runtime.db
+        for _ in range(100):
+            erased = await db["deliveries"].find_one({"_id": old["_id"]})
+            if erased is not None and erased["to"] == "":
+                break
+            await asyncio.sleep(0.05)
+        assert erased is not None
+        assert (erased["to"], erased["to_hash"], erased["status"]) == (
+            "", recipient_hash("old@example.org"), "sent")
+        assert await db["mail_bodies"].find_one({"_id": old["_id"]}) is None
+        kept = await db["deliveries"].find_one({"_id": new["_id"]})
+        assert kept is not None and kept["to"] == "new@example.org"
+        assert await db["mail_bodies"].find_one({"_id": new["_id"]}) is not None
+
+        page = await call(bus_client, "rpc.notify.list_deliveries",
+                          ListDeliveries(reveal_addresses=True), DeliveryPage, timeout=2.0)
+        assert sorted(item.recipient for item in page.items) == ["", "new@example.org"]
+    finally:
+        await service.stop()
+    assert [m["To"].addresses[0].addr_spec for m in smtp.inbox.messages] == [
+        "old@example.org", "new@example.org"]  # nothing sent again
