@@ -26,6 +26,7 @@ RECIPIENTS, REMINDERS = "recipients", "reminders"
 PLANNED_MEMORY = 4096
 INDEXES = [
     IndexSpec(RECIPIENTS, (("session_id", 1), ("active", 1))),
+    IndexSpec(RECIPIENTS, (("ends_ms", 1),)),  # the retention purge
     IndexSpec(REMINDERS, (("status", 1), ("due_ms", 1))),
     IndexSpec(REMINDERS, (("session_id", 1),)),
 ]
@@ -46,15 +47,19 @@ class Audience:
         """(session, sequence, offsets) this process has already planned: planning again
         is a no-op (same sequence), so every join need not repeat the writes."""
 
-    async def set_recipient(self, session_id: str, registration_id: str, as_of: datetime,
-                            fields: dict[str, Any]) -> bool:
-        """Create or change a recipient unless a newer event already did; False if stale."""
+    async def set_recipient(self, session: SessionSnapshot, registration_id: str,
+                            as_of: datetime, fields: dict[str, Any]) -> bool:
+        """Create or change a recipient unless a newer event already did; False if stale.
+
+        The session's end (`ends_ms`) rides along: the retention purge forgets a session's
+        audience (names, addresses) that long after it ended."""
+        session_id = session.session_id
         key, at = f"{session_id}|{registration_id}", stamp(as_of)
         try:
             await self.recipients.update_one(
                 {"_id": key, "as_of": {"$lte": at}},
                 {"$set": {**fields, "session_id": session_id, "registration_id": registration_id,
-                          "as_of": at}}, upsert=True)
+                          "as_of": at, "ends_ms": ms(session.ends_at)}}, upsert=True)
         except DuplicateKeyError:  # the record exists with a newer `as_of`
             return False
         return True
@@ -93,6 +98,19 @@ class Audience:
         if len(self._planned) >= PLANNED_MEMORY:
             self._planned.clear()
         self._planned[done] = None
+
+    async def session_moved(self, session: SessionSnapshot) -> None:
+        """Keep the audience's `ends_ms` with a rescheduled session."""
+        await self.recipients.update_many({"session_id": session.session_id},
+                                          {"$set": {"ends_ms": ms(session.ends_at)}})
+
+    async def forget_sessions_ended_before(self, cutoff: datetime) -> int:
+        """Delete the audience of sessions that ended before `cutoff`; how many people.
+
+        Reminders and session mails need it only until the session is over; it holds
+        names and addresses, which the retention period bounds."""
+        result = await self.recipients.delete_many({"ends_ms": {"$lt": ms(cutoff)}})
+        return result.deleted_count
 
     async def drop_reminders(self, session_id: str, offsets: Sequence[int]) -> None:
         """A cancelled session is never reminded, whatever arrives later."""

@@ -82,7 +82,7 @@ def build_spec(clock: Clock = system_clock, options: NotifySettings | None = Non
                 handlers=RegistrationHandlers(people, mailer, opts),
                 subscriptions=subscribers, news=CatalogHandlers(subscribers, collector),
                 digests=collector, jobs=TranslateHandlers(subscribers, collector),
-                retention=Retention(deliveries, clock, opts))
+                retention=Retention(deliveries, people, clock, opts))
         parts = wirings[id(runtime)][1]
         if last_use:
             del wirings[id(runtime)]

@@ -70,7 +70,7 @@ class RegistrationHandlers:
         """Keep the session's audience; False if a later event already changed this person."""
         session = event.session
         if kind in JOINING:
-            fresh = await self.audience.set_recipient(session.session_id, event.registration_id,
+            fresh = await self.audience.set_recipient(session, event.registration_id,
                                               ce.time, {
                 "active": True, "email": event.participant.email,
                 "name": event.participant.name,
@@ -82,7 +82,7 @@ class RegistrationHandlers:
         if kind in LEAVING:
             left_by = getattr(event, "cancelled_by", kind)
             return await self.audience.set_recipient(
-                session.session_id, event.registration_id, ce.time,
+                session, event.registration_id, ce.time,
                 {"active": False, "left_by": left_by})
         return True
 
@@ -94,6 +94,7 @@ class RegistrationHandlers:
     async def session_rescheduled(self, ce: CloudEvent) -> None:
         """Move the reminders; send everyone an updated invitation (same UID, new SEQUENCE)."""
         event = reg.SessionRescheduled.from_cloudevent(ce)
+        await self.audience.session_moved(event.session)
         await self.audience.plan_reminders(event.session, self.options.reminder_offsets_minutes)
         await self._tell_everyone(ce, event.session, "session_rescheduled", "REQUEST",
                                   previous=(event.previous_starts_at, event.previous_ends_at))

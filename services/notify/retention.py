@@ -1,13 +1,15 @@
 """Retention: a mail's address and rendered message are erased `retention_days` after its
-last attempt; the record stays, with the address's hash, for the secretariat's counts."""
+last attempt; the record stays, with the address's hash, for the secretariat's counts. A
+session's audience (names, addresses) is forgotten `retention_days` after the session ended."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from services.notify.audience import Audience
 from services.notify.mailer import Clock
 from services.notify.settings import NotifySettings
 from services.notify.store import Deliveries
@@ -22,6 +24,7 @@ class Retention:
     """One replica's purge loop (replicas may overlap: erasing twice changes nothing)."""
 
     deliveries: Deliveries
+    audience: Audience
     clock: Clock
     options: NotifySettings
 
@@ -30,17 +33,25 @@ class Retention:
         while True:
             try:
                 erased = await self.purge()
-                if erased:
-                    log.info("mail personal data erased", extra={"deliveries": erased})
+                forgotten = await self.forget_audiences()
+                if erased or forgotten:
+                    log.info("mail personal data erased",
+                             extra={"deliveries": erased, "recipients": forgotten})
             except Exception as error:
                 log.warning("mail retention purge failed", extra={"error": type(error).__name__})
             await asyncio.sleep(every)
 
+    def cutoff(self) -> datetime:
+        return self.clock() - timedelta(days=self.options.retention_days)
+
+    async def forget_audiences(self) -> int:
+        """Forget the audiences of sessions that ended before the retention period."""
+        return await self.audience.forget_sessions_ended_before(self.cutoff())
+
     async def purge(self) -> int:
         """Erase the personal data of every mail that ended before the retention period;
         how many mails that was."""
-        cutoff = self.clock() - timedelta(days=self.options.retention_days)
-        erased = 0
+        cutoff, erased = self.cutoff(), 0
         while True:
             ids = await self.deliveries.ended_before(cutoff, BATCH)
             if ids:

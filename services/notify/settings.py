@@ -38,4 +38,5 @@ class NotifySettings(BaseSettings):
     smtp_timeout: float = Field(20.0, gt=0, description="Seconds one SMTP exchange may take.")
     retention_days: int = Field(
         365, ge=1, le=3650, description="Days after a mail's last attempt before its address "
-        "and rendered message are erased; the record and the address's hash stay.")
+        "and rendered message are erased (the record and the address's hash stay), and after "
+        "a session ended before its audience is forgotten.")

@@ -85,3 +85,36 @@ async def test_mails_ended_before_the_retention_period_lose_address_and_message(
         await service.stop()
     assert [m["To"].addresses[0].addr_spec for m in smtp.inbox.messages] == [
         "old@example.org", "new@example.org"]  # nothing sent again
+
+
+async def test_a_sessions_audience_is_forgotten_once_the_period_after_it_ended_is_over(
+    settings: Settings, smtp: SmtpServer, bus_client: NatsBroker,
+) -> None:
+    clock = Clock(START - timedelta(days=1))
+    configured = with_smtp(settings, smtp)
+    later = START + timedelta(days=300)
+    service = await start_service(build_spec(clock, FAST), configured)
+    try:
+        await publish(bus_client, confirmed("reg-a", email_="a@example.org"))  # ses-1
+        await publish(bus_client, confirmed("reg-b", email_="b@example.org", session_id="ses-2",
+                                            starts_at=later,
+                                            ends_at=later + timedelta(hours=1)))
+        await sent(service, "a@example.org")
+        await sent(service, "b@example.org")
+        await all_recorded(configured)
+    finally:
+        await service.stop()
+
+    clock.now = START + timedelta(days=366)  # ses-1 ended over a year ago, ses-2 has not
+    service = await start_service(build_spec(clock, FAST), configured)  # purges at start
+    try:
+        recipients = service.runtime.db["recipients"]
+        for _ in range(100):
+            if await recipients.count_documents({"session_id": "ses-1"}) == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert await recipients.count_documents({"session_id": "ses-1"}) == 0
+        [kept] = await recipients.find({}).to_list()
+        assert (kept["session_id"], kept["email"]) == ("ses-2", "b@example.org")
+    finally:
+        await service.stop()
