@@ -98,6 +98,12 @@ def rows_of(results: dict[str, Any]) -> list[dict[str, Any]]:
         if raw := reg.get("stand_in"):
             add(name, "stand-in insert only /s", raw["per_s"], "insert+publish /s",
                 base["per_s"])
+        if plumbing := reg.get("gateway_floor"):
+            add(name, "registrations/s", path["per_s"], "gateway GET session /s",
+                plumbing["per_s"])
+        if "mongo_cmds" in path:
+            add(name, "MongoDB commands/registration", path["mongo_cmds"],
+                "commands/op: insert+publish", base.get("mongo_cmds"))
     if note := results.get("notify"):
         event, raw = note["event"], note["raw"]
         name = f"notification latency ({note['events']} at {note['rate']:g}/s)"
