@@ -1,8 +1,10 @@
-"""Fixtures shared by the integration tests: the real services, started in the test's loop."""
+"""Fixtures shared by the integration tests: the real services, started in the test's loop,
+and a real SMTP server."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import httpx
 import pytest
@@ -14,8 +16,10 @@ from services.gateway.keys import Role
 from services.notify.bootstrap import SPEC as NOTIFY
 from services.registration.bootstrap import SPEC as REGISTRATION
 from services.translate.bootstrap import SPEC as TRANSLATE
+from shared.servers import free_port
 from shared.service import RunningService, start_service
 from shared.settings import Settings
+from tests.integration.notify_support import Inbox, SmtpServer
 from tests.support import new_key, serving
 
 SPECS = (REGISTRATION, CATALOG, NOTIFY, TRANSLATE)
@@ -53,3 +57,16 @@ async def gateway_http(
 def make_key(gateway_app: Litestar) -> Callable[[Role], Awaitable[str]]:
     """`await make_key("secretariat")`: a fresh API key of that role (needs `gateway_http`)."""
     return lambda role: new_key(gateway_app, role)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on a free port."""
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the test server's own log
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, enable_SMTPUTF8=True)
+    controller.start()
+    yield SmtpServer(port, inbox)
+    controller.stop()

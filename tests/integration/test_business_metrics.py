@@ -19,18 +19,16 @@ from services.notify.bootstrap import build_spec
 from services.notify.settings import NotifySettings
 from shared.service import RunningService, start_service
 from shared.settings import Settings
-from tests.integration.test_notify_support import (
+from tests.integration.notify_support import (
     SmtpServer,
     confirmed,
     eventually,
     publish,
-    smtp,
     with_smtp,
 )
 from tests.integration.test_registration_gateway import new_session, person
 
 pytestmark = pytest.mark.integration
-__all__ = ["smtp"]  # the fixture, imported for pytest
 
 
 @pytest.fixture(scope="session")

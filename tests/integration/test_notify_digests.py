@@ -21,8 +21,7 @@ from shared.contracts.notify import (
 )
 from shared.service import RunningService, start_service
 from shared.settings import Settings
-from tests.integration.test_notify_gateway import document
-from tests.integration.test_notify_support import (
+from tests.integration.notify_support import (
     START,
     Clock,
     SmtpServer,
@@ -30,12 +29,11 @@ from tests.integration.test_notify_support import (
     eventually,
     parts,
     publish,
-    smtp,
     with_smtp,
 )
+from tests.integration.test_notify_gateway import document
 
 pytestmark = pytest.mark.integration
-__all__ = ["smtp"]
 
 FAST = NotifySettings(send_rate=1000, poll_seconds=0.05, digest_poll_seconds=0.05)
 

@@ -10,7 +10,7 @@ import pytest
 
 from services.notify.due import DueMails
 from services.notify.store import ms
-from tests.integration.test_notify_support import START, Clock
+from tests.integration.notify_support import START, Clock
 
 pytestmark = pytest.mark.integration
 

@@ -13,19 +13,17 @@ from faststream.nats import NatsBroker
 from services.gateway.keys import Role
 from shared.contracts.catalog import DocumentPublished, DocumentSnapshot
 from shared.settings import Settings
-from tests.integration.test_notify_support import (
+from tests.integration.notify_support import (
     SmtpServer,
     confirmed,
     eventually,
     parts,
     publish,
-    smtp,
     with_smtp,
 )
 from tests.support import assert_problem
 
 pytestmark = pytest.mark.integration
-__all__ = ["smtp"]
 MakeKey = Callable[[Role], Awaitable[str]]
 
 

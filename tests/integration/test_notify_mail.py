@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import email.message
 import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+import aiosmtplib
 import icalendar
 import pytest
 from faststream.nats import NatsBroker
@@ -20,7 +22,7 @@ from shared.contracts import registration as reg
 from shared.contracts.notify import DeliveryPage, ListDeliveries
 from shared.service import RunningService, start_service
 from shared.settings import Settings
-from tests.integration.test_notify_support import (
+from tests.integration.notify_support import (
     START,
     SmtpServer,
     confirmed,
@@ -28,13 +30,11 @@ from tests.integration.test_notify_support import (
     participant,
     parts,
     publish,
-    smtp,
     snapshot,
     with_smtp,
 )
 
 pytestmark = pytest.mark.integration
-__all__ = ["smtp"]  # the fixture, imported for pytest
 
 FAST = NotifySettings(send_rate=1000, retry_base_seconds=0.2, poll_seconds=0.05)
 STRINGS = Strings.load()
@@ -247,3 +247,16 @@ async def test_no_address_or_name_reaches_the_logs(
     assert "mail attempt" in text
     assert "maria.perez" not in text.lower()
     assert "pérez" not in text.lower()
+
+
+async def test_the_smtp_fixture_refuses_then_accepts(smtp: SmtpServer) -> None:
+    smtp.inbox.refusals.append("451 4.3.0 try later")
+    message = email.message.EmailMessage()
+    message["Subject"] = "x"
+    message.set_content("x")
+    with pytest.raises(aiosmtplib.SMTPResponseException):
+        await aiosmtplib.send(message, sender="a@b.invalid", recipients=["c@d.invalid"],
+                              hostname="127.0.0.1", port=smtp.port, start_tls=False)
+    await aiosmtplib.send(message, sender="a@b.invalid", recipients=["c@d.invalid"],
+                          hostname="127.0.0.1", port=smtp.port, start_tls=False)
+    assert len(smtp.inbox.messages) == 1

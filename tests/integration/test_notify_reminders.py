@@ -15,7 +15,7 @@ from services.notify.settings import NotifySettings
 from shared.contracts import registration as reg
 from shared.service import RunningService, start_service
 from shared.settings import Settings
-from tests.integration.test_notify_support import (
+from tests.integration.notify_support import (
     START,
     Clock,
     SmtpServer,
@@ -24,13 +24,11 @@ from tests.integration.test_notify_support import (
     eventually,
     parts,
     publish,
-    smtp,
     snapshot,
     with_smtp,
 )
 
 pytestmark = pytest.mark.integration
-__all__ = ["smtp"]
 
 FAST = NotifySettings(send_rate=1000, retry_base_seconds=0.2, poll_seconds=0.05)
 

@@ -16,19 +16,17 @@ from shared.contracts.notify import DeliveryPage, ListDeliveries
 from shared.db import Document
 from shared.service import RunningService, start_service
 from shared.settings import Settings
-from tests.integration.test_notify_support import (
+from tests.integration.notify_support import (
     START,
     Clock,
     SmtpServer,
     all_recorded,
     confirmed,
     publish,
-    smtp,
     with_smtp,
 )
 
 pytestmark = pytest.mark.integration
-__all__ = ["smtp"]  # the fixture, imported for pytest
 
 FAST = NotifySettings(send_rate=1000, poll_seconds=0.05, retention_days=365)
 

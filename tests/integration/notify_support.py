@@ -1,29 +1,24 @@
-"""What the notify tests share: a real SMTP server (aiosmtpd), events, a settable clock."""
+"""What the notify tests share: the SMTP server's inbox (the `smtp` fixture lives in
+conftest.py), events, a settable clock."""
 
 from __future__ import annotations
 
 import asyncio
 import email
-import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import Message
 from email.policy import default
 from typing import Any
 
-import aiosmtplib
-import pytest
 from faststream.nats import NatsBroker
 
 from shared.contracts import registration as reg
 from shared.contracts.events import Event
-from shared.servers import free_port
 from shared.settings import Settings
-
-pytestmark = pytest.mark.integration
 
 START = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)
 
@@ -53,19 +48,6 @@ class Inbox:
 class SmtpServer:
     port: int
     inbox: Inbox
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    """A real SMTP server on a free port."""
-    from aiosmtpd.controller import Controller
-
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the test server's own log
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, enable_SMTPUTF8=True)
-    controller.start()
-    yield SmtpServer(port, inbox)
-    controller.stop()
 
 
 def with_smtp(settings: Settings, server: SmtpServer) -> Settings:
@@ -159,16 +141,3 @@ def parts(message: Message) -> dict[str, Any]:
         if kind in ("text/plain", "text/html", "text/calendar"):
             found[kind] = part.get_content()
     return found
-
-
-async def test_the_smtp_fixture_refuses_then_accepts(smtp: SmtpServer) -> None:
-    smtp.inbox.refusals.append("451 4.3.0 try later")
-    message = email.message.EmailMessage()
-    message["Subject"] = "x"
-    message.set_content("x")
-    with pytest.raises(aiosmtplib.SMTPResponseException):
-        await aiosmtplib.send(message, sender="a@b.invalid", recipients=["c@d.invalid"],
-                              hostname="127.0.0.1", port=smtp.port, start_tls=False)
-    await aiosmtplib.send(message, sender="a@b.invalid", recipients=["c@d.invalid"],
-                          hostname="127.0.0.1", port=smtp.port, start_tls=False)
-    assert len(smtp.inbox.messages) == 1
