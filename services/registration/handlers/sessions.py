@@ -94,7 +94,8 @@ def _patched(session: Document, changes: dict[str, Any], force: bool,
         # JetStream's duplicate window drops the second publish.
         merged["outbox"] = [*session["outbox"], entry(SessionRescheduled(
             session=snapshot(merged), previous_starts_at=session["starts_at"],
-            previous_ends_at=session["ends_at"]), now, session["_id"])]
+            previous_ends_at=session["ends_at"]), now, session["_id"],
+            event_id=f"{session['_id']}-SessionRescheduled-{merged['sequence']}")]
     return merged
 
 
@@ -105,7 +106,10 @@ async def publish(deps: Deps, session_id: str, now: datetime) -> Document:
         return session
     if session["status"] != "draft":
         raise ServiceError("conflict", f"The session is {session['status']}.")
-    event = entry(SessionPublished(session=snapshot(session)), now, session_id)
+    # Fixed event ids (a session is published once, cancelled once, rescheduled once per
+    # sequence): a write redone after a crash queues the same event, and it is deduplicated.
+    event = entry(SessionPublished(session=snapshot(session)), now, session_id,
+                  event_id=f"{session_id}-SessionPublished")
     # Stamps set by `$set` are ISO strings: the embedded stand-in turns a datetime given to
     # `$set` into a string anyway, and these are only ever shown, never compared in a query.
     changes = {"status": "published", "published_at": now.isoformat()}
@@ -120,7 +124,7 @@ async def cancel_session(deps: Deps, session_id: str, reason: str, now: datetime
     session = await _session(deps, session_id)
     if session["status"] != "cancelled":
         event = entry(SessionCancelled(session=snapshot(session), reason=reason), now,
-                      session_id)
+                      session_id, event_id=f"{session_id}-SessionCancelled")
         await deps.store.update_session(
             session_id, {"status": session["status"]},
             {"$set": {"status": "cancelled", "cancel_reason": reason,
