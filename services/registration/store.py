@@ -188,24 +188,22 @@ class Store:
     async def transition(self, registration_id: str, from_status: Sequence[str],
                          changes: dict[str, Any], events: Sequence[Document]) -> Document | None:
         """Set `changes` and queue `events` if the status is still one of `from_status`."""
-        update = push_to_outbox({"$set": changes}, events) if events else {"$set": changes}
         return await self.registrations.find_one_and_update(
-            {"_id": registration_id, "status": {"$in": list(from_status)}}, update,
-            return_document=ReturnDocument.AFTER)
+            {"_id": registration_id, "status": {"$in": list(from_status)}},
+            _with_events(changes, events), return_document=ReturnDocument.AFTER)
 
     async def advance(self, registration_id: str, from_status: Sequence[str],
                       changes: dict[str, Any], events: Sequence[Document]) -> bool:
         """`transition` for a caller that knows the document already: whether it applied."""
-        update = push_to_outbox({"$set": changes}, events) if events else {"$set": changes}
-        return (await self.registrations.update_one(
-            {"_id": registration_id, "status": {"$in": list(from_status)}}, update)
-        ).matched_count == 1
+        return await self.set_registration(
+            registration_id, {"status": {"$in": list(from_status)}}, changes, events)
 
     async def set_registration(self, registration_id: str, expect: dict[str, Any],
                                changes: dict[str, Any], events: Sequence[Document]) -> bool:
-        update = push_to_outbox({"$set": changes}, events) if events else {"$set": changes}
+        """Set `changes` and queue `events` if the registration still matches `expect`."""
         return (await self.registrations.update_one(
-            {"_id": registration_id, **expect}, update)).matched_count == 1
+            {"_id": registration_id, **expect}, _with_events(changes, events))
+        ).matched_count == 1
 
     async def registration_page(self, query: dict[str, Any], after: str | None,
                                 limit: int) -> list[Document]:
@@ -221,3 +219,8 @@ class Store:
     async def registrations_matching(self, query: dict[str, Any],
                                      projection: dict[str, int] | None = None) -> list[Document]:
         return await self.registrations.find(query, projection).to_list()
+
+
+def _with_events(changes: dict[str, Any], events: Sequence[Document]) -> dict[str, Any]:
+    """The update that sets `changes` and queues `events` in the same write."""
+    return push_to_outbox({"$set": changes}, events) if events else {"$set": changes}
