@@ -35,7 +35,7 @@ def deps_of(runtime: Runtime) -> Deps:
 
 def routers(runtime: Runtime) -> Sequence[NatsRouter]:
     deps = deps_of(runtime)
-    return (rpc_router(deps), ingest_router(runtime, deps))
+    return (rpc_router(deps, runtime.settings.public_base_url), ingest_router(runtime, deps))
 
 
 async def sweep_forever(runtime: Runtime, every: float = SWEEP_EVERY_S,

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from faststream.nats import NatsRouter
 
+from services.registration.calendars import calendar, calendar_feed
+from services.registration.events import CANCEL_ACTION
 from services.registration.handlers import (
     Deps,
     approvals,
@@ -15,9 +17,11 @@ from services.registration.handlers import (
     tokens,
 )
 from services.registration.views import (
-    calendar,
+    FEED_MAX,
+    feed_search,
     registration_view,
-    session_filter,
+    session_position,
+    session_search,
     session_view,
 )
 from shared.bus import RpcRoutes, ServiceError
@@ -31,6 +35,7 @@ from shared.contracts.registration import (
     CancelSession,
     CreateSession,
     Invitation,
+    ParticipantPage,
     PatchSession,
     RecordAttendance,
     Register,
@@ -54,8 +59,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def rpc_router(deps: Deps) -> NatsRouter:
-    """Every `rpc.registration.<action>` responder."""
+def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
+    """Every `rpc.registration.<action>` responder; `public_base_url` is where the public site
+    shows each session (the calendar feed links there)."""
     routes = RpcRoutes("registration")
     store = deps.store
 
@@ -94,6 +100,11 @@ def rpc_router(deps: Deps) -> NatsRouter:
             raise ServiceError("not_found", f"There is no session {request.session_id!r}.")
         return Calendar(ics=calendar(session))
 
+    @routes.responder("calendar_feed", SessionQuery)
+    async def session_calendar_feed(request: SessionQuery) -> Calendar:
+        upcoming = await store.session_page(*feed_search(request, now()), FEED_MAX)
+        return Calendar(ics=calendar_feed(upcoming, public_base_url))
+
     @routes.responder("invite", SessionRef)
     async def invite(request: SessionRef) -> Invitation:
         session = await store.session(request.session_id)
@@ -103,8 +114,9 @@ def rpc_router(deps: Deps) -> NatsRouter:
 
     @routes.responder("list_sessions", SessionQuery)
     async def list_sessions(request: SessionQuery) -> SessionPage:
-        found = await store.session_page(session_filter(request), request.after, request.limit)
-        last = found[-1]["_id"] if len(found) == request.limit else None
+        found = await store.session_page(*session_search(request), request.limit)
+        full = len(found) == request.limit
+        last = session_position(found[-1], request.order) if full else None
         return SessionPage(items=[session_view(s) for s in found], last=last)
 
     @routes.responder("register", Register)
@@ -114,8 +126,14 @@ def rpc_router(deps: Deps) -> NatsRouter:
     @routes.responder("cancel_by_token", CancelByToken)
     async def cancel_by_token(request: CancelByToken) -> Registered:
         registration_id = tokens.registration_id_of_token(
-            deps.signer, request.token, "cancel_registration", now())
+            deps.signer, request.token, CANCEL_ACTION, now())
         return await registrations.cancel(deps, registration_id, "participant", now())
+
+    @routes.responder("describe_by_token", CancelByToken)
+    async def describe_by_token(request: CancelByToken) -> ParticipantPage:
+        registration_id = tokens.registration_id_of_token(
+            deps.signer, request.token, CANCEL_ACTION, now())
+        return await registrations.describe(deps, registration_id, now())
 
     @routes.responder("cancel_registration", RegistrationAction)
     async def cancel_registration(request: RegistrationAction) -> Registered:

@@ -99,11 +99,12 @@ class Store:
         return await self.sessions.find_one_and_replace(
             {"_id": session_id, "rev": rev}, document) is not None
 
-    async def session_page(self, query: dict[str, Any], after: str | None,
+    async def session_page(self, query: dict[str, Any], sort: Sequence[tuple[str, int]],
                            limit: int) -> list[Document]:
-        if after is not None:
-            query = {**query, "_id": {"$gt": after}}
-        return await self.sessions.find(query).sort("_id", 1).limit(limit).to_list()
+        """Sessions matching `query` (built by `views.session_search`), in `sort` order,
+        without their pending events."""
+        return await self.sessions.find(query, {"outbox": 0}).sort(list(sort)) \
+            .limit(limit).to_list()
 
     async def sessions_matching(self, query: dict[str, Any]) -> list[Document]:
         return await self.sessions.find(query).to_list()

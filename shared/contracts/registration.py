@@ -236,6 +236,11 @@ class CancelSession(SafeInput):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+SessionOrder = Literal["created", "starts_at", "starts_at_desc"]
+"""`created`: order of creation. `starts_at`: soonest first (upcoming sessions, with
+`starts_from=now`). `starts_at_desc`: latest first (past sessions, with `starts_to=now`)."""
+
+
 class SessionQuery(SafeInput):
     starts_from: AwareDatetime | None = None
     starts_to: AwareDatetime | None = None
@@ -243,8 +248,12 @@ class SessionQuery(SafeInput):
     format: SessionFormat | None = None
     language: LanguageCode | None = None
     limit: int = Field(50, ge=1, le=200)
-    after: str | None = Field(None, max_length=64)
+    after: str | None = Field(
+        None, max_length=160,
+        description="The `last` of the previous page, given back as is (opaque; its form "
+        "depends on `order`).")
     published_only: bool = True
+    order: SessionOrder = "created"
 
 
 class SessionView(BaseModel):
@@ -308,6 +317,23 @@ class Registered(BaseModel):
 
 class CancelByToken(SafeInput):
     token: str = Field(min_length=1, max_length=1000)
+
+
+class ParticipantPage(BaseModel):
+    """What the holder of a mailed cancel token may see of their registration."""
+
+    registration_id: str
+    status: RegistrationStatus
+    waitlist_position: int | None
+    name: str | None = Field(description="None once anonymised.")
+    preferred_language: LanguageCode
+    session: SessionView = Field(description="The public view: `join_url` always None here.")
+    join_url: str | None = Field(
+        description="The session's join URL, only while the registration is confirmed "
+        "(and the session not cancelled).")
+    can_cancel: bool = Field(
+        description="Whether the participant may still cancel: an active registration of a "
+        "session neither cancelled nor ended.")
 
 
 class RegistrationAction(SafeInput):

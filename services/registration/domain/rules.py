@@ -43,6 +43,16 @@ def why_registration_is_closed(session: Mapping[str, Any], now: datetime) -> str
     return None
 
 
+CANCELLABLE = ("received", "confirmed", "waitlisted", "pending_approval")
+"""Statuses a participant may still withdraw from."""
+
+
+def participant_may_cancel(status: str, session: Mapping[str, Any], now: datetime) -> bool:
+    """An active registration of a session that is neither cancelled nor over."""
+    return (status in CANCELLABLE and session["status"] != "cancelled"
+            and now < session["ends_at"])
+
+
 @dataclass(frozen=True)
 class Quota:
     country: str

@@ -21,9 +21,11 @@ from services.registration.handlers.admission import admitting_session
 from services.registration.handlers.seats import SessionChanged, fill_free_seats, place
 from services.registration.ids import id_floor, new_id
 from services.registration.store import REGISTRATIONS as REGISTRATION_DOCUMENTS
+from services.registration.views import participant_page
 from shared.bus import ServiceError
 from shared.contracts.registration import (
     ParticipantCancelled,
+    ParticipantPage,
     Registered,
     RegistrationForm,
 )
@@ -125,6 +127,15 @@ async def cancel(deps: Deps, registration_id: str, by: str, now: datetime) -> Re
             await fill_free_seats(deps, session["_id"], now)
             return view_of(done, created=False)
     raise ServiceError("unavailable", "The registration is changing; try again.")
+
+
+async def describe(deps: Deps, registration_id: str, now: datetime) -> ParticipantPage:
+    """The registration as its holder sees it. Changes nothing: mail scanners open links."""
+    registration = await registration_of(deps, registration_id)
+    session = await deps.store.session(registration["session_id"])
+    if session is None:
+        raise ServiceError("not_found", f"There is no registration {registration_id!r}.")
+    return participant_page(registration, session, now)
 
 
 def new_registration(session_id: str, form: RegistrationForm, now: datetime) -> Document:
