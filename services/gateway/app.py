@@ -30,6 +30,7 @@ from services.gateway.routes.access import ACCESS_HANDLERS
 from services.gateway.routes.health import health_router
 from services.gateway.routes.metrics import prometheus_metrics
 from services.gateway.routes.public import PUBLIC_HANDLERS
+from services.gateway.site import SiteErrorPages, csrf_config, site_routers, template_config
 from services.gateway.tracing import RouteSpanName, opentelemetry_plugin
 from shared.bus import make_broker
 from shared.db import ensure_indexes, make_client
@@ -109,10 +110,14 @@ def create_app(
                   guards=[limit])
     app = Litestar(
         route_handlers=[health_router, prometheus_metrics, public, keyed, root,
-                        *extra_route_handlers],
+                        *site_routers(limit), *extra_route_handlers],
         lifespan=[_lifespan(settings)],
         dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False)},
-        plugins=[problem_details_plugin(), opentelemetry_plugin(tracer_provider)],
+        # SiteErrorPages comes last: it wraps the handlers the problem-details plugin installs.
+        plugins=[problem_details_plugin(), opentelemetry_plugin(tracer_provider),
+                 SiteErrorPages()],
+        template_config=template_config(),
+        csrf_config=csrf_config(settings),
         exception_handlers={Exception: unhandled_exception},
         middleware=[RouteSpanName(), Idempotency()],
         request_max_body_size=settings.request_max_body_size,

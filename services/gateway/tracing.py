@@ -22,6 +22,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Span, TracerProvider
 
 _PEER_ADDRESS_ATTRIBUTES = ("net.peer.ip", "client.address")
+_URL_ATTRIBUTES = ("http.url", "http.target", "url.full")
 
 
 def span_name_before_routing(scope: Scope) -> tuple[str, dict[str, Any]]:
@@ -42,6 +43,11 @@ def coarse_address(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
+def without_query(url: str) -> str:
+    """A URL without its query string: mailed tokens and search words travel there."""
+    return url.split("?", 1)[0]
+
+
 def _scrub_server_span(span: Span, scope: dict[str, Any]) -> None:
     # The ASGI instrumentation records the full peer address at span start; overwrite it.
     recorded = getattr(span, "attributes", None) or {}
@@ -49,6 +55,13 @@ def _scrub_server_span(span: Span, scope: dict[str, Any]) -> None:
     for attribute in _PEER_ADDRESS_ATTRIBUTES:
         if attribute in recorded and client:
             span.set_attribute(attribute, coarse_address(str(client[0])))
+    # ...and the URL with its query string: unsubscribe and cancel tokens, search terms.
+    for attribute in _URL_ATTRIBUTES:
+        value = recorded.get(attribute)
+        if isinstance(value, str) and "?" in value:
+            span.set_attribute(attribute, without_query(value))
+    if "url.query" in recorded:
+        span.set_attribute("url.query", "")
 
 
 class RouteSpanName(ASGIMiddleware):

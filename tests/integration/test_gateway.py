@@ -172,7 +172,10 @@ async def test_key_lists_walk_every_key_once_in_creation_order(
 # Errors as problem details
 
 async def test_unknown_route_and_method_are_problems(http: httpx.AsyncClient) -> None:
-    assert_problem(await http.get("/no/such/route"), 404)
+    assert_problem(await http.get("/v1/no/such/route"), 404)
+    # Outside the API a browser gets a page; a program that asks for JSON still a problem.
+    assert_problem(await http.get("/no/such/route", headers={"Accept": "application/json"}),
+                   404)
     not_allowed = await http.delete("/health/live")
     assert_problem(not_allowed, 405)
     assert "GET" in not_allowed.headers["allow"]
@@ -283,11 +286,14 @@ async def test_spans_are_named_by_route_and_carry_no_key_or_address(settings: Se
         await http.delete("/v1/keys/0123456789abcdef0123", headers={"X-API-Key": key})
         await http.get("/v1/keys", headers={"X-API-Key": "dlg_0123456789abcdef0123_wrong"})
         await http.get("/no/such/route")
+        await http.get("/registrations/cancel", params={"token": "mailed-secret-token"})
+        await http.get("/v1/search", params={"q": "someone@example.org"})
     spans = {span.name: span for span in exporter.get_finished_spans()}
     assert {"DELETE /v1/keys/{key_id}", "GET /v1/keys", "GET"} <= spans.keys()
     assert spans["GET /v1/keys"].attributes["http.route"] == "/v1/keys"  # type: ignore[index]
     recorded = json.dumps([dict(span.attributes or {}) for span in spans.values()])
     assert key not in recorded and "wrong" not in recorded
+    assert "mailed-secret-token" not in recorded and "someone" not in recorded
     assert "127.0.0.1" not in recorded  # the client's network only: 127.0.0.0
 
 

@@ -1,0 +1,134 @@
+"""Rendering a page: the reader's language and zone, the shared layout's context, headers.
+
+Every HTML answer of the site goes through `render`, so every one gets the security headers,
+`Content-Language`, the language alternates and, when public, an ETag and a cache lifetime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from litestar import Request, Response
+from litestar.datastructures import Cookie
+from litestar.utils.empty import value_or_default
+from litestar.utils.scope.state import ScopeState
+
+from services.gateway.context import gateway_of
+from services.gateway.site import i18n
+from services.gateway.site.formatting import Reader, zone
+from services.gateway.site.security import security_headers
+from services.gateway.site.static import static_url
+
+Caching = Literal["public", "private", "no-store"]
+PUBLIC_MAX_AGE = 60
+"""Seconds a shared cache may keep a public page: seats and listings move, but not by the second."""
+YEAR = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Link:
+    """A language's version of this page."""
+
+    code: str
+    name: str
+    url: str
+    current: bool
+
+
+@dataclass
+class Page:
+    """What a handler asks to render, with how it may be cached."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    status: int = 200
+    caching: Caching = "public"
+    carries_token: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def reader_of(request: Request[Any, Any, Any]) -> Reader:
+    """The reader's language and, if the browser told us (`tz` cookie or query), zone."""
+    lang = i18n.negotiate(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE),
+                          request.headers.get("accept-language"))
+    tz = request.query_params.get("tz") or request.cookies.get("tz")
+    return Reader(lang, tz if zone(tz) is not None else None)
+
+
+def _with_lang(request: Request[Any, Any, Any], lang: str) -> str:
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{request.url.path}?{urlencode([*query, ('lang', lang)])}"
+
+
+def _base_context(request: Request[Any, Any, Any], reader: Reader) -> dict[str, Any]:
+    base_url = gateway_of(request.app).settings.public_base_url.rstrip("/")
+    languages = [Link(code, i18n.ENDONYMS[code], _with_lang(request, code), code == reader.lang)
+                 for code in i18n.LANGUAGES]
+    csrf = value_or_default(ScopeState.from_scope(request.scope).csrf_token, None)
+    return {
+        "lang": reader.lang, "reader": reader, "languages": languages,
+        "alternates": [(link.code, base_url + link.url) for link in languages
+                       if not link.current],
+        "default_alternate": base_url + request.url.path,
+        "static": static_url, "csrf_token": csrf, "path": request.url.path,
+        "label": reader.label, "pick": lambda texts: pick(texts, reader.lang),
+        "date_of": date_of,
+    }
+
+
+def pick(texts: Mapping[str, str], lang: str) -> tuple[str, str]:
+    """(text, its language): the reader's version, else Spanish, English, any; ("", lang)."""
+    for code in (lang, "es", "en", *texts):
+        if texts.get(code):
+            return texts[code], code
+    return "", lang
+
+
+def date_of(value: str | date | None) -> date | None:
+    """A date from the ISO text services send (or None)."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def render(request: Request[Any, Any, Any], page: Page) -> Response[bytes]:
+    """The page as an HTML response in the reader's language."""
+    reader = reader_of(request)
+    i18n.use(reader.lang)
+    template = request.app.template_engine.get_template(page.template)  # type: ignore[union-attr]
+    body = template.render(**_base_context(request, reader), **page.context).encode()
+    settings = gateway_of(request.app).settings
+    headers = {**security_headers(settings.public_base_url, carries_token=page.carries_token),
+               "Content-Language": reader.lang, "Vary": "Accept-Language, Cookie",
+               **page.headers}
+    cookies = _language_cookie(request, reader.lang)
+    caching = "private" if cookies and page.caching == "public" else page.caching
+    if caching == "no-store":
+        headers["Cache-Control"] = "no-store"
+    else:
+        etag = f'W/"{hashlib.sha256(body).hexdigest()[:20]}"'
+        headers["ETag"] = etag
+        headers["Cache-Control"] = (f"public, max-age={PUBLIC_MAX_AGE}" if caching == "public"
+                                    else "private, no-cache")
+        if page.status == 200 and etag in request.headers.get("if-none-match", ""):
+            return Response(b"", status_code=304, headers=headers, cookies=cookies)
+    return Response(body, status_code=page.status, media_type="text/html; charset=utf-8",
+                    headers=headers, cookies=cookies)
+
+
+def _language_cookie(request: Request[Any, Any, Any], lang: str) -> list[Cookie]:
+    """Remember a language chosen with the switcher (`?lang=`)."""
+    chosen = request.query_params.get("lang")
+    if chosen != lang or request.cookies.get(i18n.COOKIE) == lang:
+        return []
+    secure = request.url.scheme == "https"
+    return [Cookie(key=i18n.COOKIE, value=lang, max_age=YEAR, path="/", samesite="lax",
+                   httponly=True, secure=secure)]
