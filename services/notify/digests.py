@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
+from services.notify.domain.links import Site
 from services.notify.domain.model import Recipient
 from services.notify.domain.news import compose_digest
 from services.notify.domain.rules import digest_period
@@ -23,9 +24,18 @@ from services.notify.settings import NotifySettings
 from services.notify.store import ms
 from services.notify.subscriptions import SubscriptionService
 from shared.db import Document, IndexSpec
+from shared.reference import LanguageCode
 
 ITEMS, RUNS = "digest_items", "digest_runs"
 INDEXES = [IndexSpec(ITEMS, (("subscription_id", 1), ("digest", 1), ("created_ms", 1)))]
+
+
+def link(site: Site, item: Document) -> str:
+    """The page of a digest item; items kept before links were made at sending carry the
+    path they were collected with."""
+    if "document_id" not in item:
+        return f"{site.base}{item['path']}"
+    return site.document(item["document_id"], item.get("language"))
 
 
 @dataclass
@@ -35,14 +45,17 @@ class Digests:
     subscriptions: SubscriptionService
     options: NotifySettings
 
-    async def collect(self, source_id: str, subscriber: Document, title: str, path: str
-                      ) -> None:
-        """Keep one piece of news for the subscriber's next digest (once per event)."""
+    async def collect(self, source_id: str, subscriber: Document, title: str,
+                      document_id: str, language: LanguageCode | None = None) -> None:
+        """Keep one piece of news, a document (in `language`), for the subscriber's next
+        digest (once per event). The link is made when the digest is: the site's address
+        may change in between."""
         db = self.subscriptions.db
         with contextlib.suppress(DuplicateKeyError):
             await db[ITEMS].insert_one({
                 "_id": f"{subscriber['_id']}|{source_id}", "subscription_id": subscriber["_id"],
-                "path": path, "title": title, "digest": None,
+                "document_id": document_id, "language": language, "title": title,
+                "digest": None,
                 "created_ms": ms(self.subscriptions.mailer.clock())})
 
     async def run(self) -> None:
@@ -69,16 +82,14 @@ class Digests:
                  "created_ms": {"$lt": ms(cutoff)}}).sort("created_ms", ASCENDING).to_list()
             if not items:
                 continue
-            base = mailer.settings.public_base_url.rstrip("/")
-            unsubscribe = self.subscriptions.unsubscribe_url(subscriber["_id"])
-            content = compose_digest(
-                mailer.strings, subscriber["language"],
-                [(item["title"], f"{base}{item['path']}") for item in items],
-                unsubscribe)
+            unsubscribe = self.subscriptions.unsubscribe_links(subscriber["_id"])
+            content = compose_digest(mailer.strings, subscriber["language"],
+                                     [(item["title"], link(mailer.site, item)) for item in items],
+                                     unsubscribe.page)
             recipient = Recipient(email=subscriber["email"], name="",
                                   language=subscriber["language"])
             queued += await mailer.queue(f"digest:{name}", "digest", recipient, content,
-                                         unsubscribe_url=unsubscribe,
+                                         list_unsubscribe=unsubscribe.one_click,
                                          subscription_id=subscriber["_id"])
             await db[ITEMS].update_many({"_id": {"$in": [i["_id"] for i in items]}},
                                         {"$set": {"digest": name}})

@@ -11,7 +11,7 @@ from services.notify.domain.calendar import Method
 from services.notify.domain.compose import SessionMail
 from services.notify.domain.model import MailKind, Recipient
 from services.notify.mailer import Mailer
-from services.notify.reminders import cancel_url, recipient_of
+from services.notify.reminders import recipient_of
 from services.notify.settings import NotifySettings
 from shared.contracts import registration as reg
 from shared.contracts.envelope import CloudEvent
@@ -52,10 +52,7 @@ class RegistrationHandlers:
             return  # overtaken by a later change; or the session-cancelled mail says it
 
         mail = SessionMail(
-            kind=kind, name=event.participant.name,
-            cancel_url=cancel_url(self.mailer.settings.public_base_url, event.cancel_token),
-            materials_url=f"{self.mailer.settings.public_base_url.rstrip('/')}"
-                          f"/sessions/{event.session.session_id}",
+            kind=kind, name=event.participant.name, cancel_token=event.cancel_token,
             reason=getattr(event, "reason", None),
             position=getattr(event, "waitlist_position", None),
             minutes=getattr(event, "minutes", None))
@@ -111,10 +108,9 @@ class RegistrationHandlers:
                              kind: MailKind, method: Method, *,
                              reason: str | None = None, include_left_by: str | None = None,
                              previous: tuple[datetime, datetime] | None = None) -> None:
-        base = self.mailer.settings.public_base_url
         for record in await self.audience.session_recipients(session.session_id,
                                                              include_left_by):
             personal = session.model_copy(update={"join_url": record.get("join_url")})
             mail = SessionMail(kind=kind, name=record["name"], reason=reason, previous=previous,
-                               cancel_url=cancel_url(base, record.get("cancel_token")))
+                               cancel_token=record.get("cancel_token"))
             await self.mailer.session_mail(ce.id, recipient_of(record), personal, mail, method)

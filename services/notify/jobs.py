@@ -33,21 +33,24 @@ class TranslateHandlers:
         known = await self.subscriptions.db[DOCUMENTS].find_one({"_id": job.document_id})
         titles = known.get("titles", {}) if known else {}
         title = pick_text(titles, job.source_language) or job.document_id
-        path = f"/translations/jobs/{job.job_id}"
         mailer = self.subscriptions.mailer
+        # The site has no job page: the link opens the text to translate, and the mail says
+        # which job and pair it is.
+        source_page = mailer.site.document(job.document_id, job.source_language)
         for subscriber in await self.subscriptions.active():
             if pair not in subscriber.get("translation_pairs", []):
                 continue
             if subscriber["frequency"] != "immediate":
-                await self.digests.collect(ce.id, subscriber, f"{title} ({pair})", path)
+                await self.digests.collect(
+                    ce.id, subscriber,
+                    f"{title} ({job.source_language} → {job.target_language}, {job.job_id})",
+                    job.document_id, job.source_language)
                 continue
-            unsubscribe = self.subscriptions.unsubscribe_url(subscriber["_id"])
-            content = compose_translation_job(
-                mailer.strings, subscriber["language"], title, job.source_language,
-                job.target_language, f"{mailer.settings.public_base_url.rstrip('/')}{path}",
-                unsubscribe)
+            unsubscribe = self.subscriptions.unsubscribe_links(subscriber["_id"])
+            content = compose_translation_job(mailer.strings, subscriber["language"], title,
+                                              job, source_page, unsubscribe.page)
             await mailer.queue(ce.id, "translation_job",
                                Recipient(email=subscriber["email"], name="",
                                          language=subscriber["language"]),
-                               content, unsubscribe_url=unsubscribe,
+                               content, list_unsubscribe=unsubscribe.one_click,
                                subscription_id=subscriber["_id"])

@@ -11,6 +11,7 @@ from opentelemetry import propagate
 
 from services.notify.domain.calendar import Method, session_invitation
 from services.notify.domain.compose import MailContent, SessionMail, compose_session_mail
+from services.notify.domain.links import Site
 from services.notify.domain.model import (
     MailKind,
     Recipient,
@@ -46,12 +47,17 @@ class Mailer:
     due: DueMails
     """This replica's sender, handed each new mail with its rendered message."""
 
+    @property
+    def site(self) -> Site:
+        """The public site every mailed link opens."""
+        return Site.at(self.settings.public_base_url)
+
     async def session_mail(self, source_id: str, recipient: Recipient,
                            session: SessionSnapshot, mail: SessionMail,
                            method: Method | None = None) -> bool:
         """Queue one session mail (with an invitation if `method`); False if already queued."""
         lang = choose_language(recipient.language, session.languages, LANGUAGES)
-        content = compose_session_mail(self.strings, lang, session, mail)
+        content = compose_session_mail(self.strings, lang, session, mail, self.site)
         invitation = None
         if method is not None:
             ics = session_invitation(session, method, lang, organizer=self.settings.smtp_from,
@@ -63,16 +69,18 @@ class Mailer:
 
     async def queue(self, source_id: str, kind: MailKind, recipient: Recipient,
                     content: MailContent, invitation: tuple[bytes, Method] | None = None, *,
-                    session_id: str | None = None, unsubscribe_url: str | None = None,
+                    session_id: str | None = None, list_unsubscribe: str | None = None,
                     subscription_id: str | None = None) -> bool:
-        """Render and insert the delivery; the sender loop takes it from there."""
+        """Render and insert the delivery; the sender loop takes it from there.
+
+        `list_unsubscribe`: the one-click (RFC 8058) API target for the header of news mail."""
         now = self.clock()
         key = delivery_id(source_id, kind, recipient.email)
         mid = message_id(key, sender_domain(self.settings.smtp_from))
         envelope = Envelope(sender=self.settings.smtp_from, to=recipient.email,
                             to_name=recipient.name, message_id=mid, date=now,
                             reply_to=self.settings.smtp_reply_to,
-                            list_unsubscribe=unsubscribe_url)
+                            list_unsubscribe=list_unsubscribe)
         raw = self.renderer.message(content, envelope, invitation)
         trace: dict[str, str] = {}
         propagate.inject(trace)  # the send joins the trace of the event that caused the mail

@@ -66,16 +66,17 @@ class CatalogHandlers:
         if subscriber["frequency"] == "immediate":
             await self._mail(source_id, kind, subscriber, document_id, title, language)
         else:
-            await self.digests.collect(source_id, subscriber, title, f"/documents/{document_id}")
+            await self.digests.collect(source_id, subscriber, title, document_id, language)
 
     async def _mail(self, source_id: str, kind: MailKind, subscriber: Document,
                     document_id: str, title: str, language: LanguageCode | None = None) -> None:
         mailer = self.subscriptions.mailer
         lang: LanguageCode = subscriber["language"]
-        url = f"{mailer.settings.public_base_url.rstrip('/')}/documents/{document_id}"
-        unsubscribe = self.subscriptions.unsubscribe_url(subscriber["_id"])
-        content = compose_document_news(mailer.strings, lang, kind, title, url, unsubscribe,
-                                        language)
+        unsubscribe = self.subscriptions.unsubscribe_links(subscriber["_id"])
+        content = compose_document_news(mailer.strings, lang, kind, title,
+                                        mailer.site.document(document_id, language),
+                                        unsubscribe.page, language)
         await mailer.queue(source_id, kind, Recipient(email=subscriber["email"], name="",
                                                       language=lang), content,
-                           unsubscribe_url=unsubscribe, subscription_id=subscriber["_id"])
+                           list_unsubscribe=unsubscribe.one_click,
+                           subscription_id=subscriber["_id"])

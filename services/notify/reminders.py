@@ -30,11 +30,6 @@ def recipient_of(record: Document) -> Recipient:
                      registration_id=record["registration_id"])
 
 
-def cancel_url(base: str, token: str | None) -> str | None:
-    """The page where a participant confirms a cancellation (a token acts only on POST)."""
-    return f"{base.rstrip('/')}/registrations/cancel?token={token}" if token else None
-
-
 @dataclass
 class ReminderPoller:
     """One replica's reminder loop."""
@@ -72,8 +67,7 @@ class ReminderPoller:
         for record in await self.audience.session_recipients(session.session_id):
             personal = session.model_copy(update={"join_url": record.get("join_url")})
             mail = SessionMail(kind="reminder", name=record["name"],
-                               cancel_url=cancel_url(self.mailer.settings.public_base_url,
-                                                     record.get("cancel_token")))
+                               cancel_token=record.get("cancel_token"))
             await self.mailer.session_mail(source, recipient_of(record), personal, mail)
         await self.audience.close_reminder(reminder, "sent")
         return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
@@ -27,6 +28,16 @@ INDEXES = [IndexSpec(SUBSCRIPTIONS, (("status", 1), ("frequency", 1)))]
 CONFIRM, UNSUBSCRIBE = "subscription.confirm", "subscription.unsubscribe"
 
 
+class Unsubscribe(NamedTuple):
+    """Where a news mail's reader can unsubscribe."""
+
+    page: str
+    """The site's page, linked in the mail's footer: people open it in a browser."""
+    one_click: str
+    """The API, in `List-Unsubscribe`: mail clients POST to it (RFC 8058), no page, no CSRF
+    cookie; a page there would break one-click unsubscribing."""
+
+
 def state(record: Document, action: str | None = None) -> SubscriptionState:
     """What the public may see of a subscription: no address."""
     return SubscriptionState(subscription_id=record["_id"], status=record["status"],
@@ -42,15 +53,13 @@ class SubscriptionService:
     mailer: Mailer
     signer: Signer
 
-    def link(self, path: str, token: str) -> str:
-        """A public link carrying a token."""
-        return f"{self.mailer.settings.public_base_url.rstrip('/')}{path}?token={token}"
-
-    def unsubscribe_url(self, subscription_id: str) -> str:
-        """The List-Unsubscribe target (RFC 8058 one-click POST) of a subscriber's mail."""
+    def unsubscribe_links(self, subscription_id: str) -> Unsubscribe:
+        """The two ways out of a subscriber's news mail, with one token."""
         token = self.signer.issue(subscription_id, UNSUBSCRIBE, now=self.mailer.clock(),
                                   ttl=timedelta(days=730))
-        return self.link("/v1/subscriptions/unsubscribe", token)
+        site = self.mailer.site
+        return Unsubscribe(page=site.unsubscribe(token),
+                           one_click=site.one_click_unsubscribe(token))
 
     async def subscribe(self, request: Subscribe) -> None:
         """Record the wish and send the confirmation mail (at most one an hour)."""
@@ -66,7 +75,7 @@ class SubscriptionService:
             upsert=True)
         token = self.signer.issue(key, CONFIRM, now=now, ttl=timedelta(days=7))
         content = compose_subscription_confirm(
-            self.mailer.strings, request.language, self.link("/subscriptions/confirm", token))
+            self.mailer.strings, request.language, self.mailer.site.subscription_confirm(token))
         hour = int(now.timestamp() // 3600)
         await self.mailer.queue(f"subscribe:{key}:{hour}", "subscription_confirm",
                                 Recipient(email=request.email, name="",

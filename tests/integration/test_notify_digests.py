@@ -116,5 +116,6 @@ async def test_translators_hear_of_jobs_for_the_pairs_they_follow(
     job = smtp.inbox.messages[1]
     assert job["Subject"] == "Una traducción le espera: Guía de compras sostenibles"
     assert "(español → inglés)" in parts(job)["text/plain"]
-    assert "/translations/jobs/job-en" in parts(job)["text/plain"]
+    assert "/documents/doc-a?lang=es" in parts(job)["text/plain"]  # the text to translate
+    assert "job-en" in parts(job)["text/plain"]
     assert job["List-Unsubscribe"]

@@ -111,4 +111,4 @@ def test_an_unknown_zone_falls_back_to_utc_and_says_so() -> None:
     from services.notify.domain.strings import Strings
 
     text = Strings.load().when("en", T0, T0 + timedelta(hours=1), "Mars/Olympus")
-    assert text.endswith("12:00–13:00 (UTC, UTC+00:00)")
+    assert text.endswith("12:00\u2009–\u200913:00 (UTC, GMT+00:00)")

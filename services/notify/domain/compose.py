@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from services.notify.domain import texts
+from services.notify.domain.links import Site
 from services.notify.domain.model import MailKind
 from services.notify.domain.rules import pick_text
 from services.notify.domain.strings import Strings
@@ -13,7 +15,15 @@ from shared.reference import LanguageCode, label
 
 SEAT_KINDS: frozenset[MailKind] = frozenset({"confirmed", "promoted", "reminder",
                                              "session_rescheduled"})
-"""Mails that carry the join link and the cancel link."""
+"""Mails that carry the join link and the link to the participant's own page (to cancel)."""
+STILL_REGISTERED: frozenset[MailKind] = frozenset({"waitlisted", "pending"})
+"""Mails to someone without a seat yet, who may still leave: their own page, no join link."""
+FOR_OTHER_SESSIONS: frozenset[MailKind] = frozenset({"rejected", "session_cancelled"})
+"""Mails after which this session is closed to the reader: the list of other sessions."""
+SESSION_PAGE: dict[MailKind, str] = {"attended": texts.LABEL_MATERIALS,
+                                     "no_show": texts.LABEL_MATERIALS,
+                                     "cancelled": texts.LABEL_SESSION_PAGE}
+"""Mails that link to the session's page (materials afterwards; registering again)."""
 CALENDAR_KINDS: frozenset[MailKind] = frozenset({"confirmed", "promoted", "session_rescheduled",
                                                  "session_cancelled", "cancelled"})
 """Mails that carry an `.ics` (REQUEST, or CANCEL for the cancellations)."""
@@ -44,8 +54,8 @@ class SessionMail:
 
     kind: MailKind
     name: str
-    cancel_url: str | None = None
-    materials_url: str | None = None
+    cancel_token: str | None = None
+    """Opens the participant's own page; no token, no link to it."""
     reason: str | None = None
     position: int | None = None
     minutes: int | None = None
@@ -55,48 +65,63 @@ class SessionMail:
 def session_details(s: Strings, lang: LanguageCode, session: SessionSnapshot
                     ) -> list[tuple[str, str]]:
     """When, format and languages of a session, in `lang`."""
-    rows = [(s.t(lang, "label_when"), s.when(lang, session.starts_at, session.ends_at,
-                                             session.timezone)),
-            (s.t(lang, "label_format"), label("session_formats", session.format, lang)),
-            (s.t(lang, "label_languages"),
+    rows = [(s.t(lang, texts.LABEL_WHEN), s.when(lang, session.starts_at, session.ends_at,
+                                                 session.timezone)),
+            (s.t(lang, texts.LABEL_FORMAT), label("session_formats", session.format, lang)),
+            (s.t(lang, texts.LABEL_LANGUAGES),
              ", ".join(label("languages", code, lang) for code in session.languages))]
     if session.interpretation:
-        rows.append((s.t(lang, "label_interpretation"),
+        rows.append((s.t(lang, texts.LABEL_INTERPRETATION),
                       ", ".join(label("languages", c, lang) for c in session.interpretation)))
     return rows
 
 
 def compose_session_mail(s: Strings, lang: LanguageCode, session: SessionSnapshot,
-                         mail: SessionMail) -> MailContent:
-    """The mail of `mail.kind` about `session`, entirely in `lang`."""
+                         mail: SessionMail, site: Site) -> MailContent:
+    """The mail of `mail.kind` about `session`, entirely in `lang`, linking to `site`."""
     kind, title = mail.kind, pick_text(session.title, lang, session.languages)
-    paragraphs = [s.t(lang, f"{kind}.intro", title=title, minutes=mail.minutes or 0)]
+    paragraphs = [s.n(lang, texts.ATTENDED_INTRO, mail.minutes or 0, title=title,
+                      minutes=mail.minutes or 0) if kind == "attended"
+                  else s.t(lang, texts.INTRO[kind], title=title)]
     if kind == "waitlisted" and mail.position is not None:
-        paragraphs.append(s.t(lang, "waitlisted.position", position=mail.position))
-    if kind in ("rejected", "session_cancelled") and mail.reason:
-        paragraphs.append(s.t(lang, f"{kind}.reason", reason=mail.reason))
+        paragraphs.append(s.t(lang, texts.WAITLIST_POSITION, position=mail.position))
+    if kind in texts.REASON and mail.reason:
+        paragraphs.append(s.t(lang, texts.REASON[kind], reason=mail.reason))
     details = session_details(s, lang, session)
     if kind == "session_rescheduled" and mail.previous:
         before = s.when(lang, *mail.previous, session.timezone)
-        details.append(("", s.t(lang, "session_rescheduled.previous", previous=before)))
-    actions, notes, secondary = [], [], []
-    if kind in SEAT_KINDS and session.join_url:
-        actions.append((s.t(lang, "label_join"), session.join_url))
-    if kind in CALENDAR_KINDS and kind != "cancelled":
-        notes.append(s.t(lang, "label_calendar"))
-    if kind in SEAT_KINDS and mail.cancel_url:
-        notes.append(s.t(lang, "label_cancel"))
-        secondary.append((s.t(lang, "label_cancel_action"), mail.cancel_url))
-    if kind in ("waitlisted", "pending") and mail.cancel_url:
-        secondary.append((s.t(lang, "label_leave_waitlist" if kind == "waitlisted"
-                                 else "label_cancel_action"), mail.cancel_url))
-    if kind in ("attended", "no_show") and mail.materials_url:
-        actions.append((s.t(lang, "label_materials"), mail.materials_url))
+        details.append(("", s.t(lang, texts.PREVIOUSLY, previous=before)))
+    notes = [s.t(lang, texts.LABEL_CALENDAR)] if kind in CALENDAR_KINDS - {"cancelled"} else []
+    actions, secondary = session_links(s, lang, session, mail, site)
+    if kind in SEAT_KINDS and mail.cancel_token:
+        notes.append(s.t(lang, texts.LABEL_CANCEL))
     return MailContent(
-        language=lang, subject=s.t(lang, f"{kind}.subject", title=title),
-        greeting=s.t(lang, "greeting", name=mail.name) if mail.name
-        else s.t(lang, "greeting_anonymous"),
+        language=lang, subject=s.t(lang, texts.SUBJECT[kind], title=title),
+        greeting=s.t(lang, texts.GREETING, name=mail.name) if mail.name
+        else s.t(lang, texts.GREETING_ANONYMOUS),
         paragraphs=paragraphs, details=details, actions=actions, notes=notes,
-        secondary=secondary, signature=s.t(lang, "signature"),
-        footer=s.t(lang, "footer_transactional"), brand=s.t(lang, "brand"),
+        secondary=secondary, signature=s.t(lang, texts.SIGNATURE),
+        footer=s.t(lang, texts.FOOTER_TRANSACTIONAL), brand=s.t(lang, texts.BRAND),
     )
+
+
+Links = list[tuple[str, str]]
+
+
+def session_links(s: Strings, lang: LanguageCode, session: SessionSnapshot, mail: SessionMail,
+                  site: Site) -> tuple[Links, Links]:
+    """The buttons and the lesser links of a session mail: only pages useful after it (no
+    cancel link to someone who no longer holds a registration)."""
+    kind, actions, secondary = mail.kind, [], []
+    if kind in SEAT_KINDS and session.join_url:
+        actions.append((s.t(lang, texts.LABEL_JOIN), session.join_url))
+    if kind in SEAT_KINDS | STILL_REGISTERED and mail.cancel_token:
+        leave = texts.LABEL_LEAVE_WAITLIST if kind == "waitlisted" \
+            else texts.LABEL_CANCEL_ACTION
+        secondary.append((s.t(lang, leave), site.registration(mail.cancel_token)))
+    if kind in SESSION_PAGE:
+        link = (s.t(lang, SESSION_PAGE[kind]), site.session(session.session_id))
+        (secondary if kind == "cancelled" else actions).append(link)
+    if kind in FOR_OTHER_SESSIONS:
+        secondary.append((s.t(lang, texts.LABEL_OTHER_SESSIONS), site.sessions()))
+    return actions, secondary

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypedDict
 
+from services.notify.domain import texts
 from services.notify.domain.compose import MailContent
+from services.notify.domain.model import MailKind
 from services.notify.domain.strings import Strings
+from shared.contracts.translate import JobRef
 from shared.reference import LanguageCode, label
 
 
@@ -13,26 +17,25 @@ def compose_subscription_confirm(s: Strings, lang: LanguageCode, confirm_url: st
                                  ) -> MailContent:
     """The double opt-in mail."""
     return MailContent(
-        language=lang, subject=s.t(lang, "subscription_confirm.subject"),
-        greeting=s.t(lang, "greeting_anonymous"),
-        paragraphs=[s.t(lang, "subscription_confirm.intro")],
-        actions=[(s.t(lang, "subscription_confirm.action"), confirm_url)],
-        signature=s.t(lang, "signature"), footer=s.t(lang, "footer_transactional"),
-        brand=s.t(lang, "brand"))
+        language=lang, subject=s.t(lang, texts.SUBJECT["subscription_confirm"]),
+        greeting=s.t(lang, texts.GREETING_ANONYMOUS),
+        paragraphs=[s.t(lang, texts.INTRO["subscription_confirm"])],
+        actions=[(s.t(lang, texts.CONFIRM_SUBSCRIPTION), confirm_url)],
+        signature=s.t(lang, texts.SIGNATURE), footer=s.t(lang, texts.FOOTER_TRANSACTIONAL),
+        brand=s.t(lang, texts.BRAND))
 
 
-def compose_document_news(s: Strings, lang: LanguageCode, kind: str, title: str,
+def compose_document_news(s: Strings, lang: LanguageCode, kind: MailKind, title: str,
                           url: str, unsubscribe_url: str,
                           language: LanguageCode | None = None) -> MailContent:
     """`document_published` or `document_translated`, with the unsubscribe link."""
     language_name = language_label(language, lang) if language else ""
     return MailContent(
-        language=lang, subject=s.t(lang, f"{kind}.subject", title=title),
-        greeting=s.t(lang, "greeting_anonymous"),
-        paragraphs=[s.t(lang, f"{kind}.intro", title=title, language_name=language_name)],
-        actions=[(s.t(lang, "label_document"), url)], signature=s.t(lang, "signature"),
-        footer=s.t(lang, "footer_marketing"), unsubscribe_url=unsubscribe_url,
-        unsubscribe_label=s.t(lang, "unsubscribe"), brand=s.t(lang, "brand"))
+        language=lang, subject=s.t(lang, texts.SUBJECT[kind], title=title),
+        greeting=s.t(lang, texts.GREETING_ANONYMOUS),
+        paragraphs=[s.t(lang, texts.INTRO[kind], title=title, language_name=language_name)],
+        actions=[(s.t(lang, texts.LABEL_DOCUMENT), url)],
+        **marketing(s, lang, unsubscribe_url))
 
 
 def language_label(code: LanguageCode, lang: LanguageCode) -> str:
@@ -41,19 +44,20 @@ def language_label(code: LanguageCode, lang: LanguageCode) -> str:
     return name if lang == "en" else name.lower()
 
 
-def compose_translation_job(s: Strings, lang: LanguageCode, title: str, source: LanguageCode,
-                            target: LanguageCode, url: str, unsubscribe_url: str
-                            ) -> MailContent:
-    """A translator hears of a job for a language pair they follow."""
+def compose_translation_job(s: Strings, lang: LanguageCode, title: str, job: JobRef,
+                            url: str, unsubscribe_url: str) -> MailContent:
+    """A translator hears of a job for a language pair they follow; `url` opens the source
+    document (there is no job page on the site): the mail names the job and the pair."""
+    source = language_label(job.source_language, lang)
+    target = language_label(job.target_language, lang)
     return MailContent(
-        language=lang, subject=s.t(lang, "translation_job.subject", title=title),
-        greeting=s.t(lang, "greeting_anonymous"),
-        paragraphs=[s.t(lang, "translation_job.intro", title=title,
-                        source=language_label(source, lang),
-                        target=language_label(target, lang))],
-        actions=[(s.t(lang, "label_job"), url)], signature=s.t(lang, "signature"),
-        footer=s.t(lang, "footer_marketing"), unsubscribe_url=unsubscribe_url,
-        unsubscribe_label=s.t(lang, "unsubscribe"), brand=s.t(lang, "brand"))
+        language=lang, subject=s.t(lang, texts.SUBJECT["translation_job"], title=title),
+        greeting=s.t(lang, texts.GREETING_ANONYMOUS),
+        paragraphs=[s.t(lang, texts.INTRO["translation_job"], title=title, source=source,
+                        target=target)],
+        details=[(s.t(lang, texts.LABEL_JOB), job.job_id)],
+        actions=[(s.t(lang, texts.LABEL_SOURCE_DOCUMENT), url)],
+        **marketing(s, lang, unsubscribe_url))
 
 
 def interested(wanted: Sequence[str], offered: Sequence[str]) -> bool:
@@ -74,9 +78,26 @@ def compose_digest(s: Strings, lang: LanguageCode, items: Sequence[tuple[str, st
     """Several documents in one mail: (title, url) each."""
     count = len(items)
     return MailContent(
-        language=lang, subject=s.t(lang, "digest.subject", count=count),
-        greeting=s.t(lang, "greeting_anonymous"),
-        paragraphs=[s.t(lang, "digest.intro", count=count)], secondary=list(items),
-        signature=s.t(lang, "signature"), footer=s.t(lang, "footer_marketing"),
-        unsubscribe_url=unsubscribe_url, unsubscribe_label=s.t(lang, "unsubscribe"),
-        brand=s.t(lang, "brand"))
+        language=lang, subject=s.n(lang, texts.DIGEST_SUBJECT, count),
+        greeting=s.t(lang, texts.GREETING_ANONYMOUS),
+        paragraphs=[s.t(lang, texts.INTRO["digest"], count=count)], secondary=list(items),
+        **marketing(s, lang, unsubscribe_url))
+
+
+def marketing(s: Strings, lang: LanguageCode, unsubscribe_url: str) -> MarketingParts:
+    """What every news mail ends with: signature, why it came, how to stop it."""
+    return MarketingParts(signature=s.t(lang, texts.SIGNATURE),
+                          footer=s.t(lang, texts.FOOTER_MARKETING),
+                          unsubscribe_url=unsubscribe_url,
+                          unsubscribe_label=s.t(lang, texts.UNSUBSCRIBE),
+                          brand=s.t(lang, texts.BRAND))
+
+
+class MarketingParts(TypedDict):
+    """The `MailContent` fields `marketing` fills."""
+
+    signature: str
+    footer: str
+    unsubscribe_url: str
+    unsubscribe_label: str
+    brand: str

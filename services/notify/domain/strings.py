@@ -1,46 +1,97 @@
-"""The mail texts in es, en, pt and fr, and dates written the way each language writes them."""
+"""The mail texts in es, en, pt and fr from gettext catalogs; dates and numbers from CLDR.
+
+Catalogs: `services/notify/locale/<lang>/LC_MESSAGES/mail.po`, message ids in English (see
+`texts.py`), compiled in memory when notify starts (Babel's `read_po`/`write_mo`), so no `.mo`
+is kept in the repository and translators work with standard tools. Dates, hours, UTC offsets
+and numbers are written by Babel in each language's own way: nothing here names a month.
+"""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
+import io
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_date, format_interval, format_skeleton, get_timezone_gmt
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+from services.notify.domain.texts import WHEN, WHEN_OVER_DAYS, Plural
 from shared.reference import LanguageCode
 
 LANGUAGES: tuple[LanguageCode, ...] = ("es", "en", "pt", "fr")
-MESSAGES = Path(__file__).resolve().parent.parent / "templates" / "messages"
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "mail"
+Value = str | int | float
+
+
+def compile_catalog(po_file: Path, language: LanguageCode) -> Translations:
+    """One `.po` file, compiled in memory."""
+    with po_file.open("rb") as source:
+        catalog = read_po(source, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
 
 
 class Strings:
-    """Texts by language and key; every language holds every key (a unit test checks)."""
+    """Texts by language: `t` and `n` translate an English message id and fill it in."""
 
-    def __init__(self, texts: dict[LanguageCode, dict[str, str]]) -> None:
-        self.texts = texts
+    def __init__(self, catalogs: Mapping[LanguageCode, NullTranslations]) -> None:
+        self.catalogs = catalogs
 
     @classmethod
-    def load(cls, folder: Path = MESSAGES) -> Strings:
-        """The catalogs shipped in `templates/messages/<lang>.json`."""
-        return cls({lang: json.loads((folder / f"{lang}.json").read_text("utf-8"))
+    def load(cls, folder: Path = LOCALE) -> Strings:
+        """The catalogs shipped in `locale/<lang>/LC_MESSAGES/mail.po`."""
+        return cls({lang: compile_catalog(folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang)
                     for lang in LANGUAGES})
 
-    def t(self, language: LanguageCode, key: str, **values: Any) -> str:
-        """The text of `key` in `language`, with `{placeholders}` filled."""
-        return self.texts[language][key].format(**values)
+    def t(self, language: LanguageCode, message: str, **values: Value) -> str:
+        """`message` in `language`, its `%(placeholders)s` filled (numbers the CLDR way)."""
+        text = self.catalogs[language].gettext(message)
+        return text % self._formatted(language, values) if values else text
+
+    def n(self, language: LanguageCode, message: Plural, count: int, **values: Value) -> str:
+        """The form of `message` for `count` in `language`; `%(count)s` is the number."""
+        text = self.catalogs[language].ngettext(message.singular, message.plural, count)
+        return text % self._formatted(language, {"count": count, **values})
+
+    @staticmethod
+    def _formatted(language: LanguageCode, values: Mapping[str, Value]) -> dict[str, str]:
+        # bool is an int too, but never a number a person reads
+        return {name: format_decimal(value, locale=language)
+                if isinstance(value, int | float) and not isinstance(value, bool)
+                else str(value) for name, value in values.items()}
 
     def when(self, language: LanguageCode, starts: datetime, ends: datetime, zone: str) -> str:
-        """`martes 3 de marzo de 2026, 10:00–11:30 (America/Bogota, UTC-05:00)`."""
-        try:
-            tz = ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):  # a bad zone must not cost the mail
-            tz, zone = ZoneInfo("UTC"), "UTC"
+        """`lunes, 1 de julio de 2030, 9:00–10:30 (America/Bogota, GMT-05:00)`: in the
+        session's zone, which is named, with its offset, for readers elsewhere."""
+        tz, zone = session_zone(zone)
         start, end = starts.astimezone(tz), ends.astimezone(tz)
-        offset = start.strftime("%z")
-        return self.t(
-            language, "date_format", weekday=self.t(language, f"weekday_{start.weekday()}"),
-            day=start.day, month=self.t(language, f"month_{start.month}"), year=start.year,
-            start=start.strftime("%H:%M"), end=end.strftime("%H:%M"), zone=zone,
-            offset=f"{offset[:3]}:{offset[3:]}",
-        )
+        offset = get_timezone_gmt(start, width="long", locale=language)
+        if start.date() == end.date():
+            return self.t(language, WHEN, date=format_date(start, "full", locale=language),
+                          hours=format_interval(start, end, "Hm", tzinfo=tz, locale=language),
+                          zone=zone, offset=offset)
+        return self.t(language, WHEN_OVER_DAYS, start=moment(start, tz, language),
+                      end=moment(end, tz, language), zone=zone, offset=offset)
+
+
+def session_zone(name: str) -> tuple[tzinfo, str]:
+    """The session's zone and its name; UTC if the name is unknown (it must not cost the
+    mail)."""
+    try:
+        return ZoneInfo(name), name
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC"), "UTC"
+
+
+def moment(at: datetime, tz: tzinfo, language: LanguageCode) -> str:
+    """A day and an hour, for spans over several days."""
+    return (f"{format_date(at, 'full', locale=language)}, "
+            f"{format_skeleton('Hm', at, tzinfo=tz, locale=language)}")

@@ -1,0 +1,59 @@
+"""The pages of the public site that mail links to, in one place.
+
+The gateway serves these HTML pages at `PUBLIC_BASE_URL` (`services/gateway/site/`): a link in
+a mail must open one of them, because people click it in a browser. The only other links are a
+session's join URL (the external webinar) and the `List-Unsubscribe` header, which is not a
+link people open: mail clients POST to it (RFC 8058) without a page or a CSRF cookie, so it
+targets the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from shared.reference import LanguageCode
+
+
+@dataclass(frozen=True)
+class Site:
+    """Absolute URLs of the site's pages under one base URL."""
+
+    base: str
+
+    @classmethod
+    def at(cls, base_url: str) -> Site:
+        """The site at `base_url` (a trailing slash or not)."""
+        return cls(base_url.rstrip("/"))
+
+    def _page(self, path: str, **query: str) -> str:
+        return f"{self.base}{path}" + (f"?{urlencode(query)}" if query else "")
+
+    def sessions(self) -> str:
+        """The list of upcoming sessions."""
+        return self._page("/sessions")
+
+    def session(self, session_id: str) -> str:
+        """One session's page: details, registration form, materials afterwards."""
+        return self._page(f"/sessions/{quote(session_id, safe='')}")
+
+    def registration(self, cancel_token: str) -> str:
+        """The participant's own page: status, cancel or leave the waiting list (POST acts)."""
+        return self._page("/registrations/cancel", token=cancel_token)
+
+    def subscription_confirm(self, token: str) -> str:
+        """The page that confirms a subscription (double opt-in)."""
+        return self._page("/subscriptions/confirm", token=token)
+
+    def unsubscribe(self, token: str) -> str:
+        """The unsubscribe page a reader opens from the mail's footer."""
+        return self._page("/subscriptions/unsubscribe", token=token)
+
+    def one_click_unsubscribe(self, token: str) -> str:
+        """The API target of `List-Unsubscribe` (RFC 8058 one-click POST), not a page."""
+        return self._page("/v1/subscriptions/unsubscribe", token=token)
+
+    def document(self, document_id: str, language: LanguageCode | None = None) -> str:
+        """A repository document, in `language` if given."""
+        path = f"/documents/{quote(document_id, safe='')}"
+        return self._page(path, lang=language) if language else self._page(path)

@@ -1,0 +1,132 @@
+"""Every text a mail says, in English: the gettext message ids of the `mail` catalogs.
+
+The translations live in `services/notify/locale/<lang>/LC_MESSAGES/mail.po`. After changing
+a text here, refresh the template and the catalogs, then translate what became fuzzy or new:
+
+    pybabel extract -k N_ -k NN_:1,2 --no-wrap -o services/notify/locale/mail.pot \
+        services/notify/domain
+    pybabel update -D mail -i services/notify/locale/mail.pot -d services/notify/locale \
+        --no-wrap
+
+Placeholders are python-format (`%(title)s`); a unit test checks every translation keeps them.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from services.notify.domain.model import MailKind
+
+
+def N_(message: str) -> str:  # the marker gettext's tools look for
+    """Mark `message` for extraction; it is translated where it is used."""
+    return message
+
+
+class Plural(NamedTuple):
+    """A message whose words depend on a number (`ngettext`)."""
+
+    singular: str
+    plural: str
+
+
+def NN_(singular: str, plural: str) -> Plural:  # extracted as `-k NN_:1,2`
+    """Mark a singular and plural pair for extraction."""
+    return Plural(singular, plural)
+
+
+BRAND = N_("INGP Virtual Dialogues")
+GREETING = N_("Hello %(name)s,")
+GREETING_ANONYMOUS = N_("Hello,")
+SIGNATURE = N_("The INGP Virtual Dialogues team — technical secretariat: OAS")
+FOOTER_TRANSACTIONAL = N_(
+    "You receive this message because you registered for an INGP Virtual Dialogue.")
+FOOTER_MARKETING = N_("You receive this message because you subscribed to INGP updates.")
+UNSUBSCRIBE = N_("Unsubscribe")
+
+WHEN = N_("%(date)s, %(hours)s (%(zone)s, %(offset)s)")
+"""A session's date and hours, each formatted by Babel, then its zone and UTC offset."""
+WHEN_OVER_DAYS = N_("%(start)s – %(end)s (%(zone)s, %(offset)s)")
+"""The same for a session that ends on another day."""
+
+LABEL_WHEN = N_("When")
+LABEL_LANGUAGES = N_("Languages")
+LABEL_INTERPRETATION = N_("Interpretation")
+LABEL_FORMAT = N_("Format")
+LABEL_JOIN = N_("Join the session")
+LABEL_CALENDAR = N_("The attached invitation adds the session to your calendar.")
+LABEL_CANCEL = N_(
+    "Cannot attend? Cancel your registration so someone else can take your seat:")
+LABEL_CANCEL_ACTION = N_("Cancel my registration")
+LABEL_LEAVE_WAITLIST = N_("Leave the waiting list")
+LABEL_MATERIALS = N_("Session materials")
+LABEL_SESSION_PAGE = N_("Open the session page")
+LABEL_OTHER_SESSIONS = N_("See upcoming sessions")
+LABEL_DOCUMENT = N_("Read it")
+LABEL_JOB = N_("Job")
+LABEL_SOURCE_DOCUMENT = N_("Read the document to translate")
+
+SUBJECT: dict[MailKind, str] = {
+    "confirmed": N_("Your seat is confirmed: %(title)s"),
+    "promoted": N_("A seat opened up for you: %(title)s"),
+    "waitlisted": N_("You are on the waiting list: %(title)s"),
+    "pending": N_("Registration received: %(title)s"),
+    "rejected": N_("About your registration: %(title)s"),
+    "cancelled": N_("Registration cancelled: %(title)s"),
+    "session_rescheduled": N_("New date and time: %(title)s"),
+    "session_cancelled": N_("Session cancelled: %(title)s"),
+    "reminder": N_("Reminder: %(title)s starts soon"),
+    "attended": N_("Thank you for joining: %(title)s"),
+    "no_show": N_("We missed you: %(title)s"),
+    "subscription_confirm": N_("Please confirm your INGP subscription"),
+    "document_published": N_("New in the INGP repository: %(title)s"),
+    "document_translated": N_("Now available in another language: %(title)s"),
+    "translation_job": N_("A translation is waiting for you: %(title)s"),
+}
+DIGEST_SUBJECT = NN_("Your INGP digest: %(count)s new in the repository",
+                     "Your INGP digest: %(count)s new in the repository")
+
+INTRO: dict[MailKind, str] = {
+    "confirmed": N_('Your registration for "%(title)s" is confirmed. We look forward to '
+                    "seeing you."),
+    "promoted": N_('Good news: a seat opened up and your registration for "%(title)s" is now '
+                   "confirmed."),
+    "waitlisted": N_('"%(title)s" is full for now, so we have put you on the waiting list.'),
+    "pending": N_('We received your registration for "%(title)s". The secretariat reviews '
+                  "registrations for this session and will write to you soon."),
+    "rejected": N_('We are sorry: your registration for "%(title)s" could not be accepted.'),
+    "cancelled": N_('Your registration for "%(title)s" has been cancelled. Your seat is now '
+                    "free for someone else."),
+    "session_rescheduled": N_('"%(title)s" has been moved. The new date and time are below; '
+                              "the attached invitation updates your calendar."),
+    "session_cancelled": N_('We regret to tell you that "%(title)s" has been cancelled. The '
+                            "attached notice removes it from your calendar."),
+    "reminder": N_('This is a reminder that "%(title)s" starts soon. Here is everything you '
+                   "need to join."),
+    "no_show": N_('We missed you at "%(title)s". The materials and the recording will be in '
+                  "the INGP knowledge repository, so you can catch up at any time."),
+    "subscription_confirm": N_(
+        "Someone (hopefully you) asked to receive INGP updates at this address. Confirm to "
+        "start receiving them; if it was not you, ignore this message."),
+    "document_published": N_('A new document matching your interests was published: '
+                             '"%(title)s".'),
+    "document_translated": N_('"%(title)s" is now available in %(language_name)s.'),
+    "digest": N_("Here is what was published or translated in the INGP knowledge repository "
+                 "on the topics you follow (%(count)s)."),
+    "translation_job": N_('A new translation job (%(source)s → %(target)s) is ready for you: '
+                          '"%(title)s".'),
+}
+ATTENDED_INTRO = NN_(
+    'Thank you for taking part in "%(title)s" (%(minutes)s minute). The materials and the '
+    "recording will be in the INGP knowledge repository.",
+    'Thank you for taking part in "%(title)s" (%(minutes)s minutes). The materials and the '
+    "recording will be in the INGP knowledge repository.")
+
+WAITLIST_POSITION = N_("Your place on the list: %(position)s. If a seat opens up, we will "
+                       "write to you at once with the join link.")
+REASON: dict[MailKind, str] = {
+    "rejected": N_("Reason given by the secretariat: %(reason)s"),
+    "session_cancelled": N_("Reason: %(reason)s"),
+}
+PREVIOUSLY = N_("Previously: %(previous)s")
+CONFIRM_SUBSCRIPTION = N_("Confirm my subscription")
