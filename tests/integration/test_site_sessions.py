@@ -84,6 +84,11 @@ async def test_a_refused_form_names_each_field_and_keeps_what_was_typed(
     assert 'value="Zoë &lt;b&gt;Q&lt;/b&gt;"' in answer.text  # kept, and escaped
     assert 'aria-describedby="email-hint email-error"' in answer.text
     assert await registrations(gateway_http, secretariat, session_id) == []
+    # The messages are the reader's language's, and the switcher leads back to the session.
+    spanish = await submit(gateway_http, f"/sessions/{session_id}",
+                           f"/sessions/{session_id}/register", form_for("nope"), lang="es")
+    assert "Escriba su correo electrónico como nombre@ejemplo.org" in spanish.text
+    assert f'href="/sessions/{session_id}?lang=pt"' in spanish.text
 
 
 async def test_a_form_without_its_csrf_token_is_refused_with_a_page(

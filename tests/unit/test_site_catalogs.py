@@ -63,6 +63,21 @@ def test_translations_keep_the_placeholders(lang: str) -> None:
             assert set(PLACEHOLDER.findall(text)) == wanted, (lang, msgid, text)
 
 
+@pytest.mark.parametrize("lang", ["es", "pt", "fr"])
+def test_a_message_in_several_domains_has_one_translation(lang: str) -> None:
+    """Domains are merged into one catalog, so a message translated two ways would show one of
+    them depending on the order of the files."""
+    seen: dict[str, tuple[str, list[str]]] = {}
+    for po_file in sorted((SITE / "locale" / lang / "LC_MESSAGES").glob("*.po")):
+        with po_file.open("rb") as source:
+            for message in read_po(source, locale=lang):
+                if not message.id or not isinstance(message.id, str):
+                    continue
+                earlier = seen.setdefault(message.id, (po_file.stem, [message.string]))
+                assert earlier[1] == [message.string], (
+                    f"{message.id!r}: {earlier[0]} and {po_file.stem} differ")
+
+
 def test_english_catalog_lists_every_message() -> None:
     """Translators start from the English catalog; it must know every message too."""
     assert not sorted(used_messages() - catalog("en").keys())

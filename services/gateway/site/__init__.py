@@ -24,6 +24,7 @@ from services.gateway.site import (
     subscriptions,
 )
 from services.gateway.site.errors import SiteErrorPages
+from services.gateway.site.render import speak_the_readers_language
 from services.gateway.site.security import API_PREFIXES
 from services.gateway.site.static import favicon, static_file
 from services.gateway.site.templating import environment
@@ -37,7 +38,8 @@ __all__ = ["SiteErrorPages", "csrf_config", "site_routers", "template_config"]
 def site_routers(limit: Guard) -> list[Router]:
     """The pages, behind the public rate limit; static files, outside it."""
     pages = Router("/", route_handlers=[h for m in PAGE_MODULES for h in m.HANDLERS],
-                   guards=[limit], include_in_schema=False)
+                   guards=[limit], include_in_schema=False,
+                   before_request=speak_the_readers_language)
     static = Router("/", route_handlers=[static_file, favicon], include_in_schema=False)
     return [pages, static]
 

@@ -9,6 +9,7 @@ and what to do (410); a bad one a plain 403 page.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -28,9 +29,13 @@ def _token(raw: str) -> CancelByToken:
     return CancelByToken(token=raw)
 
 
-def _page(template: str, context: dict[str, Any], status: int = 200) -> Page:
+def _page(template: str, context: dict[str, Any], status: int = 200,
+          token: str | None = None) -> Page:
     # The token is in the address: no Referer may carry it away, no cache may keep the page.
-    return Page(template, context, status=status, caching="no-store", carries_token=True)
+    # After the POST, the switcher leads to the participant's page, which shows the new state.
+    switch_to = f"/registrations/cancel?{urlencode({'token': token})}" if token else None
+    return Page(template, context, status=status, caching="no-store", carries_token=True,
+                switch_to=switch_to)
 
 
 @get("/registrations/cancel", include_in_schema=False)
@@ -63,7 +68,7 @@ async def cancel_mine(request: Request[Any, Any, Any],
     except RpcFailure as failure:
         return _expired(request, failure)
     return render(request, _page("participant_cancelled.html", {
-        "mine": before, "done": done, "was": before.status}))
+        "mine": before, "done": done, "was": before.status}, token=token))
 
 
 def _expired(request: Request[Any, Any, Any], failure: RpcFailure) -> Response[bytes]:

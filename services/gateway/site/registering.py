@@ -44,7 +44,8 @@ async def register(request: Request[Any, Any, Any], gateway: NamedDependency[Gat
     except RpcFailure as failure:
         return _refused(request, session, values, failure)
     return render(request, Page("registration_result.html", {
-        "session": session, "reply": reply}, caching="no-store"))
+        "session": session, "reply": reply}, caching="no-store",
+        switch_to=f"/sessions/{session.id}"))
 
 
 def _refused(request: Request[Any, Any, Any], session: SessionView, values: dict[str, str],
@@ -69,7 +70,8 @@ def _form_again(request: Request[Any, Any, Any], session: SessionView, values: d
                **forms.form_context(session, values, errors, reader_of(request).lang)}
     if status == 409:
         context["window"] = context["window"] if context["window"] != "open" else "closed"
-    return render(request, Page("session.html", context, status=status, caching="no-store"))
+    return render(request, Page("session.html", context, status=status, caching="no-store",
+                                switch_to=f"/sessions/{session.id}"))
 
 
 HANDLERS = [register]

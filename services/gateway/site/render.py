@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
@@ -50,6 +50,9 @@ class Page:
     caching: Caching = "public"
     carries_token: bool = False
     headers: dict[str, str] = field(default_factory=dict)
+    switch_to: str | None = None
+    """Where the language switcher leads, when not this address: the answer to a POST has no
+    address of its own to show again (the page it came from, or a page with the new state)."""
 
 
 def reader_of(request: Request[Any, Any, Any]) -> Reader:
@@ -60,21 +63,35 @@ def reader_of(request: Request[Any, Any, Any]) -> Reader:
     return Reader(lang, tz if zone(tz) is not None else None)
 
 
-def _with_lang(request: Request[Any, Any, Any], lang: str) -> str:
-    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    return f"{request.url.path}?{urlencode([*query, ('lang', lang)])}"
+def speak_the_readers_language(request: Request[Any, Any, Any]) -> None:
+    """Before a page's handler runs: messages made in Python (form errors) are translated
+    too, not only those the template renders."""
+    i18n.use(reader_of(request).lang)
 
 
-def _base_context(request: Request[Any, Any, Any], reader: Reader) -> dict[str, Any]:
+def _with_lang(request: Request[Any, Any, Any], lang: str, switch_to: str | None) -> str:
+    if switch_to is None and request.method not in ("GET", "HEAD"):
+        switch_to = "/"
+    if switch_to is not None:
+        path, _, query_text = switch_to.partition("?")
+        query = [(k, v) for k, v in parse_qsl(query_text) if k != "lang"]
+    else:
+        path = request.url.path
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{path}?{urlencode([*query, ('lang', lang)])}"
+
+
+def _base_context(request: Request[Any, Any, Any], reader: Reader,
+                  switch_to: str | None) -> dict[str, Any]:
     base_url = gateway_of(request.app).settings.public_base_url.rstrip("/")
-    languages = [Link(code, i18n.ENDONYMS[code], _with_lang(request, code), code == reader.lang)
-                 for code in i18n.LANGUAGES]
+    languages = [Link(code, i18n.ENDONYMS[code], _with_lang(request, code, switch_to),
+                      code == reader.lang) for code in i18n.LANGUAGES]
     csrf = value_or_default(ScopeState.from_scope(request.scope).csrf_token, None)
     return {
         "lang": reader.lang, "reader": reader, "languages": languages,
         "alternates": [(link.code, base_url + link.url) for link in languages
                        if not link.current],
-        "default_alternate": base_url + request.url.path,
+        "default_alternate": base_url + (switch_to or request.url.path).split("?")[0],
         "static": static_url, "csrf_token": csrf, "path": request.url.path,
         "label": reader.label, "pick": lambda texts: pick(texts, reader.lang),
         "date_of": date_of,
@@ -104,7 +121,8 @@ def render(request: Request[Any, Any, Any], page: Page) -> Response[bytes]:
     reader = reader_of(request)
     i18n.use(reader.lang)
     template = request.app.template_engine.get_template(page.template)  # type: ignore[union-attr]
-    body = template.render(**_base_context(request, reader), **page.context).encode()
+    body = template.render(**_base_context(request, reader, page.switch_to),
+                           **page.context).encode()
     settings = gateway_of(request.app).settings
     headers = {**security_headers(settings.public_base_url, carries_token=page.carries_token),
                "Content-Language": reader.lang, "Vary": "Accept-Language, Cookie",
