@@ -1,0 +1,178 @@
+"""The public site's repository search and statistics pages against the real services: search
+with facets, highlights and pages, and the network in numbers (document pages: see
+test_site_documents.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from services.gateway.keys import Role
+from shared.settings import Settings
+from tests.integration.site_support import text_of
+from tests.integration.test_registration_gateway import new_session, person
+
+pytestmark = pytest.mark.integration
+MakeKey = Callable[[Role], Awaitable[str]]
+
+GREEN = {"type": "guide", "source_language": "es",
+         "title": {"es": "Compras públicas sostenibles en municipios",
+                   "en": "Sustainable public procurement in municipalities"},
+         "summary": {"es": "Guía para comprar con criterios sostenibles.",
+                     "en": "A guide to buying with sustainable criteria."},
+         "body": {"es": "Los municipios compran.\n\nCon criterios sostenibles y abiertos.",
+                  "en": "Municipalities buy.\n\nWith sustainable and open criteria."},
+         "topics": ["sustainable_procurement"], "countries": ["CL"],
+         "authors": ["Ana Pérez"], "published_on": "2023-05-01"}
+MARKUP = {"type": "study", "source_language": "es",
+          "title": {"es": "<script>alert(1)</script> Licitación sostenible"},
+          "summary": {"es": "Un <b>falso</b> resaltado & una compra sostenible."},
+          "countries": ["PE"], "published_on": "2024-01-10"}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"public_rate_limit": 10_000})
+
+
+@pytest.fixture
+async def editor(gateway_http: httpx.AsyncClient, make_key: MakeKey) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await make_key('editor')}"}
+
+
+async def published(http: httpx.AsyncClient, editor: dict[str, str],
+                    draft: dict[str, Any]) -> str:
+    created = await http.post("/v1/documents", json=draft, headers=editor)
+    assert created.status_code == 201, created.text
+    doc_id: str = created.json()["id"]
+    answer = await http.post(f"/v1/documents/{doc_id}/publish", headers=editor)
+    assert answer.status_code == 200, answer.text
+    return doc_id
+
+
+async def until(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "not reached in time"
+        await asyncio.sleep(0.1)
+
+
+async def indexed(http: httpx.AsyncClient, total: int, **params: str) -> None:
+    async def found() -> bool:
+        return bool((await http.get("/v1/search", params=params)).json()["total"] == total)
+    await until(found)
+
+
+def assert_page_headers(response: httpx.Response) -> None:
+    assert response.headers["content-type"].startswith("text/html")
+    policy = response.headers["content-security-policy"]
+    assert "unsafe-inline" not in policy and "style-src 'self'" in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def facet(html: str, query: str) -> tuple[str, str] | None:
+    """(text, count) of the facet link to `/search?<query>`, or None."""
+    found = re.search(rf'<a href="/search\?{query}"[^>]*>(.*?)<span class="count">(.*?)</span>',
+                      html)
+    return (text_of(found[1]), found[2]) if found else None
+
+
+async def assert_cached(http: httpx.AsyncClient, url: str) -> None:
+    """An ETag, and the same page again answers 304."""
+    first = await http.get(url)
+    assert first.status_code == 200 and first.headers["etag"]
+    again = await http.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
+async def test_search_highlights_escapes_filters_and_orders(
+        gateway_http: httpx.AsyncClient, editor: dict[str, str]) -> None:
+    http = gateway_http
+    green, markup = await published(http, editor, GREEN), await published(http, editor, MARKUP)
+    await indexed(http, 2, q="sostenible")
+
+    page = await http.get("/search", params={"q": "sostenible", "lang": "pt"})
+    assert page.status_code == 200, text_of(page.text)[:300]
+    assert_page_headers(page)
+    html = page.text
+    assert '<html lang="pt">' in html and "2 documentos" in text_of(html)
+    assert re.search(r"<mark>[^<]*[Ss]ostenib[^<]*</mark>", html), html
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;falso&lt;/b&gt;" in html and "<mark>falso</mark>" not in html
+    assert re.search(rf'href="/documents/{green}" lang="es"', html)  # no Portuguese title
+    assert facet(html, "q=sostenible&amp;type=guide") == ("Guia", "(1)")
+    assert facet(html, "q=sostenible&amp;country=PE") == ("Peru", "(1)")
+
+    narrowed = (await http.get("/search", params={"q": "sostenible", "type": "guide",
+                                                  "region": "nowhere", "lang": "es"})).text
+    assert "1 documento" in text_of(narrowed) and f"/documents/{markup}" not in narrowed
+    # Filters of one kind are alternatives: the other type stays offered, with its count,
+    # and the chosen one is a link that removes it.
+    assert facet(narrowed, "q=sostenible&amp;type=guide&amp;type=study") == ("Estudio", "(1)")
+    assert facet(narrowed, "q=sostenible") == ("Quitar filtro: ✓ Guía", "(1)")
+    by_country = (await http.get("/search", params={"q": "sostenible", "country": "pe"})).text
+    assert "1 documento" in text_of(by_country) and f"/documents/{green}" not in by_country
+
+    listing = (await http.get("/search")).text  # no words: newest first
+    assert listing.index(f"/documents/{markup}") < listing.index(f"/documents/{green}")
+    await assert_cached(http, "/search?q=sostenible")
+
+
+async def test_bad_search_addresses_are_400_pages(gateway_http: httpx.AsyncClient) -> None:
+    for params in ({"cursor": "not-a-cursor"}, {"q": "x" * 501}):
+        answer = await gateway_http.get("/search", params={**params, "lang": "en"})
+        assert answer.status_code == 400
+        assert_page_headers(answer)
+        assert '<html lang="en">' in answer.text
+
+
+async def test_search_pages_through_the_listing(
+        gateway_http: httpx.AsyncClient, editor: dict[str, str]) -> None:
+    for n in range(11):
+        await published(gateway_http, editor, {
+            "type": "report", "source_language": "en", "title": {"en": f"Quarterly report {n}"},
+            "published_on": f"2020-01-{n + 1:02d}"})
+    await indexed(gateway_http, 11)
+    first = (await gateway_http.get("/search", params={"lang": "en"})).text
+    assert "Page 1 of 2" in text_of(first) and 'rel="prev"' not in first
+    next_url = re.search(r'href="([^"]+)" rel="next"', first)
+    assert next_url is not None
+    second = (await gateway_http.get(next_url[1].replace("&amp;", "&"))).text
+    assert "Page 2 of 2" in text_of(second) and "Quarterly report 0" in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+async def test_the_network_in_numbers(gateway_http: httpx.AsyncClient, make_key: MakeKey,
+                                      editor: dict[str, str]) -> None:
+    http = gateway_http
+    key = await make_key("secretariat")
+    session_id = await new_session(http, key, capacity=20)
+    for n in range(7):
+        answer = await http.post(f"/v1/sessions/{session_id}/registrations", json=person(
+            f"p{n}@example.org", country="CL" if n == 6 else "PA"))
+        assert answer.status_code in (200, 201), answer.text
+    past = datetime.now(UTC) - timedelta(hours=3)
+    moved = await http.patch(f"/v1/sessions/{session_id}", headers={"X-API-Key": key}, json={
+        "starts_at": past.isoformat(), "ends_at": (past + timedelta(hours=1)).isoformat()})
+    assert moved.status_code == 200, moved.text
+    await published(http, editor, GREEN)
+    await indexed(http, 1)
+
+    page = await http.get("/numbers", params={"lang": "es"})
+    assert page.status_code == 200, text_of(page.text)[:300]
+    assert_page_headers(page)
+    html = page.text
+    assert html.count("<h1>") == 1 and 'role="img"' in html and "<svg" in html
+    assert " style=" not in html and 'fill="#00538f"' in html
+    assert "<caption>Participantes por país</caption>" in html
+    assert re.search(r'<th scope="row">Panamá</th><td class="num">6</td>', html)
+    assert re.search(r'<th scope="row">Chile</th><td class="num">menos de 5</td>', html)
+    assert re.search(r'<th scope="row">Mujeres</th><td class="num">7</td>', html)
+    assert re.search(r'<th scope="row">Guía</th><td class="num">1</td>', html)
+    await assert_cached(http, "/numbers?lang=es")
