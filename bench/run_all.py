@@ -31,16 +31,20 @@ RESULTS = HERE / "results"
 SIZES: dict[str, dict[str, list[str]]] = {
     "quick": {"registration": ["--n", "200"], "notify": ["--events", "300", "--rate", "100"],
               "search": ["--docs", "5000", "--queries", "200"],
-              "translate": ["--documents", "50"], "memory": ["--settle", "10"]},
+              "translate": ["--documents", "50"], "memory": ["--settle", "10"],
+              "site": ["--requests", "400", "--documents", "20"]},
     "default": {"registration": ["--n", "500"], "notify": ["--events", "1000", "--rate", "100"],
                 "search": ["--docs", "20000", "--queries", "400"],
-                "translate": ["--documents", "200"], "memory": ["--settle", "15"]},
+                "translate": ["--documents", "200"], "memory": ["--settle", "15"],
+                "site": ["--requests", "2000"]},
     "full": {"registration": ["--n", "1000"], "notify": ["--events", "3000", "--rate", "100"],
              "search": ["--docs", "100000", "--queries", "400"],
-             "translate": ["--documents", "500"], "memory": ["--settle", "20"]},
+             "translate": ["--documents", "500"], "memory": ["--settle", "20"],
+             "site": ["--requests", "4000", "--documents", "200"]},
 }
 SCRIPTS = {"registration": "registration_burst", "notify": "notify_latency",
-           "search": "search", "translate": "translate_queue", "memory": "memory"}
+           "search": "search", "translate": "translate_queue", "memory": "memory",
+           "site": "site_pages"}
 
 
 def machine() -> dict[str, Any]:
@@ -134,6 +138,14 @@ def rows_of(results: dict[str, Any]) -> list[dict[str, Any]]:
         bound = job["jobs_drafted_per_s"] / job["drafted_vs_engine_bound"]
         add(name, "jobs drafted/s", job["jobs_drafted_per_s"], "engine-bound /s",
             round(bound, 1))
+    if site := results.get("site"):
+        name = f"pages vs JSON ({site['readers']} readers)"
+        for row in site["rows"]:
+            add(name, f"{row['pair']} page p99 ms", row["page_figures"]["p99_ms"],
+                f"{row['json_route'].split('?')[0]} p99 ms", row["json"]["p99_ms"],
+                "<= 1.5 x JSON", row["met"])
+            add(name, f"{row['pair']} page p50 ms", row["page_figures"]["p50_ms"],
+                f"{row['json_route'].split('?')[0]} p50 ms", row["json"]["p50_ms"])
     if memory := results.get("memory"):
         bare = next(r["rss_mb"] for r in memory["rows"] if r["process"].startswith("python ("))
         for row in memory["rows"]:

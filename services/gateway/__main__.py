@@ -30,7 +30,9 @@ STARTUP_FAILED = 3  # uvicorn's own exit status for a failed startup
 def bind(host: str, port: int) -> socket.socket:
     """A TCP socket bound to host:port (port 0: any free port); uvicorn listens on it."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that name TCP, and without
+    # it each answer on a kept-alive connection waits ~40 ms for the delayed ACK (STACK.md).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     return sock
