@@ -150,6 +150,8 @@ def _start(settings: Settings, replicas: int, stop: StopRequests, servers: list[
                   data_dir / "logs")
         return 1
     print(f"dialogues is up: {url}", flush=True)
+    print(f"  the site: {url}/   the API: {url}/v1   its documentation: {url}/schema",
+          flush=True)
     log.info("logs in %s; `dialogues mail` lists mail; Ctrl-C stops", data_dir / "logs")
     _supervise(supervisor, stop)
     return 0

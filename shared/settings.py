@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     )
     public_base_url: str = Field(
         "http://127.0.0.1:8000",
-        description="Where the secretariat's site and API are reached; links in e-mails use it.",
+        description="Where the public site and the API are reached; links in e-mails use it.",
     )
     gateway_host: str = Field("127.0.0.1", description="Address the gateway listens on.")
     gateway_port: int = Field(8000, description="Port the gateway listens on (0: any free port).")

@@ -14,6 +14,7 @@ from babel.dates import (
     format_date,
     format_datetime,
     format_interval,
+    format_skeleton,
     format_time,
     get_timezone_location,
     get_timezone_name,
@@ -86,8 +87,8 @@ class Reader:
                            locale=self.lang)
 
     def month(self, year: int, month: int) -> str:
-        """'marzo de 2027' for a month filter."""
-        return format_date(date(year, month, 1), "MMMM y", locale=self.lang)
+        """'marzo de 2027': the locale's own pattern for a month and year (CLDR skeleton)."""
+        return format_skeleton("yMMMM", date(year, month, 1), locale=self.lang)
 
     def number(self, value: int | float) -> str:
         """Grouped the reader's way: 12.345 in Spanish, 12,345 in English."""
