@@ -37,19 +37,24 @@ pytestmark = pytest.mark.integration
 SECRET_TEXT = "s3cr3t-internal-detail"
 
 
-@get("/test/boom", sync_to_thread=False)
+@get("/test/page-boom", sync_to_thread=False)
+def page_boom() -> None:
+    raise RuntimeError(SECRET_TEXT)
+
+
+@get("/v1/test/boom", sync_to_thread=False)
 def boom() -> None:
     """A route with a bug."""
     raise RuntimeError(SECRET_TEXT)
 
 
-@get("/test/conflict", sync_to_thread=False)
+@get("/v1/test/conflict", sync_to_thread=False)
 def conflict() -> None:
     """A route whose service refused."""
     raise RpcFailure("conflict", "The session is full.", {"session_id": "s1"})
 
 
-@get("/test/internal", sync_to_thread=False)
+@get("/v1/test/internal", sync_to_thread=False)
 def internal() -> None:
     """A route whose service failed inside."""
     raise RpcFailure("internal", SECRET_TEXT)
@@ -57,7 +62,7 @@ def internal() -> None:
 
 @pytest.fixture
 def app(settings: Settings) -> Litestar:
-    return create_app(settings, extra_route_handlers=[boom, conflict, internal])
+    return create_app(settings, extra_route_handlers=[boom, conflict, internal, page_boom])
 
 
 @pytest.fixture
@@ -206,15 +211,19 @@ async def test_malformed_and_invalid_bodies_are_400(app: Litestar, http: httpx.A
 
 
 async def test_an_unexpected_error_is_a_500_that_tells_nothing(http: httpx.AsyncClient) -> None:
-    for path in ("/test/boom", "/test/internal"):
+    for path in ("/v1/test/boom", "/v1/test/internal"):
         response = await http.get(path)
         assert_problem(response, 500)
         assert SECRET_TEXT not in response.text
         assert "Traceback" not in response.text
+    # The same failure outside the API, as a browser meets it: a page that tells nothing.
+    page = await http.get("/test/page-boom", headers={"Accept": "text/html"})
+    assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+    assert SECRET_TEXT not in page.text and "Traceback" not in page.text
 
 
 async def test_service_refusals_keep_their_meaning(http: httpx.AsyncClient) -> None:
-    problem = assert_problem(await http.get("/test/conflict"), 409)
+    problem = assert_problem(await http.get("/v1/test/conflict"), 409)
     assert problem["detail"] == "The session is full."
     assert problem["session_id"] == "s1"
     assert str(problem["type"]).endswith(":conflict")
