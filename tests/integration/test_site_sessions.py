@@ -10,11 +10,14 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from services.gateway.app import create_app
 from services.gateway.keys import Role
 from shared.settings import Settings
 from shared.tokens import Signer
 from tests.integration.site_support import hidden_fields, submit, text_of
+from tests.integration.test_gateway import wait_clear_of_window_end
 from tests.security.conftest import person, published_session
+from tests.support import serving
 
 pytestmark = pytest.mark.integration
 
@@ -206,3 +209,18 @@ async def test_errors_are_pages_for_people_and_problems_for_programs(
     api = await gateway_http.get("/v1/sessions/ses_missing")
     assert api.status_code == 404
     assert api.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_too_many_requests_get_a_page_that_says_when_to_come_back(
+        settings: Settings, running_services: dict[str, object]) -> None:
+    app = create_app(settings.model_copy(update={"public_rate_limit": 2}))
+    async with serving(app) as http:
+        wait_clear_of_window_end()
+        for _ in range(2):
+            assert (await http.get("/sessions/none", params={"lang": "fr"})).status_code == 404
+        limited = await http.get("/sessions", params={"lang": "fr"})
+        assert limited.status_code == 429
+        assert limited.headers["content-type"].startswith("text/html")
+        assert "Trop de demandes" in limited.text and int(limited.headers["retry-after"]) >= 1
+        # Static files are not counted: a page's stylesheet never tips a reader over.
+        assert (await http.get("/favicon.ico")).status_code == 200
