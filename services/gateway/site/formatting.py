@@ -17,7 +17,6 @@ from babel.dates import (
     format_skeleton,
     format_time,
     get_timezone_location,
-    get_timezone_name,
 )
 from babel.numbers import format_decimal, format_percent
 
@@ -37,6 +36,10 @@ def zone(name: str | None) -> tzinfo | None:
 def aware(moment: datetime) -> datetime:
     """Times come back from services as UTC; a naive one is UTC too."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+UNIVERSAL = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Universal",
+                       "Etc/Zulu", "Zulu", "UCT", "Etc/UCT", "Etc/GMT0", "GMT0"})
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,8 @@ class Reader:
     def zone_label(self, zone_name: str) -> str:
         """The zone as people name it by place ('Panama Time', 'hora de Panamá')."""
         place = zone(zone_name)
-        if place is None or zone_name in ("UTC", "Etc/UTC", "Etc/GMT"):
-            return get_timezone_name(UTC, width="short", locale=self.lang)
+        if place is None or zone_name in UNIVERSAL:
+            return "UTC"  # CLDR names it by an 'unknown region', which helps nobody
         return get_timezone_location(place, locale=self.lang)
 
     def in_reader_zone(self, start: datetime, end: datetime) -> str | None:

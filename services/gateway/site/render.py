@@ -63,9 +63,10 @@ def reader_of(request: Request[Any, Any, Any]) -> Reader:
     return Reader(lang, tz if zone(tz) is not None else None)
 
 
-def speak_the_readers_language(request: Request[Any, Any, Any]) -> None:
+async def speak_the_readers_language(request: Request[Any, Any, Any]) -> None:
     """Before a page's handler runs: messages made in Python (form errors) are translated
-    too, not only those the template renders."""
+    too, not only those the template renders. A coroutine on purpose: Litestar runs a plain
+    function hook in a worker thread, where the language set would be lost."""
     i18n.use(reader_of(request).lang)
 
 
