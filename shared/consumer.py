@@ -4,7 +4,8 @@ Each message goes through the same steps: parse the CloudEvent (a malformed one 
 once: retrying cannot fix it), skip it if this consumer already applied its id, run the
 handler, record the id, acknowledge. A handler that fails is retried after a growing delay;
 after `max_deliver` deliveries the message is copied to the dead-letter stream with the reason
-and acknowledged, so the messages behind it keep flowing.
+and acknowledged, so the messages behind it keep flowing. What can never pass (invalid data,
+a `PermanentFailure`, a `ServiceError` other than `TEMPORARY_CODES`) is dead-lettered at once.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ DEFAULT_BACKOFF = (1.0, 5.0, 15.0, 60.0)
 
 class PermanentFailure(Exception):
     """Raised by a handler for an event that can never be applied: dead-letter it at once."""
+
+
+TEMPORARY_CODES: frozenset[str] = frozenset({"conflict", "unavailable"})
+"""Refusals that may pass on a later delivery: the state changed under the handler ("kept
+changing; try again") or a dependency did not answer. Retried like any other failure."""
 
 
 def subscribe(
@@ -99,8 +105,7 @@ async def _failed(
     message: NatsMessage, runtime: Runtime, letter: DeadLetter, error: Exception,
     max_deliver: int, backoff: Sequence[float],
 ) -> None:
-    permanent = isinstance(error, PermanentFailure | ValidationError | ServiceError)
-    if permanent or letter.deliveries >= max_deliver:
+    if permanent(error) or letter.deliveries >= max_deliver:
         reason = describe_failure(error)
         await dead_letter(runtime.broker, letter, reason)
         if letter.subject.startswith("ingest."):
@@ -112,6 +117,13 @@ async def _failed(
                 extra={"consumer": letter.consumer, "error": type(error).__name__,
                        "delivery": letter.deliveries, "retry_in_s": delay})
     await message.nack(delay=delay)
+
+
+def permanent(error: Exception) -> bool:
+    """Whether no later delivery can succeed, so the event is dead-lettered at once."""
+    if isinstance(error, ServiceError):
+        return error.code not in TEMPORARY_CODES
+    return isinstance(error, PermanentFailure | ValidationError)
 
 
 def describe_failure(error: Exception) -> str:

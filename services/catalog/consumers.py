@@ -1,4 +1,9 @@
-"""Events the catalog consumes: finished translations and publications from portals."""
+"""Events the catalog consumes: finished translations and publications from portals.
+
+A refusal becomes a `ServiceError` with its code, as for an RPC, and `shared.consumer` decides
+by that code: in these two paths a `conflict` only comes from `Catalog.update` losing its race
+with other writers every time, which a later delivery may win, so it is retried; the rest
+(invalid, not found, gone) are dead-lettered at once."""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from faststream.nats import NatsRouter
 
 from services.catalog.domain.errors import Refusal
 from services.catalog.handlers import Catalog
-from shared.consumer import PermanentFailure, subscribe
+from shared.bus import ServiceError
+from shared.consumer import subscribe
 from shared.contracts.catalog import IngestedDocument
 from shared.contracts.envelope import CloudEvent
 from shared.contracts.translate import JobCompleted
@@ -29,7 +35,7 @@ def catalog_consumers(runtime: Runtime, catalog: Catalog) -> NatsRouter:
         try:
             outcome = await catalog.apply_translation(done)
         except Refusal as refusal:
-            raise PermanentFailure(refusal.message) from None
+            raise ServiceError(refusal.code, refusal.message) from None
         log.info("translation received", extra={"document_id": done.job.document_id,
                                                 "revision": done.job.revision,
                                                 "outcome": outcome})
@@ -39,7 +45,7 @@ def catalog_consumers(runtime: Runtime, catalog: Catalog) -> NatsRouter:
         try:
             doc = await catalog.ingest(item)
         except Refusal as refusal:
-            raise PermanentFailure(refusal.message) from None
+            raise ServiceError(refusal.code, refusal.message) from None
         log.info("document ingested", extra={"document_id": doc["_id"],
                                              "revision": doc["revision"]})
 

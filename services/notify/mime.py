@@ -19,6 +19,7 @@ from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
+import idna
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.notify.domain.calendar import Method
@@ -28,6 +29,30 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 CRLF = b"\r\n"
 UTF8 = Charset("utf-8")
 UTF8.header_encoding = QP  # readable `=?utf-8?q?...?=` words, as the email package writes
+NO_RECIPIENT = "undisclosed-recipients:;"
+"""The To header of a message whose address cannot be mailed (it is never sent, see `smtp`)."""
+
+
+class Unmailable(ValueError):
+    """An address no message of ours can be sent to; the text says why, without the address."""
+
+
+def smtp_address(address: str) -> str:
+    """`address` as SMTP and the To header carry it: the domain in IDNA (punycode) form.
+
+    The door (`shared.contracts.addresses`) only lets such addresses in; older events may
+    still carry a Unicode domain, or a non-ASCII local part, which needs SMTPUTF8 and an
+    8-bit message: we send neither, so that is `Unmailable`."""
+    if address.isascii():
+        return address
+    local, at, domain = address.rpartition("@")
+    if not at or not local.isascii():
+        raise Unmailable("the address has characters other than ASCII before the @; "
+                         "it cannot be mailed without SMTPUTF8")
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except idna.IDNAError:
+        raise Unmailable("the address's domain is not a valid internationalised name") from None
 
 
 @dataclass(frozen=True)
@@ -71,7 +96,7 @@ class Renderer:
 def top_headers(content: MailContent, envelope: Envelope) -> Headers:
     """The message's own headers, in the order mail clients show them."""
     headers = [("Subject", encoded(content.subject)), ("From", address(envelope.sender)),
-               ("To", formataddr((one_line(envelope.to_name), envelope.to), charset=UTF8))]
+               ("To", recipient(envelope))]
     if envelope.reply_to:
         headers.append(("Reply-To", address(envelope.reply_to)))
     headers += [("Message-ID", envelope.message_id), ("Date", format_datetime(envelope.date)),
@@ -80,6 +105,17 @@ def top_headers(content: MailContent, envelope: Envelope) -> Headers:
         headers += [("List-Unsubscribe", f"<{envelope.list_unsubscribe}>"),
                     ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
     return [*headers, ("MIME-Version", "1.0"), ("Content-Language", content.language)]
+
+
+def recipient(envelope: Envelope) -> str:
+    """`Name <addr>` of the To header. A message is built even for an address that cannot
+    be mailed, so the mail is logged like any other and the sender records it failed, with
+    the reason, on its one attempt: raising here would fail the event that asked for it."""
+    try:
+        to = smtp_address(envelope.to)
+    except Unmailable:
+        return NO_RECIPIENT
+    return formataddr((one_line(envelope.to_name), to), charset=UTF8)
 
 
 def encoded(value: str) -> str:

@@ -159,16 +159,23 @@ class Sender:
             event = MailSent(**refs, message_id=record["message_id"])
             return ({**common, "status": "sent", "sent_ms": ms(now)},
                     [self._entry(event, record, "sent")])
-        temporary = smtp_outcome(result.code) == "temporary"
+        temporary = not result.permanent and smtp_outcome(result.code) == "temporary"
         if temporary and may_retry(attempts, self.options.max_attempts):
             due = now + retry_delay(attempts, self.options.retry_base_seconds)
             return {**common, "status": "queued", "next_attempt_ms": ms(due)}, []
-        failed = MailFailed(**refs, smtp_code=result.code,
-                            reason="gave up after temporary failures" if temporary
-                            else "refused permanently")
+        failed = MailFailed(**refs, smtp_code=result.code, reason=failure_reason(result))
         return {**common, "status": "failed"}, [self._entry(failed, record, "failed")]
 
     def _entry(self, event: MailSent | MailFailed, record: Document, what: str) -> Document:
         # One event id per attempt: a retried-then-failed mail publishes each outcome once.
         return outbox_entry(event, event_id=f"{record['_id']}|{what}|{record['attempt_id']}",
                             source="dialogues/notify", now=self.clock())
+
+
+def failure_reason(result: SmtpResult) -> str:
+    """Why a mail was given up, for the `MailFailed` event (no address in it)."""
+    if result.permanent:  # no server was asked: the result says why none could take it
+        return result.text
+    if smtp_outcome(result.code) == "temporary":
+        return "gave up after temporary failures"
+    return "refused permanently"

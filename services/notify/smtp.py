@@ -15,6 +15,7 @@ from email.utils import parseaddr
 
 import aiosmtplib
 
+from services.notify.mime import Unmailable, smtp_address
 from shared.settings import Settings
 
 STALE = frozenset({"SMTPServerDisconnected", "ConnectionResetError", "BrokenPipeError"})
@@ -23,11 +24,13 @@ STALE = frozenset({"SMTPServerDisconnected", "ConnectionResetError", "BrokenPipe
 
 @dataclass(frozen=True)
 class SmtpResult:
-    """What the server said: `code` None means no answer at all (connection trouble)."""
+    """What the server said: `code` None means no answer at all (connection trouble), or,
+    with `permanent`, that no server was asked because none could ever take the mail."""
 
     ok: bool
     code: int | None
     text: str
+    permanent: bool = False
 
 
 @dataclass
@@ -42,6 +45,10 @@ class SmtpConnection:
 
     async def send(self, raw: bytes, to: str) -> SmtpResult:
         """One SMTP transaction on the open connection (opening it if needed)."""
+        try:
+            to = smtp_address(to)
+        except Unmailable as error:
+            return SmtpResult(False, None, str(error), permanent=True)
         reused = self.client is not None and self.client.is_connected
         result = await self._attempt(raw, to)
         if reused and not result.ok and result.text in STALE:

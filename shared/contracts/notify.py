@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.contracts.addresses import MailAddress
 from shared.contracts.events import Event
 from shared.reference import DocumentType, LanguageCode, TopicCode
 
@@ -93,7 +94,8 @@ class Subscribe(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: MailAddress = Field(min_length=3, max_length=254,
+                               pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     language: LanguageCode
     topics: list[TopicCode] = Field(default_factory=list, max_length=20)
     types: list[DocumentType] = Field(default_factory=list, max_length=20)

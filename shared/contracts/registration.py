@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from shared.contracts.addresses import MailAddress
 from shared.contracts.events import Event
 from shared.reference import LanguageCode, Sector, SessionFormat, TopicCode
 
@@ -291,7 +292,7 @@ class SessionPage(BaseModel):
 
 class RegistrationForm(SafeInput):
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr = Field(max_length=254)
+    email: MailAddress = Field(max_length=254, json_schema_extra={"format": "email"})
     country: Iso2
     institution: str = Field(min_length=1, max_length=300)
     sector: Sector

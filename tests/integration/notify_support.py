@@ -30,6 +30,8 @@ class Inbox:
     refusals: list[str] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     answered: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+    """The SMTP envelope's RCPT TO of each kept message."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -40,6 +42,7 @@ class Inbox:
                 return answer
             self.messages.append(email.message_from_bytes(envelope.original_content,
                                                           policy=default))
+            self.recipients.extend(envelope.rcpt_tos)
             self.answered.append("250")
         return "250 OK"
 

@@ -177,6 +177,26 @@ async def test_repeated_arguments_and_post(gateway: httpx.AsyncClient) -> None: 
     assert parse(posted.content).find("o:Identify", NS) is not None
 
 
+@pytest.mark.parametrize("query", [
+    "verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:ingp.oas.org:d001%01",
+    "verb=ListRecords&metadataPrefix=oai_dc&set=type:guide%0B",
+    "verb=ListIdentifiers&metadataPrefix=oai_dc%00",
+    "verb=Identify&x%1F=1",
+    "verb=Identify%08",
+    "verb=ListSets&resumptionToken=%EF%BF%BE",
+])
+async def test_control_characters_in_a_request_never_break_the_xml(
+        gateway: httpx.AsyncClient, query: str) -> None:  # noqa: F811
+    for response in (await gateway.get(f"/oai?{query}"),
+                     await gateway.post("/oai", content=query.encode(), headers={
+                         "Content-Type": "application/x-www-form-urlencoded"})):
+        assert response.status_code == 200, response.text
+        root = parse(response.content)  # well-formed, or this raises
+        assert error_code(root) in ("badArgument", "badVerb")
+        request = root.find("o:request", NS)
+        assert request is not None and dict(request.attrib) == {}
+
+
 async def test_without_the_catalog_the_answer_is_503(
     fast_settings: Settings,  # noqa: F811
 ) -> None:

@@ -13,7 +13,9 @@ import pytest
 from faststream.nats import NatsBroker, NatsRouter
 
 from services.registration.bootstrap import SPEC
+from shared.bus import ServiceError
 from shared.consumer import subscribe
+from shared.contracts import ErrorCode
 from shared.contracts.envelope import CloudEvent
 from shared.service import RunningService, Runtime, start_service
 from shared.settings import Settings
@@ -165,5 +167,45 @@ async def test_malformed_ingest_is_rejected_with_a_reason(quick: Settings, clien
         body = json.loads(rejection.data)
         assert body["subject"] == "ingest.registration.attendance.v1"
         assert "not a CloudEvent" in body["reason"] or "JSON" in body["reason"]
+    finally:
+        await service.stop()
+
+
+class Refusing(Recorder):
+    """A handler that refuses each event once with a `ServiceError` of this code."""
+
+    def __init__(self, code: ErrorCode) -> None:
+        super().__init__()
+        self.code = code
+
+    async def __call__(self, ce: CloudEvent) -> None:
+        self.calls[ce.id] = self.calls.get(ce.id, 0) + 1
+        if self.calls[ce.id] == 1:
+            raise ServiceError(self.code, "refused this time")
+        self.applied.append(ce.id)
+
+
+@pytest.mark.parametrize("code", ["unavailable", "conflict"])
+async def test_a_refusal_that_may_pass_is_retried(code: ErrorCode, quick: Settings,
+                                                 client: NatsBroker) -> None:
+    handler = Refusing(code)
+    service = await running(quick, handler, "registration.>", "REGISTRATION")
+    try:
+        await publish(client, event(f"e-{code}"))
+        await eventually(lambda: handler.applied == [f"e-{code}"])
+        assert handler.calls[f"e-{code}"] == 2
+    finally:
+        await service.stop()
+
+
+async def test_an_invalid_refusal_is_dead_lettered_at_once(quick: Settings,
+                                                           client: NatsBroker) -> None:
+    handler = Refusing("invalid")
+    service = await running(quick, handler, "registration.>", "REGISTRATION")
+    try:
+        await publish(client, event("e-invalid"))
+        [letter] = await dlq_messages(quick.effective_nats_url(), 1)
+        assert letter.headers is not None and letter.headers["dlq-deliveries"] == "1"
+        assert handler.calls["e-invalid"] == 1 and handler.applied == []
     finally:
         await service.stop()

@@ -139,3 +139,16 @@ def test_the_hand_built_message_parses_back_whole_and_admits_no_header_injection
     assert invite.get_param("method") == "REQUEST"
     assert invite.get_filename() == "invite.ics"
     assert invite.get_payload(decode=True) == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+
+
+@pytest.mark.parametrize(("to", "header"), [
+    ("ana@bücher.example", "Ana <ana@xn--bcher-kva.example>"),
+    ("ána@example.org", "undisclosed-recipients:;"),  # built, logged, then failed unsent
+])
+def test_a_message_is_built_for_any_address_in_7_bits(to: str, header: str) -> None:
+    content = compose_session_mail(STRINGS, "es", SESSION,
+                                   SessionMail(kind="confirmed", name="Ana"), SITE)
+    raw = Renderer().message(content, Envelope(
+        sender="d@ingp.invalid", to=to, to_name="Ana", message_id="<m@ingp.invalid>",
+        date=datetime(2030, 1, 1, tzinfo=UTC)))
+    assert f"\r\nTo: {header}\r\n" in raw.decode("ascii")

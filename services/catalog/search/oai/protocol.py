@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Final, Literal
@@ -24,6 +25,8 @@ ARGUMENTS: Final[dict[str, tuple[set[str], set[str]]]] = {
     "GetRecord": ({"identifier", "metadataPrefix"}, set()),
 }
 RESUMABLE: Final = {"ListSets", "ListIdentifiers", "ListRecords"}
+NOT_XML: Final = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""A character outside XML 1.0's `Char`: most C0 controls, surrogates, U+FFFE and U+FFFF."""
 
 
 class OaiError(Exception):
@@ -57,6 +60,10 @@ def checked_arguments(arguments: list[tuple[str, str]]) -> tuple[str, dict[str, 
     for name, value in arguments:
         if name == "verb":
             continue
+        if NOT_XML.search(name) or NOT_XML.search(value):
+            # The answer echoes arguments; XML cannot carry these, so none of them is valid.
+            raise OaiError("badArgument", "An argument holds a character XML cannot carry, "
+                                          "such as a control character.")
         if name in given:
             raise OaiError("badArgument", f"The argument {name!r} is repeated.")
         given[name] = value

@@ -1,4 +1,9 @@
-"""OAI-PMH response documents built with ElementTree (so every text is escaped)."""
+"""OAI-PMH response documents built with ElementTree (so every text is escaped).
+
+Escaping is not enough for characters XML 1.0 cannot hold at all (most C0 controls, U+FFFE,
+U+FFFF): ElementTree writes them as they are and the answer is no longer XML. Requests with
+them are refused (`protocol.checked_arguments`); any that still reach a text or an attribute,
+from a stored document say, are written as U+FFFD."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any, Final
 from xml.etree import ElementTree as ET
 
 from services.catalog.search.oai.protocol import (
+    NOT_XML,
     OaiError,
     datestamp,
     identifier_of,
@@ -39,10 +45,19 @@ def error_element(root: ET.Element, error: OaiError) -> None:
 def sub(parent: ET.Element, tag: str, text: str | None = None,
         attributes: Mapping[str, str] | None = None) -> ET.Element:
     """A child in the OAI namespace."""
-    element = ET.SubElement(parent, f"{{{OAI}}}{tag}", dict(attributes or {}))
+    element = ET.SubElement(parent, f"{{{OAI}}}{tag}", xml_attributes(attributes))
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
+
+
+def xml_text(text: str) -> str:
+    """`text` with each character XML cannot carry replaced by U+FFFD."""
+    return NOT_XML.sub("\ufffd", text)
+
+
+def xml_attributes(attributes: Mapping[str, str] | None) -> dict[str, str]:
+    return {name: xml_text(value) for name, value in (attributes or {}).items()}
 
 
 def serialize(root: ET.Element) -> str:
@@ -96,8 +111,9 @@ def record(parent: ET.Element, document: Mapping[str, Any], public_url: str) -> 
 
 def _dc(parent: ET.Element, name: str, text: str, language: str | None = None) -> None:
     if text:
-        element = ET.SubElement(parent, f"{{{DC}}}{name}", {XML_LANG: language} if language else {})
-        element.text = text
+        element = ET.SubElement(parent, f"{{{DC}}}{name}",
+                                xml_attributes({XML_LANG: language} if language else None))
+        element.text = xml_text(text)
 
 
 def _texts(value: Any) -> dict[str, str]:

@@ -1,0 +1,92 @@
+"""The catalog's consumers retry what may pass (a lost race) and dead-letter what cannot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from faststream.nats import NatsBroker, NatsRouter
+from pymongo import AsyncMongoClient
+
+from services.catalog.bootstrap import SPEC
+from services.catalog.consumers import catalog_consumers
+from services.catalog.handlers import ATTEMPTS, Catalog, ingested_id
+from services.catalog.store import DocumentStore
+from shared.db import Document
+from shared.service import RunningService, Runtime, start_service
+from shared.settings import Settings
+from tests.integration.test_catalog_events import INGESTED, eventually, send
+
+pytestmark = pytest.mark.integration
+
+
+class Contended(DocumentStore):
+    """A store where somebody else writes first, `losses` times in a row: `update` gives up
+    with its "kept changing; try again" conflict."""
+
+    losses = 0
+
+    async def replace_if_unchanged(self, before: Document, after: Document,
+                                   events: Sequence[Document]) -> bool:
+        if Contended.losses > 0:
+            Contended.losses -= 1
+            return False
+        return await super().replace_if_unchanged(before, after, events)
+
+
+@pytest.fixture
+async def catalog(settings: Settings) -> AsyncIterator[RunningService]:
+    def routers(runtime: Runtime) -> list[NatsRouter]:
+        return [catalog_consumers(runtime, Catalog(Contended(runtime.db), runtime.outbox.kick))]
+
+    spec = replace(SPEC, routers=routers, on_start=(), background=lambda runtime: [])
+    service = await start_service(spec, settings.model_copy(update={"consumer_max_deliver": 3}))
+    yield service
+    await service.stop()
+    Contended.losses = 0
+
+
+async def revision(settings: Settings, document_id: str) -> int | None:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.effective_mongo_url())
+    try:
+        doc = await client[settings.database_name("catalog")]["documents"].find_one(
+            {"_id": document_id})
+        return None if doc is None else int(doc["revision"])
+    finally:
+        await client.close()
+
+
+async def test_a_conflict_on_the_first_delivery_is_applied_on_a_later_one(
+        catalog: RunningService, bus_client: NatsBroker, settings: Settings) -> None:
+    doc_id = ingested_id("chilecompra", "pub-42")  # INGESTED's source and external id
+    await send(bus_client, "ingest.catalog.document.v1", INGESTED)
+
+    async def has_revision(number: int) -> bool:
+        return await revision(settings, doc_id) == number
+    await eventually(lambda: has_revision(1))
+
+    Contended.losses = ATTEMPTS  # the whole first delivery loses the race, then it is quiet
+    await send(bus_client, "ingest.catalog.document.v1",
+               {**INGESTED, "title": {"es": "Datos abiertos", "en": "Open data"}})
+    await eventually(lambda: has_revision(2))  # after the consumer's first back-off (1 s)
+    assert Contended.losses == 0
+    js = bus_client.connection.jetstream()
+    assert (await js.stream_info("DLQ")).state.messages == 0
+    rejections = await js.stream_info("INGEST", subjects_filter="ingest.rejected.v1")
+    assert not (rejections.state.subjects or {})  # the portal was not told "rejected"
+
+
+async def test_a_refusal_that_cannot_pass_is_still_dead_lettered_at_once(
+        catalog: RunningService, bus_client: NatsBroker, settings: Settings) -> None:
+    await send(bus_client, "ingest.catalog.document.v1",
+               {**INGESTED, "external_id": "pub-99", "countries": ["ES"]})
+    js = bus_client.connection.jetstream()
+
+    async def dead_lettered() -> bool:
+        return bool((await js.stream_info("DLQ")).state.messages == 1)
+    await eventually(dead_lettered, timeout=3.0)  # well before a first retry would end
+    letter = await js.get_last_msg("DLQ", "dlq.>")
+    assert letter.headers is not None and letter.headers["dlq-deliveries"] == "1"
+    assert "member states" in letter.headers["dlq-reason"]
