@@ -8,6 +8,7 @@ forms and the services refuse the same inputs with the same message.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
@@ -20,6 +21,9 @@ NOT_ASCII = ("only ASCII letters, digits and .!#$%&'*+/=?^_`{|}~- are accepted b
 
 def mailable_address(value: str) -> str:
     """`value` as it is stored and mailed (domain in IDNA form), or a validation error."""
+    # Composed first: 'bü' typed as u + combining diaeresis is the same domain as 'bü', and
+    # would otherwise become another punycode name (and the same person register twice).
+    value = unicodedata.normalize("NFC", value.strip())
     local = value.rpartition("@")[0]
     if not local.isascii():
         raise PydanticCustomError("value_error", "value is not a valid email address: {reason}",

@@ -6,7 +6,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from services.notify.mime import Unmailable, smtp_address
-from shared.contracts.addresses import MailAddress
+from shared.contracts.addresses import MailAddress, mailable_address
 
 pytestmark = pytest.mark.unit
 
@@ -45,3 +45,8 @@ def test_notify_mails_an_idn_domain_as_punycode_and_never_a_unicode_local_part()
     for address in NON_ASCII_LOCAL_PARTS:
         with pytest.raises(Unmailable, match="ASCII"):
             smtp_address(address)
+
+
+def test_a_decomposed_domain_is_the_same_domain() -> None:
+    composed = mailable_address("ana@bücher.example")
+    assert mailable_address("ana@bu\u0308cher.example") == composed == "ana@xn--bcher-kva.example"
