@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES = ("registration", "catalog", "notify", "translate")
@@ -18,12 +18,23 @@ SERVICES = ("registration", "catalog", "notify", "translate")
 
 DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
 DEFAULT_MONGO_URL = "mongodb://127.0.0.1:27017/?directConnection=true"
+DEVELOPMENT_TOKEN_SECRET = "local-development-only-not-secret"  # noqa: S105 (public on purpose)
+KNOWN_EXAMPLE_SECRETS = frozenset({DEVELOPMENT_TOKEN_SECRET, "change-me-to-a-long-random-value"})
+"""Secrets printed in this repository (the default, deploy/.env.example): anyone can sign with
+them, so only a `local` deployment may use them."""
+STRONG_SECRET_LENGTH = 32
+
+
+def secret_is_weak(secret: str) -> bool:
+    """Whether a token secret is public or short enough that it must not leave a laptop."""
+    return secret in KNOWN_EXAMPLE_SECRETS or len(secret) < STRONG_SECRET_LENGTH
 
 
 class Settings(BaseSettings):
     """Configuration shared by all processes; variables are upper-case field names."""
 
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    # Errors never echo values: the input holds passwords and secrets.
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
     nats_url: str | None = Field(
         None, description="NATS server URL. Unset: `dialogues up` starts a local nats-server."
@@ -53,10 +64,15 @@ class Settings(BaseSettings):
     )
     smtp_reply_to: str | None = Field(None, description="Reply-To: of every mail.")
     token_secret: str = Field(
-        "local-development-only-not-secret",
+        DEVELOPMENT_TOKEN_SECRET,
         min_length=16,
-        description="Signs the tokens mailed to participants. Set a long random value in "
-        "production; `dialogues up` keeps one in DATA_DIR/secrets.",
+        description="Signs the tokens mailed to participants. Outside `local` a process "
+        f"refuses to start unless it is at least {STRONG_SECRET_LENGTH} characters and not a "
+        "known example; `dialogues up` keeps one in DATA_DIR/secrets.",
+    )
+    token_secrets_old: str = Field(
+        "", description="Earlier TOKEN_SECRET values, comma-separated: links they signed "
+        "still work, nothing new is signed with them. Drop one once its links have expired.",
     )
     public_base_url: str = Field(
         "http://127.0.0.1:8000",
@@ -71,6 +87,11 @@ class Settings(BaseSettings):
     public_rate_limit: int = Field(
         120, description="Requests per minute one client may make to public routes."
     )
+    trusted_proxies: str = Field(
+        "", description="Reverse proxies (addresses or networks, comma-separated) whose "
+        "X-Forwarded-For and X-Forwarded-Proto the gateway believes; empty: none, the peer "
+        "address is the client's.",
+    )
     event_duplicate_window: float = Field(
         120.0, description="Seconds JetStream remembers event ids to drop duplicate publishes."
     )
@@ -79,7 +100,8 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="Log level of every process.")
     deployment_environment: str = Field(
-        "local", description="`deployment.environment` resource attribute of telemetry."
+        "local", description="`deployment.environment` resource attribute of telemetry; any "
+        "value but `local` also makes TOKEN_SECRET mandatory.",
     )
     otel_exporter_otlp_endpoint: str | None = Field(
         None, description="OTLP endpoint; telemetry is exported only when set."
@@ -89,7 +111,7 @@ class Settings(BaseSettings):
     )
     metrics_port: int | None = Field(
         None, description="Serve Prometheus `/metrics` on this port (0: any free port; "
-        "unset: not served). The gateway serves `/metrics` on its own port anyway.",
+        "unset: not served). The gateway also serves `/metrics` on its own port, to admin keys.",
     )
     metrics_host: str = Field("127.0.0.1", description="Address the metrics port listens on.")
     otel_traces_sampler_ratio: float = Field(
@@ -107,6 +129,29 @@ class Settings(BaseSettings):
     def effective_mongo_url(self) -> str:
         """The MongoDB URL to connect to, falling back to a local default server."""
         return self.mongo_url or DEFAULT_MONGO_URL
+
+    def older_token_secrets(self) -> tuple[str, ...]:
+        """TOKEN_SECRETS_OLD as a list, oldest first as written."""
+        return tuple(part.strip() for part in self.token_secrets_old.split(",") if part.strip())
+
+    @model_validator(mode="after")
+    def _refuse_public_token_secrets_outside_local(self) -> Settings:
+        # Anyone who knows a token secret can cancel anyone's registration: outside a laptop
+        # a known or short one must stop the process, not sign quietly.
+        if self.deployment_environment == "local":
+            return self
+        if secret_is_weak(self.token_secret):
+            raise ValueError(
+                f"TOKEN_SECRET must be a random value of at least {STRONG_SECRET_LENGTH} "
+                "characters, not the development default or the example, when "
+                f"DEPLOYMENT_ENVIRONMENT is {self.deployment_environment!r} (only 'local' "
+                "allows it); e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        if any(secret_is_weak(old) for old in self.older_token_secrets()):
+            raise ValueError(
+                "TOKEN_SECRETS_OLD lists the development default, the example or a secret "
+                f"shorter than {STRONG_SECRET_LENGTH} characters; outside 'local' tokens "
+                "signed with it could be forged")
+        return self
 
 
 REQUIRED_IN_PRODUCTION: dict[str, tuple[str, ...]] = {
@@ -128,7 +173,9 @@ def settings_for(service: str) -> Settings:
     """Settings for one service: `<SERVICE>_<VARIABLE>` overrides `<VARIABLE>`.
 
     This lets one service use another MongoDB or SMTP server than the rest, e.g.
-    `CATALOG_MONGO_URL`, without a settings class per service.
+    `CATALOG_MONGO_URL`, without a settings class per service. Invalid settings (a public
+    TOKEN_SECRET outside `local`, a port that is no number) stop the process: SystemExit
+    with one line per problem.
     """
     prefix = f"{service.upper()}_"
     overrides = {
@@ -136,7 +183,15 @@ def settings_for(service: str) -> Settings:
         for name in Settings.model_fields
         if prefix + name.upper() in os.environ
     }
-    return Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        # Called as a process starts, before logging is set up: say what is wrong and stop,
+        # without a traceback and without echoing any value (hide_input_in_errors).
+        reasons = "\n".join(
+            f"  {'_'.join(map(str, e['loc'])).upper() or 'settings'}: "
+            f"{e['msg'].removeprefix('Value error, ')}" for e in error.errors())
+        raise SystemExit(f"{service}: the configuration is not valid:\n{reasons}") from None
 
 
 def describe(settings_class: type[BaseSettings] = Settings) -> list[tuple[str, str, str]]:

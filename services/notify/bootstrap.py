@@ -71,8 +71,9 @@ def build_spec(clock: Clock = system_clock, options: NotifySettings | None = Non
             deliveries, due = Deliveries(runtime.db), DueMails(clock)
             mailer = Mailer(deliveries, runtime.settings, clock, strings, renderer, due)
             people = Audience(runtime.db)
-            subscribers = SubscriptionService(runtime.db, mailer,
-                                              Signer(runtime.settings.token_secret))
+            signer = Signer(runtime.settings.token_secret,
+                            runtime.settings.older_token_secrets())
+            subscribers = SubscriptionService(runtime.db, mailer, signer)
             collector = Digests(subscribers, opts)
             wirings[id(runtime)] = runtime, Wiring(
                 mailer=mailer,
@@ -82,7 +83,7 @@ def build_spec(clock: Clock = system_clock, options: NotifySettings | None = Non
                 handlers=RegistrationHandlers(people, mailer, opts),
                 subscriptions=subscribers, news=CatalogHandlers(subscribers, collector),
                 digests=collector, jobs=TranslateHandlers(subscribers, collector),
-                retention=Retention(deliveries, people, clock, opts))
+                retention=Retention(deliveries, people, clock, opts, subscribers))
         parts = wirings[id(runtime)][1]
         if last_use:
             del wirings[id(runtime)]

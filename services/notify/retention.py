@@ -1,6 +1,8 @@
 """Retention: a mail's address and rendered message are erased `retention_days` after its
 last attempt; the record stays, with the address's hash, for the secretariat's counts. A
-session's audience (names, addresses) is forgotten `retention_days` after the session ended."""
+session's audience (names, addresses) is forgotten `retention_days` after the session ended.
+A subscription never confirmed is deleted once its confirm link is long expired, and one ended
+by unsubscribing `retention_days` after that (see `SubscriptionService.forget_lapsed`)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from services.notify.audience import Audience
 from services.notify.mailer import Clock
 from services.notify.settings import NotifySettings
 from services.notify.store import Deliveries
+from services.notify.subscriptions import SubscriptionService
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_S = 3600.0
@@ -27,6 +30,7 @@ class Retention:
     audience: Audience
     clock: Clock
     options: NotifySettings
+    subscriptions: SubscriptionService
 
     async def run(self, every: float = PURGE_EVERY_S) -> None:
         """Purge at start, then every `every` seconds; pause on database trouble."""
@@ -34,9 +38,10 @@ class Retention:
             try:
                 erased = await self.purge()
                 forgotten = await self.forget_audiences()
-                if erased or forgotten:
-                    log.info("mail personal data erased",
-                             extra={"deliveries": erased, "recipients": forgotten})
+                lapsed = await self.forget_subscriptions()
+                if erased or forgotten or lapsed:
+                    log.info("mail personal data erased", extra={
+                        "deliveries": erased, "recipients": forgotten, "subscriptions": lapsed})
             except Exception as error:
                 log.warning("mail retention purge failed", extra={"error": type(error).__name__})
             await asyncio.sleep(every)
@@ -47,6 +52,11 @@ class Retention:
     async def forget_audiences(self) -> int:
         """Forget the audiences of sessions that ended before the retention period."""
         return await self.audience.forget_sessions_ended_before(self.cutoff())
+
+    async def forget_subscriptions(self) -> int:
+        """Delete unconfirmed and long unsubscribed subscriptions, with their addresses."""
+        retention = timedelta(days=self.options.retention_days)
+        return await self.subscriptions.forget_lapsed(self.clock(), retention)
 
     async def purge(self) -> int:
         """Erase the personal data of every mail that ended before the retention period;

@@ -3,12 +3,14 @@
 One record per address (`_id` from the address's hash), so subscribing twice changes the
 choices rather than adding a second subscription. Confirmation mails are limited to one per
 address and hour (the delivery id carries the hour), so the public form cannot flood anyone.
+A subscription nobody confirmed, or one ended by unsubscribing, keeps its address only for a
+while: the retention purge deletes it (`forget_lapsed`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from pymongo import ReturnDocument
@@ -26,6 +28,10 @@ from shared.tokens import Signer, TokenError
 SUBSCRIPTIONS = "subscriptions"
 INDEXES = [IndexSpec(SUBSCRIPTIONS, (("status", 1), ("frequency", 1)))]
 CONFIRM, UNSUBSCRIBE = "subscription.confirm", "subscription.unsubscribe"
+CONFIRM_TTL = timedelta(days=7)
+PENDING_KEPT = CONFIRM_TTL + timedelta(days=3)
+"""How long an unconfirmed request is kept: past its link's life, so that a late click says
+"expired" (410) rather than "no such subscription"."""
 
 
 class Unsubscribe(NamedTuple):
@@ -70,10 +76,11 @@ class SubscriptionService:
                 "language": request.language, "documents": request.documents,
                 "translation_pairs": request.translation_pairs}
         await self.db[SUBSCRIPTIONS].update_one(
-            {"_id": key}, {"$set": {"email": request.email, "requested": wish},
+            {"_id": key}, {"$set": {"email": request.email, "requested": wish,
+                                    "requested_ms": ms(now)},
                            "$setOnInsert": {**wish, "status": "pending", "created_ms": ms(now)}},
             upsert=True)
-        token = self.signer.issue(key, CONFIRM, now=now, ttl=timedelta(days=7))
+        token = self.signer.issue(key, CONFIRM, now=now, ttl=CONFIRM_TTL)
         content = compose_subscription_confirm(
             self.mailer.strings, request.language, self.mailer.site.subscription_confirm(token))
         hour = int(now.timestamp() // 3600)
@@ -105,9 +112,10 @@ class SubscriptionService:
         record = await collection.find_one({"_id": key})
         if record is None:
             raise ServiceError("not_found", "there is no such subscription")
-        if not dry_run:
+        if not dry_run:  # the first click dates it; the retention period runs from there
             record = await collection.find_one_and_update(
-                {"_id": key}, {"$set": {"status": "unsubscribed"}},
+                {"_id": key, "status": {"$ne": "unsubscribed"}},
+                {"$set": {"status": "unsubscribed", "unsubscribed_ms": ms(self.mailer.clock())}},
                 return_document=ReturnDocument.AFTER) or record
         return state(record, "unsubscribe")
 
@@ -124,3 +132,22 @@ class SubscriptionService:
         if frequency is not None:
             query["frequency"] = frequency
         return await self.db[SUBSCRIPTIONS].find(query).to_list()
+
+    async def forget_lapsed(self, now: datetime, retention: timedelta) -> int:
+        """Delete the subscriptions whose address is kept for nothing: requests unconfirmed
+        PENDING_KEPT after the last ask, and unsubscribed ones `retention` after unsubscribing
+        (unless asked for again since). How many were deleted."""
+        collection = self.db[SUBSCRIPTIONS]
+        # Records from before these dates were kept get today's: a full period from now on.
+        await collection.update_many({"requested_ms": {"$exists": False}},
+                                     {"$set": {"requested_ms": ms(now)}})
+        await collection.update_many({"status": "unsubscribed",
+                                      "unsubscribed_ms": {"$exists": False}},
+                                     {"$set": {"unsubscribed_ms": ms(now)}})
+        asked_before = {"$lt": ms(now - PENDING_KEPT)}
+        unconfirmed = await collection.delete_many(
+            {"status": "pending", "requested_ms": asked_before})
+        unsubscribed = await collection.delete_many(
+            {"status": "unsubscribed", "requested_ms": asked_before,
+             "unsubscribed_ms": {"$lt": ms(now - retention)}})
+        return unconfirmed.deleted_count + unsubscribed.deleted_count
