@@ -14,8 +14,7 @@ from services.registration import store
 from services.registration.entrypoints import ingest_router, rpc_router
 from services.registration.handlers import Deps
 from services.registration.handlers.attendance import anonymize_past, mark_no_shows
-from services.registration.handlers.registrations import finish_stuck
-from services.registration.handlers.seats import repair_promotions
+from services.registration.handlers.recovery import sweep
 from services.registration.settings import RegistrationSettings
 from shared.bus import INGEST_STREAM
 from shared.service import Runtime, ServiceSpec
@@ -29,8 +28,8 @@ STUCK_AFTER = timedelta(seconds=10)
 
 def deps_of(runtime: Runtime) -> Deps:
     """The handlers' dependencies for this runtime."""
-    return Deps(store.Store(runtime.db), Signer(runtime.settings.token_secret),
-                runtime.outbox.kick)
+    signer = Signer(runtime.settings.token_secret, runtime.settings.older_token_secrets())
+    return Deps(store.Store(runtime.db), signer, runtime.outbox.kick)
 
 
 def routers(runtime: Runtime) -> Sequence[NatsRouter]:
@@ -40,8 +39,8 @@ def routers(runtime: Runtime) -> Sequence[NatsRouter]:
 
 async def sweep_forever(runtime: Runtime, every: float = SWEEP_EVERY_S,
                         retention: timedelta | None = None) -> None:
-    """Repair what a crash between two writes left (a registration still `received`, a
-    promotion without its status), mark no-shows, anonymize old sessions."""
+    """Finish what a crash between two writes left (see handlers/recovery.py), mark
+    no-shows, anonymize old sessions."""
     deps = deps_of(runtime)
     # Personal data of sessions that ended longer ago than this is erased (statistics stay).
     retention = retention or timedelta(days=RegistrationSettings().retention_days)
@@ -49,8 +48,7 @@ async def sweep_forever(runtime: Runtime, every: float = SWEEP_EVERY_S,
         await asyncio.sleep(every)
         now = datetime.now(UTC)
         try:
-            await finish_stuck(deps, now, STUCK_AFTER)
-            await repair_promotions(deps, now)
+            await sweep(deps, now, STUCK_AFTER)
             await mark_no_shows(deps, now)
             await anonymize_past(deps, now, retention)
         except Exception as error:  # MongoDB away, say: the next round tries again

@@ -6,7 +6,8 @@
 update of that document, guarded by membership (`$nin`) so the same
 registration never takes two places, and by the counters so capacity is never exceeded.
 `registrations` holds each person's status with its outbox; a unique index on
-(session_id, email_key) makes a second registration of one address impossible.
+(session_id, email_key) makes a second registration of one address impossible, until a
+cancelled one gives its address up to a new registration (`retire_email`).
 
 Writes whose caller needs nothing back are `update_one` (its `matched_count` says whether the
 guard held), not `find_one_and_update`: one command either way on MongoDB, but the embedded
@@ -43,7 +44,9 @@ def indexes() -> list[IndexSpec]:
     return [
         *Inbox.indexes(),
         IndexSpec(REGISTRATIONS, (("session_id", 1), ("email_key", 1)), unique=True),
-        IndexSpec(REGISTRATIONS, (("status", 1),)),
+        # `status` alone serves the sweep of registrations left `received`; with
+        # `release_due` the sweep of cancellations whose place is still to give back.
+        IndexSpec(REGISTRATIONS, (("status", 1), ("release_due", 1))),
         IndexSpec(SESSIONS, (("status", 1), ("starts_at", 1))),
     ]
 
@@ -118,7 +121,13 @@ class Store:
                                  "capacity": session.get("capacity"),
                                  "quotas_rev": session["quotas_rev"],
                                  "seats": {"$nin": [registration_id]}}
-        guard["waiting"] = registration_id if from_waiting else {"$nin": [registration_id]}
+        if from_waiting:
+            guard["waiting"] = registration_id
+        elif claim.kind == "general":
+            # Nobody waits (`newcomer_must_wait`): a seat just given back is the first waiter's.
+            guard["waiting"] = {"$size": 0}
+        else:
+            guard["waiting"] = {"$nin": [registration_id]}
         if claim.confirmed_below is not None:
             guard["confirmed"] = {"$lt": claim.confirmed_below}
         guard.update({f"quota_used.{c}": n for c, n in claim.expect.items()})
@@ -150,6 +159,7 @@ class Store:
 
     async def release(self, session_id: str, registration_id: str, country: str) -> None:
         """Give back whatever place the registration holds (nothing if it holds none)."""
+        self._summaries.pop(session_id, None)  # it would show the seat as taken
         if (await self.sessions.update_one(
                 {"_id": session_id, "waiting": registration_id},
                 {"$pull": {"waiting": registration_id}, "$inc": {"rev": 1}})).matched_count:
@@ -174,6 +184,14 @@ class Store:
             return await self.registrations.find_one(
                 {"session_id": document["session_id"], "email_key": document["email_key"]})
         return None
+
+    async def retire_email(self, registration: Document) -> None:
+        """Free the address of a cancelled registration for a new one (the unique index
+        allows one per address and session); the cancelled one keeps its history."""
+        await self.registrations.update_one(
+            {"_id": registration["_id"], "status": "cancelled",
+             "email_key": registration["email_key"]},
+            {"$set": {"email_key": f"retired:{registration['_id']}"}})
 
     async def forget_received(self, registration_id: str) -> None:
         """Delete a registration refused after it was inserted, before it got any place or
@@ -216,6 +234,17 @@ class Store:
     async def stuck_received(self, before_id: str, limit: int = 100) -> list[Document]:
         return await self.registrations.find(
             {"status": "received", "_id": {"$lt": before_id}}).limit(limit).to_list()
+
+    async def releases_due(self, before: str, limit: int = 100) -> list[Document]:
+        """Cancelled registrations whose place was due back before the id `before`."""
+        return await self.registrations.find(
+            {"status": "cancelled", "release_due": {"$lt": before}}).limit(limit).to_list()
+
+    async def session_cancellations_due(self, before: str) -> list[Document]:
+        """Cancelled sessions whose participants were due to be cancelled before `before`."""
+        return await self.sessions.find(
+            {"status": "cancelled", "participants_due": {"$lt": before}}, {"outbox": 0}
+        ).to_list()
 
     async def registrations_matching(self, query: dict[str, Any],
                                      projection: dict[str, int] | None = None) -> list[Document]:

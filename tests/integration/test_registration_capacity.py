@@ -7,37 +7,43 @@ requests really race on the database, not only inside one process.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
 import pytest
 from faststream.nats import NatsBroker
-from pydantic import BaseModel
 
 from services.registration.bootstrap import SPEC
 from services.registration.events import CANCEL_ACTION
-from shared.bus import call, make_broker
+from shared.bus import make_broker
 from shared.contracts.registration import (
+    CancelByToken,
     CreateSession,
     ParticipantConfirmed,
     ParticipantWaitlisted,
     Register,
     Registered,
     RegistrationAction,
-    RegistrationForm,
     SessionFields,
     SessionRef,
     SessionView,
 )
-from shared.db import Document, make_client
 from shared.service import RunningService, start_service
 from shared.settings import Settings
 from shared.tokens import Signer
+from tests.integration.registration_bus import (
+    announced,
+    events_on,
+    form,
+    published_session,
+    register_many,
+    rpc,
+    session_doc,
+)
 
 pytestmark = pytest.mark.integration
 REPLICAS = 3
-R = TypeVar("R", bound=BaseModel)
 
 
 @pytest.fixture
@@ -54,61 +60,6 @@ async def bus(settings: Settings, replicas: list[RunningService]) -> AsyncIterat
     await broker.connect()
     yield broker
     await broker.stop()
-
-
-async def rpc(bus: NatsBroker, action: str, request: BaseModel, reply: type[R]) -> R:
-    return await call(bus, f"rpc.registration.{action}", request, reply, timeout=60)
-
-
-async def published_session(bus: NatsBroker, capacity: int | None) -> str:
-    starts = datetime.now(UTC) + timedelta(days=7)
-    fields = SessionFields(
-        title={"es": "Compras públicas sostenibles", "en": "Sustainable procurement"},
-        format="webinar", topics=["sustainable_procurement"], starts_at=starts,
-        ends_at=starts + timedelta(hours=2), timezone="America/Bogota", languages=["es"],
-        capacity=capacity, join_url="https://meet.example.org/secret")
-    session = await rpc(bus, "create_session", CreateSession(fields=fields), SessionView)
-    await rpc(bus, "publish_session", SessionRef(session_id=session.id), SessionView)
-    return session.id
-
-
-def form(email: str, country: str = "MX") -> RegistrationForm:
-    return RegistrationForm.model_validate({
-        "name": "Participant", "email": email, "country": country,
-        "institution": "Agency", "sector": "government", "job_title": "Analyst",
-        "preferred_language": "es", "consent": True})
-
-
-async def register_many(bus: NatsBroker, session_id: str, n: int) -> list[Registered]:
-    return await asyncio.gather(*(
-        rpc(bus, "register", Register(session_id=session_id, form=form(f"p{i}@example.org")),
-            Registered) for i in range(n)))
-
-
-async def session_doc(settings: Settings, session_id: str) -> Document:
-    client = make_client(settings, app_name="test")
-    try:
-        found = await client[settings.database_name("registration")].sessions.find_one(
-            {"_id": session_id})
-    finally:
-        await client.close()
-    assert found is not None
-    return found
-
-
-async def events_on(bus: NatsBroker, subject: str, expected: int) -> int:
-    """How many events the stream holds on `subject`, waiting a while for the relay."""
-    js = bus.connection.jetstream()
-    count = 0
-    for _ in range(100):
-        info = await js.stream_info("REGISTRATION", subjects_filter=subject)
-        count = (info.state.subjects or {}).get(subject, 0)
-        if count >= expected:
-            await asyncio.sleep(0.3)  # and no more arrive
-            info = await js.stream_info("REGISTRATION", subjects_filter=subject)
-            return (info.state.subjects or {}).get(subject, 0)
-        await asyncio.sleep(0.1)
-    return count
 
 
 async def test_500_concurrent_registrations_fill_100_seats_exactly(
@@ -157,8 +108,8 @@ async def test_500_concurrent_registrations_fill_100_seats_exactly(
 async def test_one_person_submitting_concurrently_gets_one_registration(
         bus: NatsBroker) -> None:
     session_id = await published_session(bus, capacity=5)
-    variants = ["ana.pérez@example.org", " Ana.Pérez@Example.org ",
-                "ANA.PE\u0301REZ@EXAMPLE.ORG"]  # the last one decomposed (NFD)
+    variants = ["ana.perez@bücher.example", " Ana.Perez@Bücher.Example ",
+                "ANA.PEREZ@BU\u0308CHER.EXAMPLE"]  # the last one decomposed (NFD)
     replies = await asyncio.gather(*(
         rpc(bus, "register", Register(session_id=session_id, form=form(variants[i % 3])),
             Registered) for i in range(12)))
@@ -211,3 +162,48 @@ async def test_events_carry_what_mail_needs_and_the_join_url_only_for_seats(
     assert waiting_body.session.join_url is None and waiting_body.waitlist_position == 1
     assert b"secret" not in (published.data or b"")
     assert (confirmed.headers or {}).get("ce-type") == "registration.participant.confirmed.v1"
+
+
+async def test_racing_cancellations_are_announced_once_and_promote_in_order(
+        bus: NatsBroker, settings: Settings) -> None:
+    session_id = await published_session(bus, capacity=5)
+    seated = [await rpc(bus, "register", Register(session_id=session_id,
+                                                  form=form(f"s{i}@example.org")), Registered)
+              for i in range(5)]
+    waiting = [await rpc(bus, "register", Register(session_id=session_id,
+                                                   form=form(f"w{i}@example.org")), Registered)
+               for i in range(6)]
+    assert {r.status for r in seated} == {"confirmed"}
+    assert {r.status for r in waiting} == {"waitlisted"}
+    signer, now = Signer(settings.token_secret), datetime.now(UTC)
+
+    def by_token(reg: Registered) -> Awaitable[Registered]:
+        token = signer.issue(reg.registration_id, CANCEL_ACTION, now=now, ttl=timedelta(days=1))
+        return rpc(bus, "cancel_by_token", CancelByToken(token=token), Registered)
+
+    def by_secretariat(reg: Registered) -> Awaitable[Registered]:
+        return rpc(bus, "cancel_registration",
+                   RegistrationAction(registration_id=reg.registration_id), Registered)
+
+    # The first seated person cancels 12 times at once, by mail and by the secretariat; two
+    # more seated people and the last waiter cancel twice each; 8 newcomers register meanwhile.
+    leaving = [seated[0], seated[1], seated[2], waiting[5]]
+    cancels = [cancel(reg) for reg in [seated[0]] * 6 + leaving[1:] for cancel in
+               (by_token, by_secretariat)]
+    newcomers = [rpc(bus, "register", Register(session_id=session_id,
+                                               form=form(f"n{i}@example.org")), Registered)
+                 for i in range(8)]
+    replies = await asyncio.gather(*cancels, *newcomers)
+    assert {r.status for r in replies[:len(cancels)]} == {"cancelled"}
+    new = replies[len(cancels):]
+    assert {r.status for r in new} == {"waitlisted"}  # nobody is seated ahead of a waiter
+
+    ledger = await session_doc(settings, session_id)
+    promoted = [r.registration_id for r in waiting[:3]]
+    assert ledger["confirmed"] == 5
+    assert set(ledger["seats"]) == {seated[3].registration_id, seated[4].registration_id,
+                                    *promoted}
+    assert ledger["waiting"][:2] == [r.registration_id for r in waiting[3:5]]
+    assert set(ledger["waiting"][2:]) == {r.registration_id for r in new}
+    assert await announced(bus, "cancelled", 4) == Counter(r.registration_id for r in leaving)
+    assert await announced(bus, "promoted", 3) == Counter(promoted)

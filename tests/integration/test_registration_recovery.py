@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.registration.bootstrap import SPEC, deps_of
-from services.registration.handlers.registrations import finish_stuck, new_registration
-from services.registration.handlers.seats import repair_promotions
+from services.registration.handlers.recovery import finish_stuck, repair_promotions
+from services.registration.handlers.registrations import new_registration
 from services.registration.handlers.sessions import create_session, publish
 from shared.contracts.registration import RegistrationForm, SessionFields
 from shared.service import RunningService, start_service
@@ -60,7 +60,7 @@ async def test_the_sweeper_finishes_stuck_registrations_and_promotions(
     ledger = await deps.store.session(session["_id"])
     assert ledger is not None and ledger["confirmed"] == 1 and ledger["seats"] == [first["_id"]]
 
-    # Crash 3: the seat was freed and the waiter moved in the ledger, status never written.
+    # Crash 3: the first cancelled, the waiter moved into the seat, its status never written.
     await deps.store.release(session["_id"], first["_id"], "BR")
     await deps.store.set_registration(first["_id"], {}, {"status": "cancelled"}, [])
     claim_ledger = await deps.store.session(session["_id"])

@@ -18,7 +18,8 @@ import pytest
 from pymongo.errors import AutoReconnect
 
 from services.registration.handlers import Deps
-from services.registration.handlers.registrations import finish_stuck, new_registration
+from services.registration.handlers.recovery import finish_stuck
+from services.registration.handlers.registrations import new_registration
 from services.registration.handlers.sessions import cancel_session, create_session, publish
 from services.registration.store import Store
 from shared.contracts.registration import RegistrationForm, SessionFields

@@ -10,8 +10,12 @@ from pydantic import ValidationError
 
 from services.registration.domain.countries import is_known_country
 from services.registration.domain.rules import (
+    awaits_approval,
     capacity_change_is_allowed,
     email_key,
+    may_register_again,
+    newcomer_must_wait,
+    registration_has_ended,
     seat_claim_for,
     seats_left,
     suppress_small,
@@ -95,3 +99,29 @@ def test_operator_shaped_input_is_refused(body: dict[str, Any]) -> None:
         RegistrationForm.model_validate({**good, **body})
     with pytest.raises(ValidationError):
         SessionFields.model_validate({"title": {"en": "x"}, **body})
+
+
+def test_a_free_general_seat_goes_to_the_waiting_list_first() -> None:
+    general = seat_claim_for(10, 9, {}, [], "CL", NOW)
+    assert general is not None
+    assert newcomer_must_wait(general, waiting=1) and not newcomer_must_wait(general, waiting=0)
+    quotas = [{"country": "PE", "seats": 1, "release_at": NOW + timedelta(days=1)}]
+    reserved = seat_claim_for(10, 9, {"PE": 0}, quotas, "PE", NOW)
+    assert reserved is not None and not newcomer_must_wait(reserved, waiting=3)
+
+
+def test_only_a_cancelled_registration_may_be_made_again() -> None:
+    assert may_register_again("cancelled")
+    assert not any(map(may_register_again, ("rejected", "confirmed", "waitlisted", "received")))
+
+
+def test_cancelled_and_rejected_registrations_have_ended() -> None:
+    assert registration_has_ended("cancelled") and registration_has_ended("rejected")
+    assert not registration_has_ended("pending_approval")
+
+
+def test_an_approved_registration_no_longer_awaits_approval() -> None:
+    needs = {"requires_approval": True}
+    assert awaits_approval(needs, {"approved_at": None})
+    assert not awaits_approval(needs, {"approved_at": NOW.isoformat()})
+    assert not awaits_approval({"requires_approval": False}, {})

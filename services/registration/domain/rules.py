@@ -53,6 +53,25 @@ def participant_may_cancel(status: str, session: Mapping[str, Any], now: datetim
             and now < session["ends_at"])
 
 
+ENDED = ("cancelled", "rejected")
+"""Statuses after which a registration changes no more."""
+
+
+def registration_has_ended(status: str) -> bool:
+    """Cancelled or rejected: a second cancellation or decision changes nothing."""
+    return status in ENDED
+
+
+def may_register_again(status: str) -> bool:
+    """Someone who cancelled may register anew; a rejection stands (the secretariat decided)."""
+    return status == "cancelled"
+
+
+def awaits_approval(session: Mapping[str, Any], registration: Mapping[str, Any]) -> bool:
+    """Whether placing this registration waits for the secretariat: not once approved."""
+    return bool(session["requires_approval"]) and registration.get("approved_at") is None
+
+
 @dataclass(frozen=True)
 class Quota:
     country: str
@@ -102,6 +121,13 @@ def seat_claim_for(
         return None
     expect = {q.country: quota_used.get(q.country, 0) for q in open_quotas}
     return SeatClaim("general", capacity - reserved, expect, None)
+
+
+def newcomer_must_wait(claim: SeatClaim, waiting: int) -> bool:
+    """A free general seat goes to the first of `waiting` people before anyone new (the seat
+    of someone who cancelled is theirs); a seat reserved for a country may go to a newcomer
+    from it, since the first waiter may be from elsewhere and unable to take it."""
+    return claim.kind == "general" and waiting > 0
 
 
 def seats_left(capacity: int | None, confirmed: int) -> int | None:

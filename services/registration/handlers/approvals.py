@@ -9,21 +9,32 @@ from services.registration.handlers import Deps
 from services.registration.handlers.registrations import finish, registration_of, view_of
 from shared.bus import ServiceError
 from shared.contracts.registration import ParticipantRejected, Registered
+from shared.db import Document
 
 
 async def approve(deps: Deps, registration_id: str, now: datetime) -> Registered:
     """Approve a pending registration: it takes a seat or waits like any other.
 
-    It goes back to `received` first (one conditional update: approving twice places once);
-    a crash right after leaves it `received`, and the sweeper puts it back to pending.
+    The approval is recorded first (pending -> `received` with `approved_at`: one conditional
+    update, so approving twice places once), then it is placed like a new registration. A
+    crash after that leaves it `received` and approved, and the sweeper places it (a retry
+    of the approval too): an approval is never lost nor undone once recorded.
     """
     registration = await registration_of(deps, registration_id)
-    if not await _reopen(deps, registration_id):
+    approved = {"status": "received", "approved_at": now.isoformat()}
+    if _interrupted(registration):
+        approved["approved_at"] = registration["approved_at"]
+    elif not await deps.store.set_registration(
+            registration_id, {"status": "pending_approval"}, approved, []):
         raise ServiceError("conflict", f"The registration is {registration['status']}.")
     session = await deps.store.session(registration["session_id"])
     assert session is not None
-    return await finish(deps, {**registration, "status": "received"},
-                        {**session, "requires_approval": False}, now, fresh=False)
+    return await finish(deps, {**registration, **approved}, session, now, fresh=False)
+
+
+def _interrupted(registration: Document) -> bool:
+    """Approved, and not yet placed (a crash, or an approval still under way)."""
+    return registration["status"] == "received" and registration.get("approved_at") is not None
 
 
 async def reject(deps: Deps, registration_id: str, reason: str, now: datetime) -> Registered:
@@ -40,9 +51,3 @@ async def reject(deps: Deps, registration_id: str, reason: str, now: datetime) -
         raise ServiceError("conflict", f"The registration is {registration['status']}.")
     deps.kick()
     return view_of(done, created=False)
-
-
-async def _reopen(deps: Deps, registration_id: str) -> bool:
-    """pending_approval -> received, so `finish` places it exactly like a new one."""
-    return await deps.store.set_registration(
-        registration_id, {"status": "pending_approval"}, {"status": "received"}, [])

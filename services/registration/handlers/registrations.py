@@ -1,24 +1,38 @@
-"""Registering, cancelling, approving and rejecting participants.
+"""Registering and cancelling participants.
 
 A registration is first inserted as `received`: the unique (session_id, email_key) index
 decides the race between two submissions of one address before any seat is claimed. Then the
 ledger places it (seats.py), then ONE conditional update sets its status together with its
 event (`received` -> confirmed/waitlisted/pending). A crash between the steps leaves it
-`received`; `finish_stuck` completes it, and because placing is idempotent the outcome is the
-same as if nothing had happened.
+`received`; the sweeper (recovery.py) completes it, and because placing is idempotent the
+outcome is the same as if nothing had happened.
+
+Cancelling goes the other way round: the registration's status and event first, its place in
+the ledger after (see `cancel`). Either way the ledger's seats always include every confirmed
+registration, so an interruption can leave a seat unused for a while, never one seat twice.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from services.registration.domain.rules import email_key
+from services.registration.domain.rules import (
+    awaits_approval,
+    email_key,
+    may_register_again,
+    registration_has_ended,
+)
 from services.registration.events import STATUS_EVENT, participant_entry
 from services.registration.handlers import Deps
 from services.registration.handlers.admission import admitting_session
-from services.registration.handlers.seats import SessionChanged, fill_free_seats, place
+from services.registration.handlers.seats import (
+    SessionChanged,
+    fill_free_seats,
+    give_back_place,
+    place,
+)
 from services.registration.ids import id_floor, new_id
 from services.registration.store import REGISTRATIONS as REGISTRATION_DOCUMENTS
 from services.registration.views import participant_page
@@ -39,10 +53,11 @@ MAX_ADMISSIONS = 5
 
 async def register(deps: Deps, session_id: str, form: RegistrationForm,
                    now: datetime) -> Registered:
-    """Register a person, or answer the registration that address already has."""
+    """Register a person, or answer the registration that address already has; someone
+    who cancelled registers anew (a new registration: its own id, events and place)."""
     session = await admitting_session(deps, session_id, form, now)
     document = new_registration(session_id, form, now)
-    existing = await deps.store.insert_registration(document)
+    existing = await _insert(deps, document, now)
     if existing is not None:
         REGISTRATIONS.add(1, {"outcome": "duplicate"})
         return await _settled(deps, existing, created=False)
@@ -68,7 +83,7 @@ async def finish(deps: Deps, registration: Document, session: Document, now: dat
     """
     approving = not fresh
     ledger: Document | None = session
-    if session["requires_approval"]:
+    if awaits_approval(session, registration):
         status, position = "pending_approval", None
     else:
         (status, position), ledger = await place(deps, session["_id"], registration, now,
@@ -83,49 +98,41 @@ async def finish(deps: Deps, registration: Document, session: Document, now: dat
         # one moves it out of `received`): when new, the relay may publish it as given.
         deps.kick(REGISTRATION_DOCUMENTS, registration["_id"], [event] if new else None)
         REGISTRATIONS.add(1, {"outcome": status})
-    if status == "waitlisted":
-        # A seat may have been freed between our reading "full" and joining the list.
-        await fill_free_seats(deps, session["_id"], now, ledger)
-    current = {**registration, **changes} if done else \
+    # A seat may have been freed between our reading "full" (maybe a remembered summary)
+    # and joining the list; if someone moved up, it may be this very person.
+    moved = status == "waitlisted" and await fill_free_seats(deps, session["_id"], now, ledger)
+    current = {**registration, **changes} if done and not moved else \
         await deps.store.registration(registration["_id"])
     return view_of(current or {**registration, **changes}, created=True)
 
 
-async def finish_stuck(deps: Deps, now: datetime, older_than: timedelta) -> int:
-    """Complete registrations left `received` by a crash; how many."""
-    stuck = await deps.store.stuck_received(id_floor(now - older_than))
-    for registration in stuck:
-        session = await deps.store.session(registration["session_id"])
-        if session is not None and session["status"] == "cancelled":
-            # Never confirmed nor mailed: nobody to tell.
-            await deps.store.transition(registration["_id"], ("received",),
-                                        {"status": "cancelled"}, [])
-        elif session is not None:
-            await finish(deps, registration, session, now)
-    return len(stuck)
-
-
 async def cancel(deps: Deps, registration_id: str, by: str, now: datetime) -> Registered:
-    """Cancel a registration or leave the waiting list; a second cancel changes nothing."""
+    """Cancel a registration or leave the waiting list; a second cancel changes nothing.
+
+    One conditional write records the cancellation with its event (fixed id) and
+    `release_due`; the place is given back after it. A crash in between leaves the place
+    held by nobody for a while, never given twice, and the sweeper gives it back; a
+    concurrent or repeated cancel finds the registration cancelled and helps finish.
+    """
     for _ in range(10):
         registration = await registration_of(deps, registration_id)
         status = registration["status"]
-        if status in ("cancelled", "rejected"):
+        if registration_has_ended(status):
+            if registration.get("release_due") is not None:
+                await give_back_place(deps, registration, now)
             return view_of(registration, created=False)
         if status == "received":
             raise ServiceError("conflict", "The registration is still being processed.")
         session = await deps.store.session(registration["session_id"])
         assert session is not None
-        await deps.store.release(session["_id"], registration_id, registration["country"])
         event = participant_entry(ParticipantCancelled, registration, session, deps.signer,
                                   now, cancelled_by=by)
-        done = await deps.store.transition(registration_id, (status,),
-                                           {"status": "cancelled", "cancelled_at": now.isoformat(),
-                                            "waitlist_position": None}, [event])
-        if done is not None:
-            deps.kick()
-            await fill_free_seats(deps, session["_id"], now)
-            return view_of(done, created=False)
+        changes = {"status": "cancelled", "cancelled_at": now.isoformat(),
+                   "waitlist_position": None, "release_due": id_floor(now)}
+        if await deps.store.advance(registration_id, (status,), changes, [event]):
+            deps.kick(REGISTRATION_DOCUMENTS, registration_id)
+            await give_back_place(deps, {**registration, **changes}, now)
+            return view_of({**registration, **changes}, created=False)
     raise ServiceError("unavailable", "The registration is changing; try again.")
 
 
@@ -138,6 +145,19 @@ async def describe(deps: Deps, registration_id: str, now: datetime) -> Participa
     return participant_page(registration, session, now)
 
 
+async def _insert(deps: Deps, document: Document, now: datetime) -> Document | None:
+    """Insert; None if it went in, else the registration the address already has. A
+    cancelled one gives back its place if it still held one, then its address."""
+    for _ in range(MAX_ADMISSIONS):
+        existing = await deps.store.insert_registration(document)
+        if existing is None or not may_register_again(existing["status"]):
+            return existing
+        if existing.get("release_due") is not None:
+            await give_back_place(deps, existing, now)  # nobody holds two places
+        await deps.store.retire_email(existing)
+    raise ServiceError("unavailable", "The registration is changing; try again.")
+
+
 def new_registration(session_id: str, form: RegistrationForm, now: datetime) -> Document:
     country = form.country.upper()
     return {
@@ -148,7 +168,8 @@ def new_registration(session_id: str, form: RegistrationForm, now: datetime) -> 
         "gender": form.gender, "preferred_language": form.preferred_language,
         "consent_at": now, "accessibility_needs": form.accessibility_needs,
         "registered_at": now, "waitlist_position": None, "promoted_at": None,
-        "attendance": None, "attendance_minutes": None, "anonymized": False, "outbox": [],
+        "attendance": None, "attendance_minutes": None, "anonymized": False,
+        "approved_at": None, "release_due": None, "outbox": [],
     }
 
 

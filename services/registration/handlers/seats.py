@@ -6,6 +6,9 @@ again. Every path that may free a seat or add a waiter ends with `fill_free_seat
 the first waiter into a free seat one at a time: the waiter is pulled from `waiting` in the same
 update that takes the seat, so two promoters cannot promote the same person, nor one person
 twice; someone who cancelled is no longer in `waiting` and is never offered a seat again.
+Nobody new takes a general seat while anyone waits (`newcomer_must_wait`, and the write's guard
+that the list is empty), so a seat given back between a release and its `fill_free_seats` is
+not taken from the first waiter by a registration racing in.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from services.registration.domain.rules import seat_claim_for
+from services.registration.domain.rules import newcomer_must_wait, seat_claim_for
 from services.registration.events import participant_entry
 from services.registration.handlers import Deps
 from shared.bus import ServiceError
@@ -46,10 +49,10 @@ async def place(deps: Deps, session_id: str, registration: Document, now: dateti
     then be remembered rather than read: the guards expect its `quotas_rev`, and a changed
     one raises SessionChanged.
     """
-    reg_id = registration["_id"]
+    reg_id, summary = registration["_id"], new
     admitted = ledger["quotas_rev"] if new and ledger is not None else None
     for _ in range(MAX_ATTEMPTS):
-        session = ledger or await _ledger(deps, session_id, summary=new)
+        session = ledger or await _ledger(deps, session_id, summary=summary)
         ledger = None
         if admitted is not None and (session["quotas_rev"] != admitted
                                      or session["status"] != "published"):
@@ -61,9 +64,10 @@ async def place(deps: Deps, session_id: str, registration: Document, now: dateti
         claim = seat_claim_for(session.get("capacity"), session["confirmed"],
                                session.get("quota_used", {}), session.get("country_quotas", []),
                                registration["country"], now)
-        if claim is not None:
+        if claim is not None and not newcomer_must_wait(claim, len(session.get("waiting", ()))):
             if await deps.store.take_seat(session, reg_id, claim):
                 return ("confirmed", None), session
+            summary = False  # maybe because people wait (a summary does not list them)
             continue
         after = await deps.store.join_waitlist(session, reg_id)
         if after is not None:
@@ -114,25 +118,22 @@ async def fill_free_seats(deps: Deps, session_id: str, now: datetime,
     return promoted
 
 
-async def repair_promotions(deps: Deps, now: datetime) -> int:
-    """Finish promotions whose ledger move happened but whose status write did not (crash)."""
-    repaired = 0
-    for session in await deps.store.sessions_matching(
-            {"status": "published", "ends_at": {"$gt": now}}):
-        for stuck in await deps.store.registrations_matching(
-                {"session_id": session["_id"], "status": "waitlisted",
-                 "_id": {"$in": session["seats"]}}):
-            await mark_promoted(deps, stuck, session, now)
-            repaired += 1
-    return repaired
-
-
 def _may_have_a_seat(session: Document, now: datetime) -> bool:
     """Whether anyone at all could get a seat (saves reading the first waiter when full)."""
     if session.get("country_quotas"):
         return True  # depends on the waiter's country
     return seat_claim_for(session.get("capacity"), session["confirmed"], {}, [], "", now) \
         is not None
+
+
+async def give_back_place(deps: Deps, registration: Document, now: datetime) -> None:
+    """Finish a cancellation recorded with `release_due`: give back the place it held, offer
+    the seat to the waiting list, then note it done. Every step is guarded by the ledger, so a
+    second cancel, another replica or the sweeper may run this again at any point."""
+    session_id = registration["session_id"]
+    await deps.store.release(session_id, registration["_id"], registration["country"])
+    await fill_free_seats(deps, session_id, now)
+    await deps.store.set_registration(registration["_id"], {}, {"release_due": None}, [])
 
 
 async def mark_promoted(deps: Deps, registration: Document, session: Document,

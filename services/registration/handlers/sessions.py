@@ -13,7 +13,7 @@ from services.registration.domain.rules import (
 from services.registration.events import entry, participant_entry, snapshot
 from services.registration.handlers import Deps
 from services.registration.handlers.seats import fill_free_seats
-from services.registration.ids import new_id
+from services.registration.ids import id_floor, new_id
 from shared.bus import ServiceError
 from shared.contracts.registration import (
     ParticipantCancelled,
@@ -120,7 +120,12 @@ async def publish(deps: Deps, session_id: str, now: datetime) -> Document:
 
 
 async def cancel_session(deps: Deps, session_id: str, reason: str, now: datetime) -> Document:
-    """Cancel a session and every active registration, each with its own event."""
+    """Cancel a session, then every active registration, each with its own event.
+
+    The session's write records `participants_due` with its own event; the registrations
+    follow, each in one conditional write with a fixed event id. If that is interrupted, the
+    sweeper (or cancelling again) finishes it, and nobody is told twice.
+    """
     session = await _session(deps, session_id)
     if session["status"] != "cancelled":
         event = entry(SessionCancelled(session=snapshot(session), reason=reason), now,
@@ -128,19 +133,25 @@ async def cancel_session(deps: Deps, session_id: str, reason: str, now: datetime
         await deps.store.update_session(
             session_id, {"status": session["status"]},
             {"$set": {"status": "cancelled", "cancel_reason": reason,
-                      "cancelled_at": now.isoformat()}, "$inc": {"rev": 1}},
+                      "cancelled_at": now.isoformat(), "participants_due": id_floor(now)},
+             "$inc": {"rev": 1}},
             [event])
-    cancelled = {**session, "status": "cancelled"}
-    for registration in await deps.store.registrations_matching(
-            {"session_id": session_id,
-             "status": {"$in": ["confirmed", "waitlisted", "pending_approval"]}}):
-        mail = participant_entry(ParticipantCancelled, registration, cancelled, deps.signer,
-                                 now, cancelled_by="session_cancelled")
-        await deps.store.transition(registration["_id"], (registration["status"],),
-                                    {"status": "cancelled",
-                                     "cancelled_at": now.isoformat()}, [mail])
+    await cancel_participants(deps, {**session, "status": "cancelled"}, now)
     deps.kick()
     return await _session(deps, session_id)
+
+
+async def cancel_participants(deps: Deps, session: Document, now: datetime) -> None:
+    """Cancel every active registration of a cancelled session, then note it done."""
+    for registration in await deps.store.registrations_matching(
+            {"session_id": session["_id"],
+             "status": {"$in": ["confirmed", "waitlisted", "pending_approval"]}}):
+        mail = participant_entry(ParticipantCancelled, registration, session, deps.signer,
+                                 now, cancelled_by="session_cancelled")
+        await deps.store.advance(registration["_id"], (registration["status"],),
+                                 {"status": "cancelled", "cancelled_at": now.isoformat()},
+                                 [mail])
+    await deps.store.update_session(session["_id"], {}, {"$set": {"participants_due": None}})
 
 
 def _given(fields: SessionFields) -> dict[str, Any]:
