@@ -4,6 +4,11 @@ Instruments are module-level (the OpenTelemetry API binds them to the provider o
 `setup_metrics` installs it), so any code records with one line. Values that live in
 JetStream (consumer lag, dead letters waiting) are read by a background loop and reported by
 observable gauges.
+
+Every label takes bounded values. Instrumentation we did not write labels with what it finds:
+FastStream with the subject (each RPC reply goes to a unique `_INBOX.*` one, so every request
+added series and memory), the ASGI middleware with the `Host` header (the client's choice).
+Views keep only their bounded attributes, and a cardinality limit per instrument caps the rest.
 """
 
 from __future__ import annotations
@@ -16,12 +21,24 @@ from typing import TYPE_CHECKING
 from opentelemetry import metrics
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.metrics import CallbackOptions, Observation
-from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics import (
+    Counter,
+    Histogram,
+    MeterProvider,
+    ObservableCounter,
+    ObservableGauge,
+    ObservableUpDownCounter,
+    UpDownCounter,
+    _Gauge,
+)
 from opentelemetry.sdk.metrics.export import (
+    CardinalityLimits,
+    InstrumentCardinalityKey,
     MetricExporter,
     MetricReader,
     PeriodicExportingMetricReader,
 )
+from opentelemetry.sdk.metrics.view import View
 from opentelemetry.sdk.resources import Resource
 
 from shared.settings import Settings
@@ -47,6 +64,17 @@ DEAD_LETTERS = meter.create_counter(
     "dialogues.dead_letters", unit="{message}",
     description="Messages this process moved to the dead-letter stream, by consumer.")
 
+BOUNDED_ATTRIBUTES: dict[str, set[str]] = {
+    "faststream.opentelemetry.middleware": {"messaging.system", "error.type"},
+    "opentelemetry.instrumentation.asgi": {
+        "http.method", "http.scheme", "http.flavor", "http.status_code", "http.route",
+        "http.request.method", "http.response.status_code", "url.scheme",
+        "network.protocol.version", "error.type"},
+}
+"""Per instrumentation scope, the attributes its metrics keep (all others are dropped)."""
+SERIES_PER_INSTRUMENT = 500
+"""Backstop: past this many label sets, an instrument adds to one overflow series."""
+
 _lag: dict[tuple[str, str], int] = {}
 _dlq_depth: list[int] = []
 
@@ -70,10 +98,14 @@ meter.create_observable_gauge(
 
 def setup_metrics(resource: Resource, settings: Settings) -> MeterProvider:
     """Install the meter provider: Prometheus always, OTLP when an endpoint is set."""
-    readers: list[MetricReader] = [PrometheusMetricReader()]
+    kinds: list[InstrumentCardinalityKey] = [
+        Counter, UpDownCounter, Histogram, _Gauge, ObservableCounter, ObservableUpDownCounter,
+        ObservableGauge]
+    limits: CardinalityLimits = dict.fromkeys(kinds, SERIES_PER_INSTRUMENT)
+    readers: list[MetricReader] = [PrometheusMetricReader(cardinality_limits=limits)]
     if settings.otel_exporter_otlp_endpoint:
         readers.append(PeriodicExportingMetricReader(_otlp_exporter(settings)))
-    provider = MeterProvider(resource=resource, metric_readers=readers)
+    provider = MeterProvider(resource=resource, metric_readers=readers, views=bounded_views())
     metrics.set_meter_provider(provider)
     if settings.metrics_port is not None:
         from prometheus_client import start_http_server
@@ -81,6 +113,12 @@ def setup_metrics(resource: Resource, settings: Settings) -> MeterProvider:
         server, _ = start_http_server(settings.metrics_port, addr=settings.metrics_host)
         log.info("metrics served", extra={"port": server.server_address[1]})
     return provider
+
+
+def bounded_views() -> list[View]:
+    """Views that drop the unbounded attributes of other libraries' instruments."""
+    return [View(meter_name=scope, attribute_keys=keys)
+            for scope, keys in BOUNDED_ATTRIBUTES.items()]
 
 
 def _otlp_exporter(settings: Settings) -> MetricExporter:

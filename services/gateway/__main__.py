@@ -38,11 +38,22 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def trusted_proxies(settings: Settings) -> list[str]:
+    """TRUSTED_PROXIES as a list; empty when no proxy is trusted."""
+    return [part.strip() for part in settings.trusted_proxies.split(",") if part.strip()]
+
+
 def make_server(settings: Settings, sock: socket.socket) -> uvicorn.Server:
     """uvicorn serving the gateway app on an already bound socket."""
+    proxies = trusted_proxies(settings)
     return uvicorn.Server(uvicorn.Config(
         create_app(settings),
         lifespan="on",  # a failed connection at startup must stop the process, not be ignored
+        # The client address decides the public rate limit and scopes idempotency keys, so
+        # X-Forwarded-For counts only from the configured proxies: uvicorn's own default
+        # believes anyone on loopback, and FORWARDED_ALLOW_IPS is not ours to honour.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies,
         log_config=None,  # keep the JSON logging of shared.telemetry
         # The server spans record every request; an access log would add client addresses.
         access_log=False,

@@ -24,7 +24,8 @@ from services.gateway.problems import (
     problem_responses,
     unhandled_exception,
 )
-from services.gateway.ratelimit import FixedWindow, rate_limited
+from services.gateway.ratelimit import INDEXES as RATE_LIMIT_INDEXES
+from services.gateway.ratelimit import SharedWindow, rate_limited
 from services.gateway.routes import catalog, notify, registration, search, translate
 from services.gateway.routes.access import ACCESS_HANDLERS
 from services.gateway.routes.health import health_router
@@ -50,7 +51,8 @@ def _lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextMa
         broker = make_broker(settings, client_name=CLIENT_NAME)
         try:
             db = client[settings.database_name(SERVICE)]
-            await ensure_indexes(db, [*KeyStore.indexes(), *IDEMPOTENCY_INDEXES])
+            await ensure_indexes(db, [*KeyStore.indexes(), *IDEMPOTENCY_INDEXES,
+                                     *RATE_LIMIT_INDEXES])
             # The gateway only sends requests; it subscribes to nothing, so connecting suffices.
             # The broker retries a missing server for minutes (to ride out a NATS restart);
             # at startup that would leave the process neither serving nor failing.
@@ -99,7 +101,7 @@ def create_app(
     the global one (tests collect spans with it).
     """
     services = (registration, catalog, search, translate, notify)
-    limit = rate_limited(FixedWindow(settings.public_rate_limit))
+    limit = rate_limited(SharedWindow(settings.public_rate_limit))
     public = Router("/v1", route_handlers=[*PUBLIC_HANDLERS,
                                            *(h for s in services for h in s.PUBLIC_HANDLERS)],
                     guards=[limit])

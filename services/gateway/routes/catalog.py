@@ -66,6 +66,9 @@ READ_PIECE = 261_120
 """One GridFS chunk per piece when the range starts at a chunk boundary."""
 READ_AHEAD = 3
 COMMIT_TIMEOUT = 30.0
+SHOWN_INLINE = frozenset({"application/pdf", "video/mp4", "audio/mpeg"})
+"""Types a browser shows without running anything in our origin; other files (text, which a
+browser may take for HTML, and office documents) are downloaded as attachments."""
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 410, 422, 503)
 
 
@@ -212,8 +215,10 @@ async def download_file(
     info = await gateway.call("catalog", "file_info",
                               GetFile(document_id=document_id, file_id=file_id), FileInfo)
     etag = f'"{info.sha256}"'
+    disposition = "inline" if info.content_type in SHOWN_INLINE else "attachment"
     headers = {"ETag": etag, "Accept-Ranges": "bytes", "Cache-Control": "public, max-age=300",
-               "Content-Disposition": f"inline; filename*=UTF-8''{quote(info.name)}"}
+               "X-Content-Type-Options": "nosniff",
+               "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(info.name)}"}
     if etag in request.headers.get("if-none-match", ""):
         return Response(b"", status_code=304, headers=headers)
     wanted = request.headers.get("range")

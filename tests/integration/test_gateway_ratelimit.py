@@ -1,0 +1,79 @@
+"""The public rate limit counts per client across every gateway replica, and the client is
+the peer unless a configured proxy says otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+
+from services.gateway.__main__ import bind, make_server
+from services.gateway.app import create_app
+from shared.settings import Settings
+from tests.integration.test_gateway import wait_clear_of_window_end
+from tests.support import assert_problem, serving
+
+pytestmark = pytest.mark.integration
+
+
+async def test_the_limit_holds_across_gateway_replicas(settings: Settings) -> None:
+    limited = settings.model_copy(update={"public_rate_limit": 3})
+    async with serving(create_app(limited)) as one, serving(create_app(limited)) as two:
+        wait_clear_of_window_end()
+        assert [(await http.get("/v1/reference")).status_code
+                for http in (one, two, one)] == [200, 200, 200]
+        assert_problem(await two.get("/v1/reference"), 429)
+        assert_problem(await one.get("/v1/reference"), 429)
+
+
+async def test_a_burst_across_replicas_gets_exactly_the_limit(settings: Settings) -> None:
+    limited = settings.model_copy(update={"public_rate_limit": 5})
+    async with serving(create_app(limited)) as one, serving(create_app(limited)) as two:
+        wait_clear_of_window_end()
+        answers = await asyncio.gather(*(http.get("/v1/reference")
+                                         for http in [one, two] * 15))
+    assert sorted(answer.status_code for answer in answers) == [200] * 5 + [429] * 25
+
+
+@asynccontextmanager
+async def gateway_server(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway as `python -m services.gateway` serves it (uvicorn, real sockets)."""
+    sock = bind("127.0.0.1", 0)
+    server = make_server(settings, sock)
+    serving_task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            assert not serving_task.done(), serving_task.result()
+            await asyncio.sleep(0.02)
+        port = sock.getsockname()[1]
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10,
+                                     trust_env=False) as http:
+            yield http
+    finally:
+        server.should_exit = True
+        await serving_task
+
+
+async def test_forwarded_addresses_count_only_from_trusted_proxies(settings: Settings) -> None:
+    limited = settings.model_copy(update={"public_rate_limit": 3})
+    async with gateway_server(limited) as http:  # no proxy configured: the peer is the client
+        wait_clear_of_window_end()
+        for number in range(3):
+            forged = {"X-Forwarded-For": f"198.51.100.{number}"}
+            assert (await http.get("/v1/reference", headers=forged)).status_code == 200
+        assert_problem(await http.get("/v1/reference",
+                                      headers={"X-Forwarded-For": "198.51.100.99"}), 429)
+
+    behind_proxy = limited.model_copy(update={"trusted_proxies": "10.0.0.0/8, 127.0.0.1"})
+    async with gateway_server(behind_proxy) as http:
+        wait_clear_of_window_end()
+        for number in range(6):  # distinct clients behind the proxy: each has its own count
+            forwarded = {"X-Forwarded-For": f"203.0.113.{number}"}
+            assert (await http.get("/v1/reference", headers=forwarded)).status_code == 200
+        one_client = {"X-Forwarded-For": "192.0.2.1, 10.1.2.3"}  # through two of our proxies
+        assert [(await http.get("/v1/reference", headers=one_client)).status_code
+                for _ in range(3)] == [200] * 3
+        assert_problem(await http.get("/v1/reference", headers=one_client), 429)
