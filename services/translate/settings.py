@@ -27,7 +27,8 @@ class TranslateSettings(BaseSettings):
     breaker_reset: float = Field(30.0, gt=0, description="Seconds the breaker stays open.")
     concurrency: int = Field(4, ge=1, le=64, description="Jobs drafted at once per replica.")
     lease_minutes: float = Field(30.0, gt=0, description="How long a translator's claim lasts.")
-    four_eyes: bool = Field(False, description="Whether the reviewer must not be the translator.")
+    four_eyes: bool = Field(True, description="Whether the reviewer must not be the translator "
+                            "(four-eyes review; off only where one person does both).")
     languages: list[LanguageCode] = Field(
         default_factory=lambda: list[LanguageCode](["es", "en"]),
         description="Languages every published document gets a job for.")

@@ -111,7 +111,7 @@ async def completed_events(url: str) -> list[dict[str, Any]]:
 async def test_a_spanish_document_is_translated_reviewed_and_delivered(
     settings: Settings, bus_client: NatsBroker
 ) -> None:
-    own = TranslateSettings(lease_minutes=1 / 60, four_eyes=True)
+    own = TranslateSettings(lease_minutes=1 / 60)  # four-eyes review by default
     async with translate_gateway(settings, own) as http:
         alice, alice_id = await keyed(http, "translator")
         bob, bob_id = await keyed(http, "translator")
