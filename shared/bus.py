@@ -1,4 +1,5 @@
-"""The NATS side of every process: broker factory, streams, RPC responders and calls."""
+"""The NATS side of every process: RPC responders and calls (the broker factory and streams
+live in shared.broker and shared.streams, and are importable from here too)."""
 
 from __future__ import annotations
 
@@ -10,76 +11,25 @@ from typing import Any, TypeVar
 
 import nats.errors
 from faststream.nats import NatsBroker, NatsRouter
-from faststream.nats.opentelemetry import NatsTelemetryMiddleware
-from nats.js.api import StorageType, StreamConfig
-from nats.js.errors import NotFoundError
 from pydantic import BaseModel, ValidationError
 from pymongo.errors import ConnectionFailure
 
+from shared.broker import bus_is_connected as bus_is_connected
+from shared.broker import inbox_prefix as inbox_prefix
+from shared.broker import make_broker as make_broker
 from shared.contracts.rpc import ErrorCode, RpcError, RpcFailure, RpcReply
 from shared.metrics import RPC_DURATION
-from shared.settings import Settings
+from shared.streams import DLQ_STREAM as DLQ_STREAM
+from shared.streams import INGEST_STREAM as INGEST_STREAM
+from shared.streams import StreamSpec as StreamSpec
+from shared.streams import await_streams as await_streams
+from shared.streams import declare_streams as declare_streams
+from shared.streams import service_stream as service_stream
 
 log = logging.getLogger(__name__)
 
 Request = TypeVar("Request", bound=BaseModel)
 Reply = TypeVar("Reply", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class StreamSpec:
-    """A JetStream stream: its name and the subjects it captures."""
-
-    name: str
-    subjects: tuple[str, ...]
-    description: str = ""
-    max_age_days: float = 30.0
-
-
-def service_stream(service: str) -> StreamSpec:
-    """The stream of the events a service publishes: `<service>.>`."""
-    return StreamSpec(service.upper(), (f"{service}.>",), f"events published by {service}")
-
-
-INGEST_STREAM = StreamSpec("INGEST", ("ingest.>",), "events other systems publish to us")
-DLQ_STREAM = StreamSpec(
-    "DLQ", ("dlq.>",), "messages that ran out of deliveries, with the reason", 90.0
-)
-
-
-def make_broker(settings: Settings, *, client_name: str) -> NatsBroker:
-    """A broker with telemetry and bounded reconnects, so a wrong URL fails, never hangs."""
-    return NatsBroker(
-        settings.effective_nats_url(),
-        name=client_name,
-        connect_timeout=2,
-        reconnect_time_wait=1,
-        # Keep trying for about two minutes: a NATS restart is survived, a dead URL is not.
-        max_reconnect_attempts=120,
-        middlewares=[NatsTelemetryMiddleware()],
-        logger=logging.getLogger(f"faststream.{client_name}"),
-        graceful_timeout=10.0,
-    )
-
-
-async def declare_streams(broker: NatsBroker, settings: Settings, *specs: StreamSpec) -> None:
-    """Create each stream, or bring an existing one up to this configuration."""
-    js = broker.connection.jetstream()
-    for spec in specs:
-        config = StreamConfig(
-            name=spec.name,
-            subjects=list(spec.subjects),
-            description=spec.description,
-            storage=StorageType.FILE,
-            duplicate_window=settings.event_duplicate_window,
-            max_age=spec.max_age_days * 86_400,
-        )
-        try:
-            await js.stream_info(spec.name)
-        except NotFoundError:
-            await js.add_stream(config)
-        else:
-            await js.update_stream(config)
 
 
 Responder = Callable[[Any], Awaitable[dict[str, Any]]]

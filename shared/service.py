@@ -13,28 +13,26 @@ import signal
 import socket
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from faststream.nats import NatsBroker, NatsRouter
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.bus import (
-    DLQ_STREAM,
-    RpcRoutes,
-    StreamSpec,
-    declare_streams,
-    make_broker,
-    service_stream,
-)
+from shared.broker import make_broker
+from shared.bus import RpcRoutes
 from shared.contracts.rpc import Ping, Pong
 from shared.db import Document, IndexSpec, database_answers, ensure_indexes, make_client
 from shared.metrics import setup_metrics, watch_jetstream
 from shared.outbox import OutboxRelay
 from shared.settings import Settings, settings_for
+from shared.streams import DLQ_STREAM, StreamSpec, await_streams, declare_streams, service_stream
 from shared.telemetry import package_version, resource_of, setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
+
+EXIT_BUS_CLOSED = 75
+"""Exit status when the bus connection closed for good (EX_TEMPFAIL): start me again."""
 
 
 @dataclass
@@ -65,6 +63,7 @@ class ServiceSpec:
     indexes: Sequence[IndexSpec] = ()
     routers: RouterFactory = lambda runtime: ()
     extra_streams: Sequence[StreamSpec] = ()
+    """Streams besides its own and the DLQ: declared if it owns them, else waited for."""
     outbox_collections: Sequence[str] = ()
     on_start: Sequence[StartHook] = ()
     """Awaited in order after connecting, before serving (e.g. rebuilding a derived index)."""
@@ -104,20 +103,27 @@ class RunningService:
         await self.runtime.client.close()
 
 
-async def start_service(spec: ServiceSpec, settings: Settings) -> RunningService:
-    """Connect, declare streams and indexes, and start serving."""
+async def start_service(spec: ServiceSpec, settings: Settings, *,
+                        on_bus_closed: Callable[[], Awaitable[None]] | None = None
+                        ) -> RunningService:
+    """Connect, declare streams and indexes, and start serving.
+
+    `on_bus_closed` runs if the bus connection ever closes for good (see shared.broker).
+    """
     client = make_client(settings, app_name=f"dialogues-{spec.name}")
     db = client[settings.database_name(spec.name)]
     await ensure_indexes(db, [*spec.indexes, *OutboxRelay.indexes(spec.outbox_collections)])
-    broker = make_broker(settings, client_name=f"dialogues-{spec.name}")
+    broker = make_broker(settings, client_name=f"dialogues-{spec.name}",
+                         on_closed=on_bus_closed)
     relay = OutboxRelay(db, spec.outbox_collections, broker, source=f"dialogues/{spec.name}")
     runtime = Runtime(spec.name, settings, client, db, broker, relay)
     broker.include_router(ping_routes(runtime))
     for router in spec.routers(runtime):
         broker.include_router(router)
     await broker.connect()
-    await declare_streams(broker, settings, service_stream(spec.name), DLQ_STREAM,
-                          *spec.extra_streams)
+    streams = (service_stream(spec.name), DLQ_STREAM, *spec.extra_streams)
+    await declare_streams(broker, settings, *(s for s in streams if s.owner == spec.name))
+    await await_streams(broker, settings, *(s for s in streams if s.owner != spec.name))
     for hook in spec.on_start:
         await hook(runtime)
     await broker.start()
@@ -128,14 +134,36 @@ async def start_service(spec: ServiceSpec, settings: Settings) -> RunningService
     return RunningService(spec, runtime, tasks)
 
 
+async def exit_for_restart() -> NoReturn:
+    """The bus connection closed for good: exit now, non-zero, so that the supervisor
+    (`dialogues up`, compose's restart policy) starts a fresh process.
+
+    Now, not through `stop()`: FastStream's pull consumers spin on a closed connection and
+    starve the event loop (shared.broker), so nothing scheduled after this would run. Nothing
+    is lost: state and unsent events are in MongoDB, unacknowledged messages are redelivered.
+    """
+    log.critical("bus connection closed for good; exiting to be restarted")
+    logging.shutdown()
+    os._exit(EXIT_BUS_CLOSED)
+
+
 async def serve_until_signalled(spec: ServiceSpec, settings: Settings) -> None:
     """Run until SIGTERM or SIGINT, then stop cleanly."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
-    service = await start_service(spec, settings)
-    await stopping.wait()
+    # Starting may wait (for another service's stream): a signal must end that wait too.
+    starting = asyncio.create_task(start_service(spec, settings,
+                                                 on_bus_closed=exit_for_restart))
+    signalled = asyncio.create_task(stopping.wait())
+    await asyncio.wait({starting, signalled}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():
+        starting.cancel()
+        log.info("stopped while starting")
+        return
+    service = starting.result()
+    await signalled
     log.info("stopping")
     await service.stop()
     log.info("stopped")

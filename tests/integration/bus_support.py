@@ -1,0 +1,80 @@
+"""What the bus permission tests share: nats-server started from deploy/nats.conf itself, and
+clients that connect as one of its users and collect the server's permission violations.
+
+`NATS_CONF_UNDER_TEST` names another file to run the same tests against (the configuration
+before a change, say: `git show HEAD:deploy/nats.conf > /tmp/old.conf`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import nats
+import pytest
+from nats.aio.client import Client
+
+from shared.servers import LocalServer, start_nats
+from shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+USERS = ("registration", "catalog", "translate", "notify", "gateway", "integration")
+
+
+def config_under_test() -> Path:
+    return Path(os.environ.get("NATS_CONF_UNDER_TEST") or ROOT / "deploy" / "nats.conf")
+
+
+@pytest.fixture(name="secured_nats")
+def secured_nats_fixture(tmp_path: Path) -> Iterator[LocalServer]:
+    """nats-server from the deployment's file as it is: the command line sets the address,
+    port and storage folder, the environment the passwords, as compose.yaml does."""
+    env = {**os.environ, **{f"{user.upper()}_NATS_PASSWORD": f"pw-{user}" for user in USERS}}
+    running = start_nats(tmp_path / "nats", config=config_under_test(), env=env)
+    yield running
+    running.stop()
+
+
+def url_of(server: LocalServer, user: str) -> str:
+    return f"nats://{user}:pw-{user}@127.0.0.1:{server.port}"
+
+
+def settings_of(server: LocalServer, user: str, mongo_url: str = "", db_prefix: str = "perm"
+                ) -> Settings:
+    return Settings(nats_url=url_of(server, user), mongo_url=mongo_url or None,
+                    db_prefix=db_prefix)
+
+
+def own_inbox(user: str) -> str:
+    """The inbox prefix the configuration gives `user`. A configuration without per-user
+    inboxes (the old one) gets the default, so that the tests reach their assertions."""
+    prefix = f"_INBOX_{user}"
+    return prefix if f"{prefix}." in config_under_test().read_text() else "_INBOX"
+
+
+class Seen:
+    """A connection's permission violations, as the server reports them (asynchronously)."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    async def record(self, error: Exception) -> None:
+        self.errors.append(str(error).lower())
+
+    async def violations(self, connection: Client, settle: float = 0.2) -> list[str]:
+        await connection.flush()
+        await asyncio.sleep(settle)
+        return [e for e in self.errors if "permissions violation" in e]
+
+    async def refused(self, connection: Client, subject: str) -> bool:
+        """Whether the server refused something on `subject` (nats-py reports it lowercased)."""
+        return any(subject.lower() in e for e in await self.violations(connection))
+
+
+async def connect_as(server: LocalServer, user: str) -> tuple[Client, Seen]:
+    seen = Seen()
+    connection = await nats.connect(url_of(server, user), inbox_prefix=own_inbox(user),
+                                    error_cb=seen.record, max_reconnect_attempts=1)
+    return connection, seen

@@ -1,0 +1,97 @@
+"""Every service does all its bus work under its own user of deploy/nats.conf: it declares the
+streams it owns, waits for the others' (the four start at once, notify first), answers RPC
+through its inbox and `allow_responses`, passes its health check, and every durable consumer
+reads, dead-letters and acknowledges what arrives on the stream it follows."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from services.catalog.bootstrap import SPEC as CATALOG
+from services.notify.bootstrap import SPEC as NOTIFY
+from services.registration.bootstrap import SPEC as REGISTRATION
+from services.translate.bootstrap import SPEC as TRANSLATE
+from shared.bus import call, make_broker
+from shared.contracts.rpc import Ping, Pong
+from shared.healthcheck import healthy
+from shared.servers import LocalServer
+from shared.service import RunningService, start_service
+from tests.integration.bus_support import (
+    connect_as,
+    secured_nats_fixture,  # noqa: F401 (the `secured_nats` fixture)
+    settings_of,
+)
+
+pytestmark = pytest.mark.integration
+
+# What each owner publishes (not a CloudEvent: every consumer must dead-letter and ack it),
+# and the durable consumers that must take it.
+ARRIVALS = {
+    "registration": [("registration.session.published.v1", "REGISTRATION")],
+    "catalog": [("catalog.document.published.v1", "CATALOG")],
+    "translate": [("translate.job.completed.v1", "TRANSLATE"),
+                  ("translate.job.queued.v1", "TRANSLATE")],
+    "integration": [("ingest.registration.attendance.v1", "INGEST"),
+                    ("ingest.catalog.document.v1", "INGEST")],
+}
+CONSUMERS = {  # durable: (its service, the stream it reads)
+    "registration-attendance": ("registration", "INGEST"),
+    "catalog-translations": ("catalog", "TRANSLATE"), "catalog-ingest": ("catalog", "INGEST"),
+    "translate-catalog": ("translate", "CATALOG"),
+    "translate-sessions": ("translate", "REGISTRATION"),
+    "translate-drafter": ("translate", "TRANSLATE"),
+    "notify-registration": ("notify", "REGISTRATION"), "notify-catalog": ("notify", "CATALOG"),
+    "notify-translate": ("notify", "TRANSLATE")}
+DEAD_LETTERS = 9  # one per consumer and message; the drafter drops what it cannot read
+
+
+async def _drained(services: dict[str, RunningService]) -> bool:
+    """Whether every consumer, asked as its own service, took and acknowledged everything."""
+    for durable, (name, stream) in CONSUMERS.items():
+        js = services[name].runtime.broker.connection.jetstream()
+        info = await js.consumer_info(stream, durable)
+        if info.num_pending or info.num_ack_pending or not info.delivered.stream_seq:
+            return False
+    return True
+
+
+async def test_every_service_works_under_its_own_user(
+        mongo_url: str, secured_nats: LocalServer) -> None:
+    specs = (NOTIFY, TRANSLATE, CATALOG, REGISTRATION)  # readers before owners
+    started = await asyncio.gather(*(
+        start_service(spec, settings_of(secured_nats, spec.name, mongo_url, "perm-all"))
+        for spec in specs))
+    services = {service.spec.name: service for service in started}
+    gateway = make_broker(settings_of(secured_nats, "gateway"), client_name="gw")
+    try:
+        await gateway.connect()
+        for name in services:
+            pong = await call(gateway, f"rpc.{name}.ping", Ping(), Pong, timeout=2)
+            assert pong.service == name and pong.database
+            assert await healthy(name, settings_of(secured_nats, name, mongo_url)), name
+        registered = {d for s in services.values() for _, d in s.runtime.consumers}
+        assert registered == set(CONSUMERS) - {"translate-drafter"}  # its own router
+
+        for user, arrivals in ARRIVALS.items():
+            connection, seen = await connect_as(secured_nats, user)
+            for subject, stream in arrivals:
+                await connection.jetstream().publish(subject, b"not a cloudevent",
+                                                     stream=stream)
+            assert await seen.violations(connection) == [], user
+            await connection.close()
+
+        deadline = time.monotonic() + 20
+        while not await _drained(services):
+            assert time.monotonic() < deadline, "every consumer took and acked its messages"
+            await asyncio.sleep(0.2)
+        dlq = services["registration"].runtime.broker.connection.jetstream()
+        assert (await dlq.stream_info("DLQ")).state.messages == DEAD_LETTERS
+        rejections = await dlq.stream_info("INGEST", subjects_filter="ingest.rejected.v1")
+        assert rejections.state.subjects == {"ingest.rejected.v1": 2}
+    finally:
+        await gateway.stop()
+        for service in started:
+            await service.stop()
