@@ -35,6 +35,7 @@ from services.gateway.site import SiteErrorPages, csrf_config, site_routers, tem
 from services.gateway.tracing import RouteSpanName, opentelemetry_plugin
 from shared.bus import make_broker
 from shared.db import ensure_indexes, make_client
+from shared.service import exit_for_restart
 from shared.settings import Settings
 from shared.telemetry import package_version
 
@@ -48,14 +49,15 @@ def _lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextMa
     async def connected(app: Litestar) -> AsyncIterator[None]:
         """Connect the database and the bus before the first request; close both at the end."""
         client = make_client(settings, app_name=CLIENT_NAME)
-        broker = make_broker(settings, client_name=CLIENT_NAME)
+        # Closed for good (its NATS user revoked): exit so the supervisor starts a new one.
+        broker = make_broker(settings, client_name=CLIENT_NAME, on_closed=exit_for_restart)
         try:
             db = client[settings.database_name(SERVICE)]
             await ensure_indexes(db, [*KeyStore.indexes(), *IDEMPOTENCY_INDEXES,
                                      *RATE_LIMIT_INDEXES])
             # The gateway only sends requests; it subscribes to nothing, so connecting suffices.
-            # The broker retries a missing server for minutes (to ride out a NATS restart);
-            # at startup that would leave the process neither serving nor failing.
+            # At startup a missing server fails within seconds (shared.broker); once
+            # connected the broker reconnects for ever. The timeout bounds a hung handshake.
             async with asyncio.timeout(CONNECT_TIMEOUT):
                 await broker.connect()
             app.state.gateway = Gateway(settings, broker, client, db, KeyStore(db))
