@@ -46,3 +46,16 @@ def decode_cursor(cursor: str) -> str:
     if not position or not position.isprintable():
         raise ValueError("malformed cursor")
     return position
+
+
+def offset_of(cursor: str | None, most: int) -> int | None:
+    """The offset a search cursor (`o<offset>`) stands for: 0 without one, None if it is not
+    one this gateway gave out or lies beyond `most`."""
+    if not cursor:
+        return 0
+    try:
+        position = decode_cursor(cursor)
+        offset = int(position[1:]) if position.startswith("o") else -1
+    except ValueError:
+        return None
+    return offset if 0 <= offset <= most else None

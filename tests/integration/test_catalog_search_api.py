@@ -34,6 +34,7 @@ from shared.contracts.search import SearchRequest
 from shared.servers import start_nats
 from shared.service import RunningService, Runtime, ServiceSpec, start_service
 from shared.settings import Settings
+from shared.streams import DLQ_STREAM, INGEST_STREAM, declare_streams
 from tests.support import assert_problem, serving
 
 pytestmark = pytest.mark.integration
@@ -297,6 +298,13 @@ async def test_the_follower_works_under_the_deployed_nats_permissions(
                         env={**os.environ, **passwords})
     as_catalog = settings.model_copy(
         update={"nats_url": f"nats://catalog:pw@127.0.0.1:{server.port}"})
+    # Only their owner may create the shared streams (registration, as in production).
+    as_registration = settings.model_copy(
+        update={"nats_url": f"nats://registration:pw@127.0.0.1:{server.port}"})
+    owner = make_broker(as_registration, client_name="test-as-registration")
+    await owner.connect()
+    await declare_streams(owner, as_registration, INGEST_STREAM, DLQ_STREAM)
+    await owner.stop()
     service = await start_service(SEARCH_SIDE, as_catalog)
     bus = make_broker(as_catalog, client_name="test-as-catalog")
     try:

@@ -11,7 +11,7 @@ from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
 
 from services.gateway.context import Gateway
-from services.gateway.pages import decode_cursor, encode_cursor
+from services.gateway.pages import encode_cursor, offset_of
 from services.gateway.problems import problem, problem_responses
 from shared.contracts.search import (
     MAX_FILTER_VALUES,
@@ -69,14 +69,8 @@ async def search(
 
 
 def _offset(cursor: str | None) -> int:
-    if cursor is None:
-        return 0
-    try:
-        position = decode_cursor(cursor)
-        offset = int(position[1:]) if position.startswith("o") else -1
-    except ValueError:
-        offset = -1
-    if not 0 <= offset <= MAX_OFFSET:
+    offset = offset_of(cursor, MAX_OFFSET)
+    if offset is None:
         raise problem(400, "The cursor is not one this API gave out.")
     return offset
 

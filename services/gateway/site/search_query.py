@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from litestar.exceptions import ClientException
 
-from services.gateway.pages import decode_cursor, encode_cursor
+from services.gateway.pages import encode_cursor, offset_of
 from shared.contracts.search import (
     MAX_FILTER_VALUES,
     MAX_OFFSET,
@@ -121,14 +121,8 @@ def _normal(kind: str, value: str) -> str | None:
 
 
 def _offset(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        position = decode_cursor(cursor)
-        offset = int(position[1:]) if position.startswith("o") else -1
-    except ValueError:
-        offset = -1
-    if not 0 <= offset <= MAX_OFFSET:
+    offset = offset_of(cursor, MAX_OFFSET)
+    if offset is None:
         raise ClientException("The cursor is not one this site gave out.")
     return offset
 
