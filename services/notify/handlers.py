@@ -20,7 +20,10 @@ PARTICIPANT_EVENTS: dict[str, type[reg.ParticipantEvent]] = {
     model.subject(): model for model in (
         reg.ParticipantConfirmed, reg.ParticipantPromoted, reg.ParticipantWaitlisted,
         reg.ParticipantPending, reg.ParticipantRejected, reg.ParticipantCancelled,
-        reg.ParticipantAttended, reg.ParticipantNoShow)}
+        reg.ParticipantAttended, reg.ParticipantNoShow, reg.ParticipantAwaitingConfirmation,
+        reg.ParticipantAlreadyRegistered)}
+"""Participant events that are mailed. Not `expired`: the mail asking to confirm said when the
+place would go, and an address never confirmed gets no more mail than that."""
 JOINING: dict[str, MailKind] = {"confirmed": "confirmed", "promoted": "promoted"}
 LEAVING = ("cancelled", "rejected")
 
@@ -55,7 +58,9 @@ class RegistrationHandlers:
             kind=kind, name=event.participant.name, cancel_token=event.cancel_token,
             reason=getattr(event, "reason", None),
             position=getattr(event, "waitlist_position", None),
-            minutes=getattr(event, "minutes", None))
+            minutes=getattr(event, "minutes", None), status=getattr(event, "status", None),
+            confirm_token=getattr(event, "confirm_token", None),
+            confirm_by=getattr(event, "confirm_by", None), holds=getattr(event, "holds", None))
         method: Method | None = "REQUEST" if kind in JOINING else (
             "CANCEL" if kind == "cancelled" else None)
         recipient = Recipient(email=event.participant.email, name=event.participant.name,

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from faststream.nats import NatsRouter
 
 from services.registration.calendars import calendar, calendar_feed
-from services.registration.events import CANCEL_ACTION
+from services.registration.events import CANCEL_ACTION, CONFIRM_ACTION
 from services.registration.handlers import (
     Deps,
     approvals,
     attendance,
+    confirmation,
     registrations,
     sessions,
     tokens,
@@ -33,6 +34,7 @@ from shared.contracts.registration import (
     Calendar,
     CancelByToken,
     CancelSession,
+    ConfirmByToken,
     CreateSession,
     Invitation,
     ParticipantPage,
@@ -40,6 +42,7 @@ from shared.contracts.registration import (
     RecordAttendance,
     Register,
     Registered,
+    RegisterReply,
     RegistrationAction,
     RegistrationPage,
     RegistrationQuery,
@@ -120,8 +123,20 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
         return SessionPage(items=[session_view(s) for s in found], last=last)
 
     @routes.responder("register", Register)
-    async def register(request: Register) -> Registered:
+    async def register(request: Register) -> RegisterReply:
         return await registrations.register(deps, request.session_id, request.form, now())
+
+    @routes.responder("confirm_by_token", ConfirmByToken)
+    async def confirm_by_token(request: ConfirmByToken) -> Registered:
+        registration_id = tokens.registration_id_of_token(
+            deps.signer, request.token, CONFIRM_ACTION, now())
+        return await confirmation.confirm(deps, registration_id, now())
+
+    @routes.responder("describe_by_confirm_token", ConfirmByToken)
+    async def describe_by_confirm_token(request: ConfirmByToken) -> ParticipantPage:
+        registration_id = tokens.registration_id_of_token(
+            deps.signer, request.token, CONFIRM_ACTION, now())
+        return await registrations.describe(deps, registration_id, now())
 
     @routes.responder("cancel_by_token", CancelByToken)
     async def cancel_by_token(request: CancelByToken) -> Registered:

@@ -1,7 +1,8 @@
 """Translation of session and registration documents into the shared event contracts.
 
 The one place that knows which event carries what: the join URL only goes to people who hold
-a seat, and every participant event carries the signed cancel token.
+a seat (never to an address not yet confirmed), and every participant event of an active
+registration carries the signed cancel token.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from shared.contracts.events import Event
 from shared.contracts.registration import (
     Participant,
     ParticipantAttended,
+    ParticipantAwaitingConfirmation,
     ParticipantCancelled,
     ParticipantConfirmed,
     ParticipantEvent,
+    ParticipantExpired,
     ParticipantNoShow,
     ParticipantPending,
     ParticipantPromoted,
@@ -29,6 +32,7 @@ from shared.tokens import Signer
 
 SOURCE = "dialogues/registration"
 CANCEL_ACTION = "cancel_registration"
+CONFIRM_ACTION = "confirm_registration"
 SEAT_HOLDER_EVENTS: tuple[type[ParticipantEvent], ...] = (
     ParticipantConfirmed, ParticipantPromoted, ParticipantAttended)
 
@@ -58,12 +62,20 @@ def cancel_token(signer: Signer, registration: Document, session: Document,
     return signer.issue(registration["_id"], CANCEL_ACTION, now=now, ttl=ttl)
 
 
+def confirm_token(signer: Signer, registration: Document, confirm_by: datetime,
+                  now: datetime) -> str:
+    """A token to confirm this registration's address, valid until its place is released."""
+    return signer.issue(registration["_id"], CONFIRM_ACTION, now=now, ttl=confirm_by - now)
+
+
 def participant_entry(
     kind: type[ParticipantEvent], registration: Document, session: Document,
-    signer: Signer, now: datetime, **extra: object,
+    signer: Signer, now: datetime, *, occurrence: str | None = None, **extra: object,
 ) -> Document:
-    """The outbox entry of one participant event."""
-    active = kind not in (ParticipantCancelled, ParticipantRejected, ParticipantNoShow)
+    """The outbox entry of one participant event; `occurrence` tells apart the events of a
+    kind that may happen several times to one registration (e.g. the hour of a mail)."""
+    active = kind not in (ParticipantCancelled, ParticipantRejected, ParticipantNoShow,
+                          ParticipantExpired)
     event = kind(
         registration_id=registration["_id"],
         participant=Participant(
@@ -77,11 +89,13 @@ def participant_entry(
     # One id per (registration, kind): each kind happens at most once to a registration, so a
     # write redone after a crash (the sweeper finishing a registration) queues the SAME event,
     # which JetStream's dedupe and the consumers' inbox drop instead of mailing twice.
+    event_id = f"{registration['_id']}-{kind.__name__}"
     return entry(event, now, registration["_id"],
-                 event_id=f"{registration['_id']}-{kind.__name__}")
+                 event_id=f"{event_id}.{occurrence}" if occurrence else event_id)
 
 
 STATUS_EVENT: dict[str, type[ParticipantEvent]] = {
     "confirmed": ParticipantConfirmed, "waitlisted": ParticipantWaitlisted,
     "pending_approval": ParticipantPending,
+    "awaiting_confirmation": ParticipantAwaitingConfirmation,
 }

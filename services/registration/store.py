@@ -7,7 +7,7 @@ update of that document, guarded by membership (`$nin`) so the same
 registration never takes two places, and by the counters so capacity is never exceeded.
 `registrations` holds each person's status with its outbox; a unique index on
 (session_id, email_key) makes a second registration of one address impossible, until a
-cancelled one gives its address up to a new registration (`retire_email`).
+cancelled or expired one gives its address up to a new registration (`retire_email`).
 
 Writes whose caller needs nothing back are `update_one` (its `matched_count` says whether the
 guard held), not `find_one_and_update`: one command either way on MongoDB, but the embedded
@@ -29,7 +29,7 @@ from shared.inbox import Inbox
 from shared.outbox import push_to_outbox
 
 SESSIONS, REGISTRATIONS = "sessions", "registrations"
-ACTIVE = ("confirmed", "waitlisted", "pending_approval")
+ACTIVE = ("confirmed", "waitlisted", "pending_approval", "awaiting_confirmation")
 LEDGER_LISTS = ("seats", "waiting", "quota_holders")
 SUMMARY: dict[str, int] = {"outbox": 0, **dict.fromkeys(LEDGER_LISTS, 0)}
 """A session without its pending events and the id lists of its ledger: everything deciding
@@ -47,6 +47,8 @@ def indexes() -> list[IndexSpec]:
         # `status` alone serves the sweep of registrations left `received`; with
         # `release_due` the sweep of cancellations whose place is still to give back.
         IndexSpec(REGISTRATIONS, (("status", 1), ("release_due", 1))),
+        # Holds whose time to confirm the address is over.
+        IndexSpec(REGISTRATIONS, (("status", 1), ("confirm_due", 1))),
         IndexSpec(SESSIONS, (("status", 1), ("starts_at", 1))),
     ]
 
@@ -186,10 +188,10 @@ class Store:
         return None
 
     async def retire_email(self, registration: Document) -> None:
-        """Free the address of a cancelled registration for a new one (the unique index
-        allows one per address and session); the cancelled one keeps its history."""
+        """Free the address of a cancelled or expired registration for a new one (the unique
+        index allows one per address and session); the old one keeps its history."""
         await self.registrations.update_one(
-            {"_id": registration["_id"], "status": "cancelled",
+            {"_id": registration["_id"], "status": {"$in": ["cancelled", "expired"]},
              "email_key": registration["email_key"]},
             {"$set": {"email_key": f"retired:{registration['_id']}"}})
 
@@ -236,9 +238,20 @@ class Store:
             {"status": "received", "_id": {"$lt": before_id}}).limit(limit).to_list()
 
     async def releases_due(self, before: str, limit: int = 100) -> list[Document]:
-        """Cancelled registrations whose place was due back before the id `before`."""
+        """Cancelled or expired registrations whose place was due back before the id
+        `before`."""
+        found = []
+        for status in ("cancelled", "expired"):  # two plain queries: `$in`/`$or` cost more
+            found += await self.registrations.find(
+                {"status": status, "release_due": {"$lt": before}}).limit(limit).to_list()
+        return found
+
+    async def lapsed_holds(self, now: str, limit: int = 100) -> list[Document]:
+        """Registrations still awaiting the confirmation of their address whose deadline
+        (`confirm_due`, an id floor) is `now` (an id floor too) or earlier."""
         return await self.registrations.find(
-            {"status": "cancelled", "release_due": {"$lt": before}}).limit(limit).to_list()
+            {"status": "awaiting_confirmation", "confirm_due": {"$lte": now}}
+        ).limit(limit).to_list()
 
     async def session_cancellations_due(self, before: str) -> list[Document]:
         """Cancelled sessions whose participants were due to be cancelled before `before`."""

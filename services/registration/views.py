@@ -12,6 +12,7 @@ from typing import Any
 from services.registration.domain.rules import participant_may_cancel, seats_left
 from shared.bus import ServiceError
 from shared.contracts.registration import (
+    CONFIRMATION_MINUTES,
     ParticipantPage,
     RegistrationView,
     SessionOrder,
@@ -49,6 +50,8 @@ def session_view(session: Document, *, include_secret: bool = False) -> SessionV
         visibility=session["visibility"], country_quotas=session.get("country_quotas", []),
         sequence=session.get("sequence", 0),
         join_url=session.get("join_url") if include_secret else None,
+        hold_until_confirmed=session.get("hold_until_confirmed", False),
+        confirmation_minutes=session.get("confirmation_minutes", CONFIRMATION_MINUTES),
     )
 
 
@@ -134,7 +137,10 @@ def participant_page(registration: Document, session: Document,
         waitlist_position=registration.get("waitlist_position"),
         name=registration.get("name"), preferred_language=registration["preferred_language"],
         session=session_view(session), join_url=session.get("join_url") if confirmed else None,
-        can_cancel=participant_may_cancel(registration["status"], session, now))
+        can_cancel=participant_may_cancel(registration["status"], session, now),
+        confirm_by=datetime.fromisoformat(registration["confirm_by"])
+        if registration["status"] == "awaiting_confirmation" and registration.get("confirm_by")
+        else None)
 
 
 def registration_view(registration: Document) -> RegistrationView:

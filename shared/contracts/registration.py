@@ -20,6 +20,15 @@ LanguageMap = dict[LanguageCode, str]
 """Text in one or more OAS languages, e.g. `{"es": "Compras públicas", "en": "..."}`."""
 
 
+RegistrationStatus = Literal[
+    "received", "confirmed", "waitlisted", "pending_approval", "rejected", "cancelled",
+    "awaiting_confirmation", "expired",
+]
+"""`awaiting_confirmation`: the registration holds its place (a seat, a place on the waiting
+list, or none while a secretariat approval is to follow) only until its address is confirmed
+from the mail; `expired`: it was not confirmed in time and its place went to others."""
+
+
 class SessionSnapshot(BaseModel):
     """A session as it stands when the event is published."""
 
@@ -119,6 +128,42 @@ class ParticipantNoShow(ParticipantEvent):
     stem = "registration.participant.no_show"
 
 
+class ParticipantAwaitingConfirmation(ParticipantEvent):
+    """A registration of a session that holds places until the address is confirmed: the
+    mail asks its address to confirm. Never carries the join URL."""
+
+    stem = "registration.participant.awaiting_confirmation"
+    confirm_token: str = Field(
+        description="Signed token for `POST /v1/registrations/confirm`, valid until "
+        "`confirm_by`.")
+    confirm_by: datetime = Field(description="When the held place is released unless the "
+                                 "address is confirmed.")
+    holds: Literal["seat", "waiting_list", "nothing"] = Field(
+        description="What is held meanwhile: `nothing` when the secretariat's approval "
+        "follows the confirmation.")
+    waitlist_position: int | None = None
+
+
+class ParticipantAlreadyRegistered(ParticipantEvent):
+    """Someone registered again an address that already holds a registration for the
+    session: its owner (never the person who typed it) is told the registration's status
+    and links. At most one an hour per registration (the event id names the hour)."""
+
+    stem = "registration.participant.already_registered"
+    status: RegistrationStatus
+    waitlist_position: int | None = None
+    confirm_token: str | None = Field(
+        None, description="While `awaiting_confirmation`: the token to confirm with.")
+    confirm_by: datetime | None = None
+
+
+class ParticipantExpired(ParticipantEvent):
+    """A registration whose address was not confirmed by `confirm_by`: its place was given
+    back. Not mailed (the confirmation mail said when the place would go)."""
+
+    stem = "registration.participant.expired"
+
+
 class AttendanceReport(Event):
     """`ingest.registration.attendance.v1`: the webinar platform's attendance list."""
 
@@ -145,9 +190,6 @@ AttendanceReport.model_rebuild()
 # like a MongoDB operator (`$...`) or path (`a.b`) anywhere in the request, so nothing of the
 # kind can reach a query even by mistake.
 
-RegistrationStatus = Literal[
-    "received", "confirmed", "waitlisted", "pending_approval", "rejected", "cancelled"
-]
 Gender = Literal["female", "male", "non_binary", "prefer_not_to_say"]
 SessionStatus = Literal["draft", "published", "cancelled"]
 
@@ -194,6 +236,10 @@ class CountryQuota(SafeInput):
     release_at: datetime
 
 
+CONFIRMATION_MINUTES = 60
+MAX_CONFIRMATION_MINUTES = 7 * 24 * 60
+
+
 class SessionFields(SafeInput):
     """Everything a session draft may set; all optional so that a PATCH can reuse it."""
 
@@ -214,6 +260,13 @@ class SessionFields(SafeInput):
     visibility: Literal["public", "invite_only"] | None = None
     join_url: str | None = Field(None, max_length=2000, pattern=r"^https?://")
     country_quotas: list[CountryQuota] | None = Field(None, max_length=40)
+    hold_until_confirmed: bool | None = Field(
+        None, description="A new registration holds its seat or waiting-list place only "
+        "until its address is confirmed from the mail (default false).")
+    confirmation_minutes: int | None = Field(
+        None, ge=1, le=MAX_CONFIRMATION_MINUTES,
+        description="With `hold_until_confirmed`: minutes after registering within which "
+        f"the address must be confirmed (default {CONFIRMATION_MINUTES}).")
 
 
 class CreateSession(SafeInput):
@@ -283,6 +336,8 @@ class SessionView(BaseModel):
     country_quotas: list[dict[str, Any]]
     sequence: int
     join_url: str | None = None
+    hold_until_confirmed: bool = False
+    confirmation_minutes: int = CONFIRMATION_MINUTES
 
 
 class SessionPage(BaseModel):
@@ -313,7 +368,46 @@ class Registered(BaseModel):
     registration_id: str
     status: RegistrationStatus
     waitlist_position: int | None = None
-    created: bool = Field(description="False when this person had already registered.")
+    created: bool = Field(description="True for a new registration.")
+    confirm_by: datetime | None = Field(
+        None, description="While `awaiting_confirmation`: when the place held is released "
+        "unless the address is confirmed with the mailed link.")
+
+
+class RegisterReply(BaseModel):
+    """The answer to `register`. A new registration: its id and status (`created`). An
+    address already registered for the session: `created` false and nothing about that
+    registration, whose owner is mailed its status and links instead."""
+
+    created: bool
+    registration_id: str | None = None
+    status: RegistrationStatus | None = None
+    waitlist_position: int | None = None
+    confirm_by: datetime | None = None
+
+    def registered(self) -> Registered:
+        """The new registration (only when `created`)."""
+        if self.registration_id is None or self.status is None:
+            raise ValueError("not a new registration")
+        return Registered(registration_id=self.registration_id, status=self.status,
+                          waitlist_position=self.waitlist_position, created=True,
+                          confirm_by=self.confirm_by)
+
+
+class OwnerMailed(BaseModel):
+    """`202`: the address is already registered for this session. Nothing about that
+    registration is said to whoever typed the address; its owner gets an e-mail with its
+    status and links (at most one an hour)."""
+
+    mailed: Literal[True] = True
+    detail: str = ("This address is already registered for this session: we have sent it an "
+                   "e-mail with the registration's status and links.")
+
+
+class ConfirmByToken(SafeInput):
+    """The token mailed to confirm an address (`ParticipantAwaitingConfirmation`)."""
+
+    token: str = Field(min_length=1, max_length=1000)
 
 
 class CancelByToken(SafeInput):
@@ -335,6 +429,8 @@ class ParticipantPage(BaseModel):
     can_cancel: bool = Field(
         description="Whether the participant may still cancel: an active registration of a "
         "session neither cancelled nor ended.")
+    confirm_by: datetime | None = Field(
+        None, description="While `awaiting_confirmation`: when the place held is released.")
 
 
 class RegistrationAction(SafeInput):

@@ -76,8 +76,8 @@ async def register_many(stack: Stack, session_id: str, addresses: list[str],
                         concurrency: int = 32, retries: int = 0) -> dict[str, int]:
     """POST a registration for each address through the gateway; status code by address.
 
-    `retries`: send again after a 503, as a client would (registering is idempotent: the
-    same address gets its registration back, 200).
+    `retries`: send again after a 503, as a client would (registering is idempotent: an
+    address already registered gets 202, and its owner a mail with the registration).
     """
     answers: dict[str, int] = {}
     gate = asyncio.Semaphore(concurrency)

@@ -17,7 +17,7 @@ from shared.bus import call
 from shared.contracts.registration import (
     CreateSession,
     Register,
-    Registered,
+    RegisterReply,
     RegistrationForm,
     SessionFields,
     SessionRef,
@@ -52,10 +52,10 @@ def form(email: str, country: str = "MX") -> RegistrationForm:
         "preferred_language": "es", "consent": True})
 
 
-async def register_many(bus: NatsBroker, session_id: str, n: int) -> list[Registered]:
+async def register_many(bus: NatsBroker, session_id: str, n: int) -> list[RegisterReply]:
     return await asyncio.gather(*(
         rpc(bus, "register", Register(session_id=session_id, form=form(f"p{i}@example.org")),
-            Registered) for i in range(n)))
+            RegisterReply) for i in range(n)))
 
 
 async def session_doc(settings: Settings, session_id: str) -> Document:

@@ -59,6 +59,7 @@ PAGES = {  # the site's pages (services/gateway/site), by the name the link map 
     "session": r"/sessions/[\w.-]+",
     "calendar": r"/sessions/[\w.-]+/calendar\.ics",
     "registration": rf"/registrations/cancel\?token={TOKEN}",
+    "registration_confirm": rf"/registrations/confirm\?token={TOKEN}",
     "subscribe": r"/subscriptions",
     "confirm": rf"/subscriptions/confirm\?token={TOKEN}",
     "unsubscribe": rf"/subscriptions/unsubscribe\?token={TOKEN}",
@@ -71,13 +72,15 @@ LINK_MAP: dict[str, set[str]] = {  # which pages each kind of mail links to
     "waitlisted": {"registration"}, "pending": {"registration"},
     "rejected": {"sessions"}, "cancelled": {"session"}, "session_cancelled": {"sessions"},
     "attended": {"session"}, "no_show": {"session"},
+    "awaiting_confirmation": {"registration_confirm", "registration"},
+    "already_registered": {"registration", "session"},
     "subscription_confirm": {"confirm"},
     "document_published": {"document", "unsubscribe"},
     "document_translated": {"document", "unsubscribe"},
     "translation_job": {"document", "unsubscribe"}, "digest": {"document", "unsubscribe"},
 }
 PARTICIPANT_KINDS = ("confirmed", "waitlisted", "pending", "promoted", "rejected", "cancelled",
-                     "attended", "no_show")
+                     "attended", "no_show", "awaiting_confirmation", "already_registered")
 
 
 def page_of(url: str) -> str:
@@ -240,5 +243,10 @@ def participant_event(kind: str, language: str) -> reg.ParticipantEvent:
         "cancelled": lambda: reg.ParticipantCancelled(cancelled_by="participant", **common),
         "attended": lambda: reg.ParticipantAttended(minutes=75, **common),
         "no_show": lambda: reg.ParticipantNoShow(**common),
+        "awaiting_confirmation": lambda: reg.ParticipantAwaitingConfirmation(
+            confirm_token=f"conf.{language}", confirm_by=START - timedelta(days=1),
+            holds="seat", **common),
+        "already_registered": lambda: reg.ParticipantAlreadyRegistered(
+            status="confirmed", **common),
     }
     return events[kind]()

@@ -26,7 +26,7 @@ from shared.contracts.registration import (
     CreateSession,
     PatchSession,
     Register,
-    Registered,
+    RegisterReply,
     RegistrationForm,
     SessionFields,
     SessionRef,
@@ -100,27 +100,27 @@ async def test_an_edit_after_the_session_was_remembered_decides_afresh(
         one_replica: NatsBroker, settings: Settings) -> None:
     bus = one_replica
     session_id = await published_session(bus, capacity=5)
-    first = await rpc(bus, "register", register(session_id, "first@example.org"), Registered)
+    first = await rpc(bus, "register", register(session_id, "first@example.org"), RegisterReply)
     assert first.status == "confirmed"
 
     # Capacity lowered to what is taken: the next person waits, though the remembered
     # summary still shows four free seats.
     await rpc(bus, "patch_session", PatchSession(session_id=session_id,
                                                  fields=SessionFields(capacity=1)), SessionView)
-    second = await rpc(bus, "register", register(session_id, "second@example.org"), Registered)
+    second = await rpc(bus, "register", register(session_id, "second@example.org"), RegisterReply)
     assert (second.status, second.waitlist_position) == ("waitlisted", 1)
 
     # Made invite-only: refused without an invitation, and no registration is left behind.
     await rpc(bus, "patch_session", PatchSession(
         session_id=session_id, fields=SessionFields(visibility="invite_only")), SessionView)
     with pytest.raises(RpcFailure) as refused:
-        await rpc(bus, "register", register(session_id, "third@example.org"), Registered)
+        await rpc(bus, "register", register(session_id, "third@example.org"), RegisterReply)
     assert refused.value.code == "forbidden"
 
     await rpc(bus, "cancel_session", CancelSession(session_id=session_id, reason="No room"),
               SessionView)
     with pytest.raises(RpcFailure) as closed:
-        await rpc(bus, "register", register(session_id, "fourth@example.org"), Registered)
+        await rpc(bus, "register", register(session_id, "fourth@example.org"), RegisterReply)
     assert closed.value.code == "conflict"
     keys = {r["email_key"] for r in await registrations_of(settings, session_id)}
     assert keys == {email_key("first@example.org"), email_key("second@example.org")}
@@ -131,7 +131,7 @@ async def test_first_events_handed_to_the_relay_are_published_once_and_removed(
     bus = two_replicas
     session_id = await published_session(bus, capacity=3)
     replies = await asyncio.gather(*(
-        rpc(bus, "register", register(session_id, f"p{i}@example.org"), Registered)
+        rpc(bus, "register", register(session_id, f"p{i}@example.org"), RegisterReply)
         for i in range(40)))
     assert sorted(r.status for r in replies).count("confirmed") == 3
 

@@ -19,6 +19,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.registration.bootstrap import STUCK_AFTER
 from services.registration.handlers import Deps
 from services.registration.handlers.approvals import approve, reject
+from services.registration.handlers.confirmation import confirm, expire_lapsed_holds
 from services.registration.handlers.recovery import sweep
 from services.registration.handlers.registrations import cancel, register
 from services.registration.handlers.sessions import (
@@ -45,6 +46,10 @@ from tests.integration.registration_support import (
 pytestmark = pytest.mark.integration
 Step = Callable[[World], Awaitable[object]]
 SEATED, WAITING = {"Confirmed"}, {"Waitlisted"}
+HELD = {"AwaitingConfirmation"}
+HOLD = {"hold_until_confirmed": True, "confirmation_minutes": 60}
+"""Places held until the address is confirmed, long enough that the sweeps (at LATER) leave
+the holds alone."""
 
 
 @pytest.fixture
@@ -142,6 +147,22 @@ async def cancelling_the_session(world: World, deps: Deps) -> object:
     return await cancel_session(deps, world.session_id, "Sin ponentes", NOW)
 
 
+def confirming(name: str) -> Callable[[World, Deps], Awaitable[object]]:
+    async def act(world: World, deps: Deps) -> object:
+        return await confirm(deps, await world.id(name), NOW)
+    return act
+
+
+def confirmed_by_owner(name: str) -> Step:
+    async def step(world: World) -> None:
+        await confirm(world.deps(), await world.id(name), NOW)
+    return step
+
+
+async def expiring(world: World, deps: Deps) -> object:
+    return await expire_lapsed_holds(deps, LATER)
+
+
 def cancelled(document: Document) -> bool:
     return bool(document["status"] == "cancelled")
 
@@ -192,6 +213,27 @@ SCENARIOS: dict[str, Scenario] = {
         registering("a"), registered("a", times=2),
         {"a": [("cancelled", {"Confirmed", "Cancelled"}), ("waitlisted", WAITING)],
          "w1": [("confirmed", {"Waitlisted", "Promoted"})]}),
+    "confirm the address of a held seat": Scenario(
+        people(1, "a", **HOLD), confirming("a"),
+        recorded_when(lambda registration: registration["status"] == "confirmed", "a"),
+        {"a": [("confirmed", HELD | SEATED)]}),
+    "confirm the address of a place on the waiting list": Scenario(
+        people(1, "a", "w1", **HOLD), confirming("w1"),
+        recorded_when(lambda registration: registration["status"] == "waitlisted", "w1"),
+        {"a": [("awaiting_confirmation", HELD)], "w1": [("waitlisted", HELD | WAITING)]}),
+    "confirm the address before the approval": Scenario(
+        people(1, "p", requires_approval=True, **HOLD), confirming("p"),
+        recorded_when(lambda registration: registration.get("address_confirmed_at") is not None,
+                      "p"),
+        {"p": [("pending_approval", HELD | {"Pending"})]}),
+    "expire an unconfirmed seat": Scenario(
+        # Lapsing at LATER, when the sweeps run; w1 confirmed in time and moves up.
+        then(people(1, "a", "w1", hold_until_confirmed=True, confirmation_minutes=1),
+             confirmed_by_owner("w1")),
+        expiring, recorded_when(lambda registration: registration["status"] == "expired", "a"),
+        {"a": [("expired", HELD | {"Expired"})],
+         "w1": [("confirmed", HELD | WAITING | {"Promoted"})]},
+        sweep_at=LATER + timedelta(minutes=1)),
 }
 
 

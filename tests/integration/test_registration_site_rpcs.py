@@ -23,6 +23,7 @@ from shared.contracts.registration import (
     PatchSession,
     Register,
     Registered,
+    RegisterReply,
     RegistrationForm,
     SessionFields,
     SessionPage,
@@ -71,11 +72,11 @@ async def new_session(bus: NatsBroker, starts: datetime = SOON, *, publish: bool
     return created.id
 
 
-async def register(bus: NatsBroker, session_id: str, email: str) -> Registered:
+async def register(bus: NatsBroker, session_id: str, email: str) -> RegisterReply:
     form = RegistrationForm(name="Ana", email=email, country="PE", institution="OSCE",
                             sector="government", job_title="Analyst", preferred_language="es",
                             consent=True)
-    return await rpc(bus, "register", Register(session_id=session_id, form=form), Registered)
+    return await rpc(bus, "register", Register(session_id=session_id, form=form), RegisterReply)
 
 
 def token(settings: Settings, registration_id: str, issued: datetime | None = None) -> str:

@@ -12,6 +12,8 @@ import pytest
 
 from services.gateway.app import create_app
 from services.gateway.keys import Role
+from services.gateway.site.formatting import Reader
+from services.gateway.site.participant import deadline_words
 from shared.settings import Settings
 from shared.tokens import Signer
 from tests.integration.site_support import hidden_fields, submit, text_of
@@ -224,3 +226,40 @@ async def test_too_many_requests_get_a_page_that_says_when_to_come_back(
         assert "Trop de demandes" in limited.text and int(limited.headers["retry-after"]) >= 1
         # Static files are not counted: a page's stylesheet never tips a reader over.
         assert (await http.get("/favicon.ico")).status_code == 200
+
+
+async def test_the_result_page_says_what_to_do_next_in_each_case(
+        gateway_http: httpx.AsyncClient, secretariat: str) -> None:
+    http = gateway_http
+
+    async def result(session_id: str, email: str) -> str:
+        answer = await submit(http, f"/sessions/{session_id}",
+                              f"/sessions/{session_id}/register", form_for(email), lang="es")
+        assert answer.status_code == 200, text_of(answer.text)[:400]
+        return text_of(answer.text)
+
+    one_seat = await published_session(http, secretariat, capacity=1)
+    assert "Su plaza está confirmada" in await result(one_seat, "ana@example.org")
+    assert re.search(r"lista de espera: 1\b", await result(one_seat, "bea@example.org"))
+    # A repeat, from another browser: mailed, and not a word of the registration's status.
+    again = await result(one_seat, "ANA@example.org")
+    assert "Revise su correo" in again and "ya está inscrito en esta sesión" in again
+    assert "confirmada" not in again and "lista de espera" not in again
+
+    approval = await published_session(http, secretariat, requires_approval=True)
+    assert "La secretaría revisa cada inscripción" in await result(approval, "ana@example.org")
+
+    held = await published_session(http, secretariat, capacity=1, hold_until_confirmed=True,
+                                   confirmation_minutes=45)
+    before = datetime.now(UTC) + timedelta(minutes=45)
+    seat = await result(held, "ana@example.org")
+    after = datetime.now(UTC) + timedelta(minutes=45)
+    assert "Confirme su correo electrónico" in seat
+    deadlines = [deadline_words(Reader("es"), moment, "America/Panama")
+                 for moment in (before, after)]
+    assert any(f"antes de las {d['time']} del {d['date']} (hora de Panamá)" in seat
+               for d in deadlines), seat
+    assert "Mientras tanto le reservamos una plaza" in seat
+    assert "El enlace para participar en la sesión se envía solo cuando" in seat
+    waiting = await result(held, "bea@example.org")
+    assert "Mientras tanto le guardamos su lugar en la lista de espera: 1." in waiting

@@ -19,6 +19,8 @@ def test_pages_hang_off_the_base_with_or_without_its_trailing_slash() -> None:
 def test_tokens_ride_in_the_query_and_the_one_click_target_is_the_api() -> None:
     assert SITE.registration("a.b-c_d") == \
         "https://dialogues.example.org/registrations/cancel?token=a.b-c_d"
+    assert SITE.registration_confirm("a.b-c_d") == \
+        "https://dialogues.example.org/registrations/confirm?token=a.b-c_d"
     assert SITE.subscription_confirm("t") == \
         "https://dialogues.example.org/subscriptions/confirm?token=t"
     assert SITE.unsubscribe("t") == \

@@ -152,3 +152,38 @@ def test_a_message_is_built_for_any_address_in_7_bits(to: str, header: str) -> N
         sender="d@ingp.invalid", to=to, to_name="Ana", message_id="<m@ingp.invalid>",
         date=datetime(2030, 1, 1, tzinfo=UTC)))
     assert f"\r\nTo: {header}\r\n" in raw.decode("ascii")
+
+
+def test_a_mail_asking_to_confirm_links_to_confirm_and_never_to_join() -> None:
+    deadline = datetime(2030, 6, 20, 15, 30, tzinfo=UTC)
+    mail = SessionMail(kind="awaiting_confirmation", name="Ana", cancel_token="c",
+                       confirm_token="k", confirm_by=deadline, holds="seat")
+    content = compose_session_mail(STRINGS, "en", SESSION, mail, SITE)
+    assert content.actions == [("Confirm my registration",
+                                "https://x/registrations/confirm?token=k")]
+    assert content.secondary == [("Cancel my registration",
+                                  "https://x/registrations/cancel?token=c")]
+    text = " ".join(content.paragraphs + content.notes)
+    assert "12:30 (America/Sao_Paulo, GMT-03:00)" in text and "hold a seat" in text
+    assert "ignore this message" in text
+    assert "meet.example.org" not in str(content)  # the snapshot has a join URL: not sent
+
+
+@pytest.mark.parametrize(("status", "actions", "secondary"), [
+    ("confirmed", ["/registrations/cancel?token=c"], ["/sessions/s1"]),
+    ("awaiting_confirmation", ["/registrations/confirm?token=k"],
+     ["/registrations/cancel?token=c", "/sessions/s1"]),
+])
+def test_the_owner_of_an_address_registered_again_gets_their_status_and_links(
+        status: str, actions: list[str], secondary: list[str]) -> None:
+    confirming = status == "awaiting_confirmation"
+    mail = SessionMail(kind="already_registered", name="Ana", cancel_token="c", status=status,
+                       confirm_token="k" if confirming else None,
+                       confirm_by=SESSION.starts_at if confirming else None)
+    content = compose_session_mail(STRINGS, "es", SESSION, mail, SITE)
+    assert [url.removeprefix("https://x") for _, url in content.actions] == actions
+    assert [url.removeprefix("https://x") for _, url in content.secondary] == secondary
+    assert content.subject == "Esta dirección ya está inscrita: Compras"
+    said = {"confirmed": "Su plaza está confirmada", "awaiting_confirmation": "confírmela"}
+    assert said[status] in " ".join(content.paragraphs)
+    assert "meet.example.org" not in str(content)

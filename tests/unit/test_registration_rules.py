@@ -11,10 +11,15 @@ from pydantic import ValidationError
 from services.registration.domain.countries import is_known_country
 from services.registration.domain.rules import (
     awaits_approval,
+    awaits_confirmation,
     capacity_change_is_allowed,
+    confirmation_deadline,
     email_key,
+    hold_has_lapsed,
     may_register_again,
     newcomer_must_wait,
+    owner_mail_slot,
+    participant_may_cancel,
     registration_has_ended,
     seat_claim_for,
     seats_left,
@@ -111,13 +116,43 @@ def test_a_free_general_seat_goes_to_the_waiting_list_first() -> None:
 
 
 def test_only_a_cancelled_registration_may_be_made_again() -> None:
-    assert may_register_again("cancelled")
-    assert not any(map(may_register_again, ("rejected", "confirmed", "waitlisted", "received")))
+    assert may_register_again("cancelled") and may_register_again("expired")
+    assert not any(map(may_register_again, ("rejected", "confirmed", "waitlisted", "received",
+                                            "awaiting_confirmation")))
 
 
 def test_cancelled_and_rejected_registrations_have_ended() -> None:
     assert registration_has_ended("cancelled") and registration_has_ended("rejected")
+    assert registration_has_ended("expired")
     assert not registration_has_ended("pending_approval")
+    assert not registration_has_ended("awaiting_confirmation")
+
+
+def test_a_hold_awaits_confirmation_only_where_the_session_asks_and_until_confirmed() -> None:
+    holding = {"hold_until_confirmed": True}
+    assert awaits_confirmation(holding, {})
+    assert not awaits_confirmation(holding, {"address_confirmed_at": NOW.isoformat()})
+    assert not awaits_confirmation({"hold_until_confirmed": False}, {})
+    assert not awaits_confirmation({}, {})  # sessions made before the setting existed
+
+
+def test_a_hold_lapses_at_its_deadline() -> None:
+    deadline = confirmation_deadline(NOW, 60)
+    assert deadline == NOW + timedelta(hours=1)
+    assert not hold_has_lapsed(deadline, deadline - timedelta(milliseconds=1))
+    assert hold_has_lapsed(deadline, deadline)
+
+
+def test_someone_awaiting_confirmation_may_still_withdraw() -> None:
+    assert participant_may_cancel("awaiting_confirmation",
+                                  {"status": "published", "ends_at": NOW + timedelta(days=1)},
+                                  NOW)
+
+
+def test_the_owner_of_an_address_is_mailed_at_most_once_an_hour() -> None:
+    hour = NOW.replace(minute=0)
+    assert owner_mail_slot(hour) == owner_mail_slot(hour + timedelta(minutes=59, seconds=59))
+    assert owner_mail_slot(hour + timedelta(hours=1)) == owner_mail_slot(hour) + 1
 
 
 def test_an_approved_registration_no_longer_awaits_approval() -> None:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 from litestar import Request, Response, get, patch, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel, ValidationError
@@ -27,12 +28,15 @@ from shared.contracts.registration import (
     Calendar,
     CancelByToken,
     CancelSession,
+    ConfirmByToken,
     CreateSession,
     Invitation,
+    OwnerMailed,
     PatchSession,
     RecordAttendance,
     Register,
     Registered,
+    RegisterReply,
     RegistrationAction,
     RegistrationForm,
     RegistrationPage,
@@ -119,14 +123,23 @@ async def session_calendar(gateway: NamedDependency[Gateway],
 
 
 @post("/sessions/{session_id:str}/registrations", summary="Register for a session",
-      responses=problem_responses(403, 404, 409, 410, 413, 422, 429))
+      responses={201: ResponseSpec(Registered, description="The new registration."),
+                 202: ResponseSpec(OwnerMailed, description=(
+                     "The address is already registered for this session: its owner is "
+                     "mailed the registration's status and links; nothing about it is "
+                     "answered here.")),
+                 **problem_responses(403, 404, 409, 410, 413, 422, 429)})
 async def register(gateway: NamedDependency[Gateway], session_id: FromPath[str],
-                   data: JSONBody[Any]) -> Response[Registered]:
-    """201 with the new registration, or 200 with the one this address already has."""
+                   data: JSONBody[Any]) -> Response[Registered | OwnerMailed]:
+    """201 with the new registration (`awaiting_confirmation` with its `confirm_by` when the
+    session holds places until the address is confirmed). An address already registered:
+    202 and no more (whoever typed it may not own it); its owner is mailed instead."""
     form = parse(RegistrationForm, _body(data))
     reply = await gateway.call(SVC, "register", Register(session_id=session_id, form=form),
-                               Registered)
-    return Response(reply, status_code=201 if reply.created else 200)
+                               RegisterReply)
+    if not reply.created:
+        return Response(OwnerMailed(), status_code=202)
+    return Response(reply.registered(), status_code=201)
 
 
 @post("/registrations/cancel", summary="Cancel with a mailed token", status_code=200,
@@ -135,6 +148,16 @@ async def cancel_by_token(gateway: NamedDependency[Gateway], data: JSONBody[Any]
     """Cancel a registration or leave the waiting list with the token from the e-mail."""
     request = parse(CancelByToken, _body(data))
     return await gateway.call(SVC, "cancel_by_token", request, Registered)
+
+
+@post("/registrations/confirm", summary="Confirm an address with a mailed token",
+      status_code=200, responses=problem_responses(403, 404, 409, 410, 422, 429))
+async def confirm_by_token(gateway: NamedDependency[Gateway], data: JSONBody[Any]) -> Registered:
+    """Confirm the address of a registration that holds its place until then: it takes
+    the seat held (the join link is mailed), keeps its waiting-list place, or goes to the
+    secretariat. 410 once the time to confirm is over."""
+    request = parse(ConfirmByToken, _body(data))
+    return await gateway.call(SVC, "confirm_by_token", request, Registered)
 
 
 @get("/stats/registration", summary="The network in numbers",
@@ -281,7 +304,8 @@ async def record_attendance(gateway: NamedDependency[Gateway], session_id: FromP
 # `/sessions/{id}/registrations`) sit in the public router, guarded by role like the others
 # and also under the public rate limit.
 PUBLIC_HANDLERS: list[ControllerRouterHandler] = [
-    list_sessions, get_session, session_calendar, register, cancel_by_token, stats,
+    list_sessions, get_session, session_calendar, register, cancel_by_token, confirm_by_token,
+    stats,
     create_session, patch_session, list_registrations]
 """Mounted under `/v1` without a key, behind the public rate limit."""
 

@@ -1,8 +1,10 @@
 """Registering through the form: check, send once, and say what happens next.
 
-Answers: 200 with the outcome (confirmed, on the waiting list at position N, awaiting the
-secretariat's approval, or already registered); 422 with the form, the reader's input kept and
-each problem next to its field; 409 when registration is closed, with the reason.
+Answers: 200 with the outcome and what the registrant must do next (confirmed; on the waiting
+list at position N; awaiting the secretariat's approval; awaiting the confirmation of the
+address from the mail, by a deadline; or, for an address already registered, only that we
+have mailed it); 422 with the form, the reader's input kept and each problem next to its
+field; 409 when registration is closed, with the reason.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from litestar.params import FromPath
 from services.gateway.context import Gateway
 from services.gateway.site import registration_form as forms
 from services.gateway.site.once import once
+from services.gateway.site.participant import deadline_words
 from services.gateway.site.render import Page, reader_of, render
 from services.gateway.site.schedule import window
-from shared.contracts.registration import Register, Registered, SessionRef, SessionView
+from shared.contracts.registration import Register, RegisterReply, SessionRef, SessionView
 from shared.contracts.rpc import RpcFailure
 
 
@@ -39,12 +42,14 @@ async def register(request: Request[Any, Any, Any], gateway: NamedDependency[Gat
             gateway.db, f"{owner}|{session.id}|{values['form_key']}",
             forms.fingerprint(form, session.id),
             lambda: gateway.call("registration", "register",
-                                 Register(session_id=session.id, form=form), Registered),
-            Registered, wait=gateway.settings.rpc_timeout * 2)
+                                 Register(session_id=session.id, form=form), RegisterReply),
+            RegisterReply, wait=gateway.settings.rpc_timeout * 2)
     except RpcFailure as failure:
         return _refused(request, session, values, failure)
+    deadline = None if reply.confirm_by is None else deadline_words(
+        reader_of(request), reply.confirm_by, session.timezone)
     return render(request, Page("registration_result.html", {
-        "session": session, "reply": reply}, caching="no-store",
+        "session": session, "reply": reply, "deadline": deadline}, caching="no-store",
         switch_to=f"/sessions/{session.id}"))
 
 

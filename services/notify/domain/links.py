@@ -41,6 +41,10 @@ class Site:
         """The participant's own page: status, cancel or leave the waiting list (POST acts)."""
         return self._page("/registrations/cancel", token=cancel_token)
 
+    def registration_confirm(self, confirm_token: str) -> str:
+        """The page that confirms a registration's address (GET shows, POST confirms)."""
+        return self._page("/registrations/confirm", token=confirm_token)
+
     def subscription_confirm(self, token: str) -> str:
         """The page that confirms a subscription (double opt-in)."""
         return self._page("/subscriptions/confirm", token=token)

@@ -13,13 +13,13 @@ MailKind = Literal[
     "confirmed", "waitlisted", "pending", "promoted", "rejected", "cancelled",
     "session_rescheduled", "session_cancelled", "reminder", "attended", "no_show",
     "subscription_confirm", "document_published", "document_translated", "digest",
-    "translation_job",
+    "translation_job", "awaiting_confirmation", "already_registered",
 ]
 MAIL_KINDS: tuple[MailKind, ...] = (
     "confirmed", "waitlisted", "pending", "promoted", "rejected", "cancelled",
     "session_rescheduled", "session_cancelled", "reminder", "attended", "no_show",
     "subscription_confirm", "document_published", "document_translated", "digest",
-    "translation_job",
+    "translation_job", "awaiting_confirmation", "already_registered",
 )
 NON_TRANSACTIONAL: frozenset[MailKind] = frozenset({"document_published", "document_translated",
                                                    "digest", "translation_job"})

@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
-from services.notify.domain.texts import WHEN, WHEN_OVER_DAYS, Plural
+from services.notify.domain.texts import DEADLINE, WHEN, WHEN_OVER_DAYS, Plural
 from shared.reference import LanguageCode
 
 LANGUAGES: tuple[LanguageCode, ...] = ("es", "en", "pt", "fr")
@@ -80,6 +80,15 @@ class Strings:
                           zone=zone, offset=offset)
         return self.t(language, WHEN_OVER_DAYS, start=moment(start, tz, language),
                       end=moment(end, tz, language), zone=zone, offset=offset)
+
+
+    def deadline(self, language: LanguageCode, at: datetime, zone: str) -> str:
+        """`lunes, 1 de julio de 2030, 9:00 (America/Bogota, GMT-05:00)`: a moment in the
+        session's zone, named with its offset."""
+        tz, zone = session_zone(zone)
+        local = at.astimezone(tz)
+        return self.t(language, DEADLINE, moment=moment(local, tz, language), zone=zone,
+                      offset=get_timezone_gmt(local, width="long", locale=language))
 
 
 def session_zone(name: str) -> tuple[tzinfo, str]:

@@ -48,6 +48,8 @@ WHEN = N_("%(date)s, %(hours)s (%(zone)s, %(offset)s)")
 """A session's date and hours, each formatted by Babel, then its zone and UTC offset."""
 WHEN_OVER_DAYS = N_("%(start)s – %(end)s (%(zone)s, %(offset)s)")
 """The same for a session that ends on another day."""
+DEADLINE = N_("%(moment)s (%(zone)s, %(offset)s)")
+"""A moment (a day and an hour) in the session's zone, named, with its UTC offset."""
 
 LABEL_WHEN = N_("When")
 LABEL_LANGUAGES = N_("Languages")
@@ -65,6 +67,8 @@ LABEL_OTHER_SESSIONS = N_("See upcoming sessions")
 LABEL_DOCUMENT = N_("Read it")
 LABEL_JOB = N_("Job")
 LABEL_SOURCE_DOCUMENT = N_("Read the document to translate")
+LABEL_CONFIRM_REGISTRATION = N_("Confirm my registration")
+LABEL_MY_REGISTRATION = N_("See my registration")
 
 SUBJECT: dict[MailKind, str] = {
     "confirmed": N_("Your seat is confirmed: %(title)s"),
@@ -82,6 +86,8 @@ SUBJECT: dict[MailKind, str] = {
     "document_published": N_("New in the INGP repository: %(title)s"),
     "document_translated": N_("Now available in another language: %(title)s"),
     "translation_job": N_("A translation is waiting for you: %(title)s"),
+    "awaiting_confirmation": N_("Confirm your registration: %(title)s"),
+    "already_registered": N_("You are already registered: %(title)s"),
 }
 DIGEST_SUBJECT = NN_("Your INGP digest: %(count)s new in the repository",
                      "Your INGP digest: %(count)s new in the repository")
@@ -115,6 +121,12 @@ INTRO: dict[MailKind, str] = {
                  "on the topics you follow (%(count)s)."),
     "translation_job": N_('A new translation job (%(source)s → %(target)s) is ready for you: '
                           '"%(title)s".'),
+    "awaiting_confirmation": N_('We received a registration for "%(title)s" with this e-mail '
+                                "address. Please confirm that the address is yours by "
+                                "%(deadline)s."),
+    "already_registered": N_('Someone, probably you, tried to register this e-mail address for '
+                             '"%(title)s" again. It is already registered, so nothing has '
+                             "changed."),
 }
 ATTENDED_INTRO = NN_(
     'Thank you for taking part in "%(title)s" (%(minutes)s minute). The materials and the '
@@ -129,4 +141,29 @@ REASON: dict[MailKind, str] = {
     "session_cancelled": N_("Reason: %(reason)s"),
 }
 PREVIOUSLY = N_("Previously: %(previous)s")
+
+HOLDS: dict[str, str] = {
+    "seat": N_("Until then we hold a seat for you; if you do not confirm in time, it goes to "
+               "the next person. The link to join is sent once you have confirmed."),
+    "waiting_list": N_("Until then we keep your place on the waiting list: %(position)s."),
+    "nothing": N_("Once you have confirmed, the secretariat reviews your registration and "
+                  "writes to you."),
+}
+"""What a registration awaiting the confirmation of its address holds meanwhile."""
+NOT_YOU = N_("If you did not register, ignore this message: the registration lapses and you "
+             "will not hear from us about it again.")
+STANDING: dict[str, str] = {
+    "received": N_("Your registration is being processed; we will write to you when it is "
+                   "done."),
+    "confirmed": N_("Your seat is confirmed. Your registration page has the link to join."),
+    "waitlisted": N_("You are on the waiting list, at place %(position)s."),
+    "pending_approval": N_("Your registration awaits the secretariat's approval."),
+    "awaiting_confirmation": N_("Your registration still awaits the confirmation of your "
+                                "address: confirm it by %(deadline)s, or the place held for "
+                                "you goes to someone else."),
+    "rejected": N_("Your registration could not be accepted."),
+}
+"""The status of a registration, told to the owner of an address registered again."""
+HOLD_LAPSED = N_("The time to confirm your registration is over, so the place held for you "
+                 "goes to someone else. You may register again while registration is open.")
 CONFIRM_SUBSCRIPTION = N_("Confirm my subscription")

@@ -6,7 +6,7 @@ import unicodedata
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 SUPPRESS_BELOW = 5
@@ -43,7 +43,8 @@ def why_registration_is_closed(session: Mapping[str, Any], now: datetime) -> str
     return None
 
 
-CANCELLABLE = ("received", "confirmed", "waitlisted", "pending_approval")
+CANCELLABLE = ("received", "confirmed", "waitlisted", "pending_approval",
+               "awaiting_confirmation")
 """Statuses a participant may still withdraw from."""
 
 
@@ -53,18 +54,42 @@ def participant_may_cancel(status: str, session: Mapping[str, Any], now: datetim
             and now < session["ends_at"])
 
 
-ENDED = ("cancelled", "rejected")
+ENDED = ("cancelled", "rejected", "expired")
 """Statuses after which a registration changes no more."""
 
 
 def registration_has_ended(status: str) -> bool:
-    """Cancelled or rejected: a second cancellation or decision changes nothing."""
+    """Cancelled, rejected or expired: a second cancellation or decision changes nothing."""
     return status in ENDED
 
 
 def may_register_again(status: str) -> bool:
-    """Someone who cancelled may register anew; a rejection stands (the secretariat decided)."""
-    return status == "cancelled"
+    """Someone who cancelled, or did not confirm their address in time, may register anew;
+    a rejection stands (the secretariat decided)."""
+    return status in ("cancelled", "expired")
+
+
+def awaits_confirmation(session: Mapping[str, Any], registration: Mapping[str, Any]) -> bool:
+    """Whether this registration holds its place only until its address is confirmed: in a
+    session that asks for it, until confirmed."""
+    return bool(session.get("hold_until_confirmed")) \
+        and registration.get("address_confirmed_at") is None
+
+
+def confirmation_deadline(registered_at: datetime, minutes: int) -> datetime:
+    """When a held place is released unless the address was confirmed."""
+    return registered_at + timedelta(minutes=minutes)
+
+
+def hold_has_lapsed(confirm_by: datetime, now: datetime) -> bool:
+    """The time to confirm is over (the confirm link expires at the same moment)."""
+    return now >= confirm_by
+
+
+def owner_mail_slot(now: datetime) -> int:
+    """The hour an "already registered" mail belongs to: one per registration and hour, so
+    typing someone's address again and again cannot flood their mailbox."""
+    return int(now.timestamp()) // 3600
 
 
 def awaits_approval(session: Mapping[str, Any], registration: Mapping[str, Any]) -> bool:

@@ -10,10 +10,16 @@ what is left can be told from the documents:
 - promoting a waiter: the ledger moves the waiter into the seat first, so someone `waitlisted`
   who holds a seat is a promotion to record (`repair_promotions`); a seat left free with people
   waiting (a crash before `fill_free_seats`) is offered to them.
-- cancelling a registration: its status and event come first, with `release_due`; the place
-  is given back after (`finish_releases`).
+- cancelling a registration, or expiring one whose address was not confirmed in time: its
+  status and event come first, with `release_due`; the place is given back after
+  (`finish_releases`).
+- confirming an address when no place is held (an approval follows): the registration is
+  `received` again, confirmed, and `finish_stuck` places it or sends it for approval.
 - cancelling a session: the session first, with `participants_due`; then each registration
   (`finish_session_cancellations`).
+
+Expiring holds is not a repair but this sweep's own job (`expire_lapsed_holds`): a hold ends
+at its deadline, whoever notices it first.
 
 Every write is conditional and every event id fixed per registration and kind, so a step that
 the sweeper, a retry and another replica all redo happens once and is announced once (the
@@ -26,6 +32,7 @@ from datetime import datetime, timedelta
 
 from services.registration.events import participant_entry
 from services.registration.handlers import Deps
+from services.registration.handlers.confirmation import expire_lapsed_holds
 from services.registration.handlers.registrations import finish
 from services.registration.handlers.seats import fill_free_seats, give_back_place, mark_promoted
 from services.registration.handlers.sessions import cancel_participants
@@ -36,6 +43,7 @@ from shared.contracts.registration import ParticipantCancelled
 async def sweep(deps: Deps, now: datetime, older_than: timedelta) -> int:
     """Finish whatever was interrupted more than `older_than` ago; how many were found."""
     return (await finish_stuck(deps, now, older_than)
+            + await expire_lapsed_holds(deps, now)
             + await finish_releases(deps, now, older_than)
             + await finish_session_cancellations(deps, now, older_than)
             + await repair_promotions(deps, now))

@@ -3,9 +3,13 @@
 A registration is first inserted as `received`: the unique (session_id, email_key) index
 decides the race between two submissions of one address before any seat is claimed. Then the
 ledger places it (seats.py), then ONE conditional update sets its status together with its
-event (`received` -> confirmed/waitlisted/pending). A crash between the steps leaves it
-`received`; the sweeper (recovery.py) completes it, and because placing is idempotent the
-outcome is the same as if nothing had happened.
+event (`received` -> confirmed/waitlisted/pending, or `awaiting_confirmation` in a session that
+holds places until the address is confirmed: see confirmation.py). A crash between the steps
+leaves it `received`; the sweeper (recovery.py) completes it, and because placing is idempotent
+the outcome is the same as if nothing had happened.
+
+An address that is already registered gets no answer about that registration: whoever typed
+it may not be its owner. The owner is mailed instead (already_registered.py).
 
 Cancelling goes the other way round: the registration's status and event first, its place in
 the ledger after (see `cancel`). Either way the ledger's seats always include every confirmed
@@ -20,6 +24,7 @@ from typing import Any
 
 from services.registration.domain.rules import (
     awaits_approval,
+    awaits_confirmation,
     email_key,
     may_register_again,
     registration_has_ended,
@@ -27,6 +32,8 @@ from services.registration.domain.rules import (
 from services.registration.events import STATUS_EVENT, participant_entry
 from services.registration.handlers import Deps
 from services.registration.handlers.admission import admitting_session
+from services.registration.handlers.already_registered import tell_owner
+from services.registration.handlers.holds import deadline_of, hold_terms
 from services.registration.handlers.seats import (
     SessionChanged,
     fill_free_seats,
@@ -41,6 +48,7 @@ from shared.contracts.registration import (
     ParticipantCancelled,
     ParticipantPage,
     Registered,
+    RegisterReply,
     RegistrationForm,
 )
 from shared.db import Document
@@ -52,18 +60,23 @@ MAX_ADMISSIONS = 5
 
 
 async def register(deps: Deps, session_id: str, form: RegistrationForm,
-                   now: datetime) -> Registered:
-    """Register a person, or answer the registration that address already has; someone
-    who cancelled registers anew (a new registration: its own id, events and place)."""
+                   now: datetime) -> RegisterReply:
+    """Register a person; for an address already registered, mail its owner and say nothing
+    more. Someone who cancelled (or let a hold expire) registers anew (a new registration:
+    its own id, events and place)."""
     session = await admitting_session(deps, session_id, form, now)
     document = new_registration(session_id, form, now)
     existing = await _insert(deps, document, now)
     if existing is not None:
         REGISTRATIONS.add(1, {"outcome": "duplicate"})
-        return await _settled(deps, existing, created=False)
+        await tell_owner(deps, await _settled(deps, existing), now)
+        return RegisterReply(created=False)
     for _ in range(MAX_ADMISSIONS):
         try:
-            return await finish(deps, document, session, now, new=True)
+            done = await finish(deps, document, session, now, new=True)
+            return RegisterReply(created=True, registration_id=done.registration_id,
+                                 status=done.status, waitlist_position=done.waitlist_position,
+                                 confirm_by=done.confirm_by)
         except SessionChanged:
             try:
                 session = await admitting_session(deps, session_id, form, now, fresh=True)
@@ -83,13 +96,21 @@ async def finish(deps: Deps, registration: Document, session: Document, now: dat
     """
     approving = not fresh
     ledger: Document | None = session
+    placed: str | None = None
+    confirming = awaits_confirmation(session, registration)
     if awaits_approval(session, registration):
-        status, position = "pending_approval", None
+        # The address is confirmed first, so the secretariat reviews only real ones.
+        status, position = "awaiting_confirmation" if confirming else "pending_approval", None
     else:
-        (status, position), ledger = await place(deps, session["_id"], registration, now,
+        (placed, position), ledger = await place(deps, session["_id"], registration, now,
                                                  ledger=None if approving else session, new=new)
-    changes = {"status": status, "waitlist_position": position}
+        status = "awaiting_confirmation" if confirming else placed
+    changes: dict[str, Any] = {"status": status, "waitlist_position": position}
     extra: dict[str, Any] = {"waitlist_position": position} if position is not None else {}
+    if confirming:
+        hold_changes, hold_extra = hold_terms(deps.signer, registration, session, placed, now)
+        changes.update(hold_changes)
+        extra.update(hold_extra)
     event = participant_entry(STATUS_EVENT[status], registration, session, deps.signer, now,
                               **extra)
     done = await deps.store.advance(registration["_id"], ("received",), changes, [event])
@@ -100,7 +121,7 @@ async def finish(deps: Deps, registration: Document, session: Document, now: dat
         REGISTRATIONS.add(1, {"outcome": status})
     # A seat may have been freed between our reading "full" (maybe a remembered summary)
     # and joining the list; if someone moved up, it may be this very person.
-    moved = status == "waitlisted" and await fill_free_seats(deps, session["_id"], now, ledger)
+    moved = placed == "waitlisted" and await fill_free_seats(deps, session["_id"], now, ledger)
     current = {**registration, **changes} if done and not moved else \
         await deps.store.registration(registration["_id"])
     return view_of(current or {**registration, **changes}, created=True)
@@ -169,23 +190,24 @@ def new_registration(session_id: str, form: RegistrationForm, now: datetime) -> 
         "consent_at": now, "accessibility_needs": form.accessibility_needs,
         "registered_at": now, "waitlist_position": None, "promoted_at": None,
         "attendance": None, "attendance_minutes": None, "anonymized": False,
-        "approved_at": None, "release_due": None, "outbox": [],
+        "approved_at": None, "release_due": None, "confirm_due": None, "outbox": [],
     }
 
 
 def view_of(registration: Document, *, created: bool) -> Registered:
     return Registered(registration_id=registration["_id"], status=registration["status"],
-                      waitlist_position=registration.get("waitlist_position"), created=created)
+                      waitlist_position=registration.get("waitlist_position"), created=created,
+                      confirm_by=deadline_of(registration))
 
 
-async def _settled(deps: Deps, registration: Document, *, created: bool) -> Registered:
+async def _settled(deps: Deps, registration: Document) -> Document:
     """The registration once its concurrent first request has placed it (bounded wait)."""
     for _ in range(50):
         if registration["status"] != "received":
             break
         await asyncio.sleep(0.05)
         registration = await registration_of(deps, registration["_id"])
-    return view_of(registration, created=created)
+    return registration
 
 
 async def registration_of(deps: Deps, registration_id: str) -> Document:

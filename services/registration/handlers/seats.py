@@ -16,7 +16,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from services.registration.domain.rules import newcomer_must_wait, seat_claim_for
+from services.registration.domain.rules import (
+    awaits_confirmation,
+    newcomer_must_wait,
+    seat_claim_for,
+)
 from services.registration.events import participant_entry
 from services.registration.handlers import Deps
 from shared.bus import ServiceError
@@ -59,7 +63,7 @@ async def place(deps: Deps, session_id: str, registration: Document, now: dateti
             raise SessionChanged
         if session["status"] != "published":
             raise ServiceError("conflict", f"The session is {session['status']}.")
-        if (held := _place_held(session, reg_id)) is not None:
+        if (held := place_held(session, reg_id)) is not None:
             return held, session
         claim = seat_claim_for(session.get("capacity"), session["confirmed"],
                                session.get("quota_used", {}), session.get("country_quotas", []),
@@ -75,8 +79,9 @@ async def place(deps: Deps, session_id: str, registration: Document, now: dateti
     raise ServiceError("unavailable", "The session is too busy right now; try again.")
 
 
-def _place_held(session: Document, reg_id: str) -> Placement | None:
-    """The place the ledger already gives this registration (none known in a summary)."""
+def place_held(session: Document, reg_id: str) -> Placement | None:
+    """The place the ledger already gives this registration (none known in a summary): a
+    seat, or the waiting list at its rank now."""
     if reg_id in session.get("seats", ()):
         return "confirmed", None
     if reg_id in session.get("waiting", ()):
@@ -138,11 +143,15 @@ async def give_back_place(deps: Deps, registration: Document, now: datetime) -> 
 
 async def mark_promoted(deps: Deps, registration: Document, session: Document,
                         now: datetime) -> None:
-    """Record the promotion and its event once (the ledger move happened already)."""
+    """Record the promotion and its event once (the ledger move happened already). A
+    registration still awaiting the confirmation of its address is not promoted: it holds
+    the seat, and confirming takes it (confirmation.py)."""
     event = participant_entry(ParticipantPromoted, registration, session, deps.signer, now)
-    # "received": the registrant's own request may not have recorded its waitlist place yet.
+    # "received": the registrant's own request may not have recorded its waitlist place yet;
+    # unless it is to be confirmed first (it will be recorded `awaiting_confirmation`).
+    early = () if awaits_confirmation(session, registration) else ("received",)
     done = await deps.store.transition(
-        registration["_id"], ("waitlisted", "received"),
+        registration["_id"], ("waitlisted", *early),
         {"status": "confirmed", "promoted_at": now.isoformat(), "waitlist_position": None}, [event])
     if done is not None:
         deps.kick()

@@ -16,6 +16,7 @@ from services.registration.handlers.seats import fill_free_seats
 from services.registration.ids import id_floor, new_id
 from shared.bus import ServiceError
 from shared.contracts.registration import (
+    CONFIRMATION_MINUTES,
     ParticipantCancelled,
     SessionCancelled,
     SessionFields,
@@ -29,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "summary": {}, "topics": [], "interpretation": [], "capacity": None,
     "registration_opens_at": None, "registration_closes_at": None, "speakers": [],
     "requires_approval": False, "visibility": "public", "join_url": None, "country_quotas": [],
+    "hold_until_confirmed": False, "confirmation_minutes": CONFIRMATION_MINUTES,
 }
 
 
@@ -145,7 +147,8 @@ async def cancel_participants(deps: Deps, session: Document, now: datetime) -> N
     """Cancel every active registration of a cancelled session, then note it done."""
     for registration in await deps.store.registrations_matching(
             {"session_id": session["_id"],
-             "status": {"$in": ["confirmed", "waitlisted", "pending_approval"]}}):
+             "status": {"$in": ["confirmed", "waitlisted", "pending_approval",
+                                "awaiting_confirmation"]}}):
         mail = participant_entry(ParticipantCancelled, registration, session, deps.signer,
                                  now, cancelled_by="session_cancelled")
         await deps.store.advance(registration["_id"], (registration["status"],),
