@@ -1,5 +1,20 @@
 """The NATS side of every process: RPC responders and calls (the broker factory and streams
-live in shared.broker and shared.streams, and are importable from here too)."""
+live in shared.broker and shared.streams, and are importable from here too).
+
+Deadlines. `call` sends `Dialogues-Deadline` (shared.contracts.rpc): half its timeout after the
+send, in epoch milliseconds of the caller's clock. A responder that picks the request up after
+that answers `unavailable` ("deadline passed") without running the handler, so a request the
+caller gave up on is never carried out later. Why an absolute time with a wide margin, and not
+a relative budget: core NATS stamps no time on a message, and the wait that matters happens in
+the responder's own process (its subscription's pending queue while every worker is busy), out
+of sight of its handler; "remaining ms" measured from when the handler starts would hide that
+wait. An absolute deadline sees it, at the price of trusting the two clocks: the half timeout
+left after the deadline (1 s at RPC_TIMEOUT=2) is for the work and the reply and absorbs the
+difference. A responder whose clock is behind by less than that still finishes before the
+caller gives up; one ahead by more than that refuses everything, loudly (every reply says
+"deadline passed"), never silently doing work twice. Hosts keep time with NTP (milliseconds
+apart), so either margin is wide.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +26,21 @@ from typing import Any, TypeVar
 
 import nats.errors
 from faststream.nats import NatsBroker, NatsRouter
+from faststream.nats.annotations import NatsMessage
 from pydantic import BaseModel, ValidationError
 from pymongo.errors import ConnectionFailure
 
 from shared.broker import bus_is_connected as bus_is_connected
 from shared.broker import inbox_prefix as inbox_prefix
 from shared.broker import make_broker as make_broker
-from shared.contracts.rpc import ErrorCode, RpcError, RpcFailure, RpcReply
+from shared.contracts.rpc import (
+    DEADLINE_HEADER,
+    ErrorCode,
+    RpcError,
+    RpcFailure,
+    RpcReply,
+    start_by,
+)
 from shared.metrics import RPC_DURATION
 from shared.streams import DLQ_STREAM as DLQ_STREAM
 from shared.streams import INGEST_STREAM as INGEST_STREAM
@@ -32,12 +55,14 @@ Request = TypeVar("Request", bound=BaseModel)
 Reply = TypeVar("Reply", bound=BaseModel)
 
 
-Responder = Callable[[Any], Awaitable[dict[str, Any]]]
+Responder = Callable[[Any, Any], Awaitable[dict[str, Any]]]
 
 
-RPC_CONCURRENCY = 32
-"""Requests one process answers at once. FastStream's default is one at a time, which makes
-a burst of registrations queue behind each other's database round trips."""
+RESPONDER_CONCURRENCY = 32
+"""Requests one process answers at once, per action. FastStream's default is one at a time,
+which makes a burst of registrations queue behind each other's database round trips. The
+gateway sends at most RPC_CONCURRENCY (32, the same) to a service at once, so one gateway never
+makes a replica queue; what does queue (several gateways) waits under the deadline."""
 
 
 @dataclass
@@ -46,7 +71,7 @@ class RpcRoutes:
 
     service: str
     router: NatsRouter = field(default_factory=NatsRouter)
-    concurrency: int = RPC_CONCURRENCY
+    concurrency: int = RESPONDER_CONCURRENCY
 
     def responder(
         self, action: str, request_model: type[Request]
@@ -54,12 +79,16 @@ class RpcRoutes:
         """Register `fn(request) -> reply model` on `rpc.<service>.<action>`.
 
         The request is validated here rather than by FastStream, so that a bad request gets an
-        `invalid` error reply instead of no reply at all.
+        `invalid` error reply instead of no reply at all. A request picked up after its
+        deadline is answered `unavailable` without calling `fn` (see the module docstring).
         """
 
         def register(fn: Callable[[Request], Awaitable[BaseModel | None]]) -> Responder:
-            async def respond(body: Any) -> dict[str, Any]:
-                reply = await _answer(fn, request_model, body, self.service, action)
+            async def respond(body: Any, message: NatsMessage) -> dict[str, Any]:
+                if deadline_passed(message.headers):
+                    reply = _expired(self.service, action)
+                else:
+                    reply = await _answer(fn, request_model, body, self.service, action)
                 return reply.model_dump(mode="json")
 
             respond.__name__ = f"{self.service}_{action}"
@@ -83,6 +112,25 @@ class ServiceError(Exception):
         self.code: ErrorCode = code
         self.message = message
         self.details = details
+
+
+def deadline_passed(headers: dict[str, Any], now: float | None = None) -> bool:
+    """Whether the request's `Dialogues-Deadline` is behind us (no header: it never passes)."""
+    raw = headers.get(DEADLINE_HEADER)
+    if raw is None:
+        return False
+    try:
+        deadline_ms = int(raw)
+    except (TypeError, ValueError):
+        return False  # not ours to judge: answer it as before deadlines existed
+    return (time.time() if now is None else now) * 1000 > deadline_ms
+
+
+def _expired(service: str, action: str) -> RpcReply:
+    log.info("rpc dropped: deadline passed", extra={"rpc_service": service, "rpc_method": action})
+    RPC_DURATION.record(0.0, {"rpc.service": service, "rpc.method": action,
+                              "outcome": "deadline_passed"})
+    return RpcReply(ok=False, error=RpcError(code="unavailable", message="deadline passed"))
 
 
 async def _answer(
@@ -131,10 +179,14 @@ async def call(
     *,
     timeout: float,
 ) -> Reply:
-    """Send a request and return the typed reply, or raise RpcFailure (never hang)."""
+    """Send a request and return the typed reply, or raise RpcFailure (never hang).
+
+    `timeout` counts from now, the send; the responder must start the work within its first
+    half (`Dialogues-Deadline`) or leave it undone."""
+    headers = {DEADLINE_HEADER: str(start_by(time.time(), timeout))}
     try:
         message = await broker.request(
-            request.model_dump(mode="json"), subject, timeout=timeout
+            request.model_dump(mode="json"), subject, headers=headers, timeout=timeout
         )
     except TimeoutError:
         raise RpcFailure("unavailable", f"no reply on {subject} within {timeout:g} s") from None

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         None,
         description="MongoDB URL. Unset: `dialogues up` starts the embedded nx-27017 server.",
     )
+    mongo_timeout_ms: int = Field(
+        10_000, ge=100, description="Milliseconds any one MongoDB operation may take, waiting "
+        "for an unreachable server included; past it the operation fails (pymongo `timeoutMS`).",
+    )
     db_prefix: str = Field(
         "dialogues", description="Each service uses the database `<DB_PREFIX>_<service>`."
     )
@@ -80,7 +84,18 @@ class Settings(BaseSettings):
     )
     gateway_host: str = Field("127.0.0.1", description="Address the gateway listens on.")
     gateway_port: int = Field(8000, description="Port the gateway listens on (0: any free port).")
-    rpc_timeout: float = Field(2.0, description="Seconds the gateway waits for a service's reply.")
+    rpc_timeout: float = Field(
+        2.0, gt=0, description="Seconds the gateway waits for a service's reply, counted "
+        "from when the request is sent (time waiting in the gateway's queue is not counted).")
+    rpc_concurrency: int = Field(
+        32, ge=1, description="Requests the gateway keeps in flight to each service; more "
+        "wait in its queue (per gateway process).")
+    rpc_queue: int = Field(
+        1000, ge=0, description="Requests that may wait for each service in the gateway's "
+        "queue; once it is full, more are answered 503 with Retry-After.")
+    rpc_queue_wait: float = Field(
+        7.0, gt=0, description="Seconds a request may wait in that queue before it is "
+        "answered 503 with Retry-After (the longest answer is about this plus RPC_TIMEOUT).")
     request_max_body_size: int = Field(
         1_048_576, description="Largest request body the gateway accepts, in bytes."
     )
@@ -101,7 +116,8 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Log level of every process.")
     deployment_environment: str = Field(
         "local", description="`deployment.environment` resource attribute of telemetry; any "
-        "value but `local` also makes TOKEN_SECRET mandatory.",
+        "value but `local` also makes TOKEN_SECRET mandatory and refuses a standalone MongoDB "
+        "(a replica set or sharded cluster is required).",
     )
     otel_exporter_otlp_endpoint: str | None = Field(
         None, description="OTLP endpoint; telemetry is exported only when set."

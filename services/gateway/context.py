@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
 from faststream.nats import NatsBroker
@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from services.gateway.admission import Lanes
 from services.gateway.keys import KeyStore
 from shared.bus import call
 from shared.db import Document
@@ -30,14 +31,24 @@ class Gateway:
     client: AsyncMongoClient[Document]
     db: AsyncDatabase[Document]
     keys: KeyStore
+    lanes: Lanes = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lanes", Lanes(self.settings))
 
     async def call(
         self, service: str, action: str, request: BaseModel, reply_model: type[Reply]
     ) -> Reply:
         """Ask `service` to do `action`; a refusal raises RpcFailure, which the app turns into
-        problem details (422, 404, 409, 410, 503, ...)."""
-        return await call(self.broker, f"rpc.{service}.{action}", request, reply_model,
-                          timeout=self.settings.rpc_timeout)
+        problem details (422, 404, 409, 410, 503, ...).
+
+        The request waits its turn in the service's lane (services.gateway.admission): a
+        burst queues instead of failing, and only a full queue or a wait past RPC_QUEUE_WAIT
+        answers 503 with Retry-After, before anything is sent. RPC_TIMEOUT counts from the
+        send, and the service drops the request if it cannot start it in time (shared.bus)."""
+        async with self.lanes(service).slot():
+            return await call(self.broker, f"rpc.{service}.{action}", request, reply_model,
+                              timeout=self.settings.rpc_timeout)
 
 
 def gateway_of(app: Litestar) -> Gateway:

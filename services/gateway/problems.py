@@ -26,6 +26,7 @@ from litestar.plugins.problem_details import (
 from pydantic import BaseModel, Field
 from pymongo.errors import ConnectionFailure
 
+from services.gateway.admission import Overloaded
 from shared.contracts.rpc import ErrorCode, RpcFailure
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,10 @@ def from_nesting(exc: RecursionError) -> ProblemDetailsException:
 def from_rpc_failure(exc: RpcFailure) -> ProblemDetailsException:
     """A service's error reply (or its silence) as a problem with the matching status."""
     status = RPC_STATUS[exc.code]
+    if isinstance(exc, Overloaded):  # not sent at all: say so, and when to come back
+        return problem(503, "Too many requests are waiting for this service; nothing was "
+                       "done. Try again after Retry-After seconds.", kind="unavailable",
+                       headers=exc.headers)
     if status >= 500:
         log.warning("rpc failed", extra={"code": exc.code, "reason": exc.message})
         detail = ("A service behind the gateway did not answer; try again shortly."

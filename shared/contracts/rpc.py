@@ -3,6 +3,14 @@
 A reply is always sent, success or not: `{"ok": true, "data": ...}` or
 `{"ok": false, "error": {"code": ..., "message": ...}}`. A handler that raised would send
 nothing and leave the caller waiting for its whole timeout, so responders never raise.
+
+Every request carries `Dialogues-Deadline` (DEADLINE_HEADER): the last instant, in epoch
+milliseconds, at which the responder may still start the work. A caller stops waiting at its
+timeout; work started after that would be done for nobody (a person told "error" and then
+mailed "confirmed"), so a responder that picks a request up later answers `unavailable`
+("deadline passed") and does nothing. The deadline is half the caller's timeout after the send
+(`start_by`): the other half is for the work and the reply, and absorbs the clock difference
+between the caller's host and the responder's (see shared.bus).
 """
 
 from __future__ import annotations
@@ -21,6 +29,17 @@ ErrorCode = Literal[
     "unavailable",  # a dependency did not answer; try again (503)
     "internal",  # a bug; the message says nothing more (500)
 ]
+
+
+DEADLINE_HEADER = "Dialogues-Deadline"
+"""Epoch milliseconds after which the responder must not start the work."""
+START_SHARE = 0.5
+"""Share of the caller's timeout within which the responder must start the work."""
+
+
+def start_by(sent_at: float, timeout: float) -> int:
+    """The deadline to send with a request sent at `sent_at` (epoch seconds), in epoch ms."""
+    return round((sent_at + timeout * START_SHARE) * 1000)
 
 
 def rpc_subject(service: str, action: str) -> str:

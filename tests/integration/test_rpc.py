@@ -1,15 +1,20 @@
-"""RPC always answers: bad requests, refusals and bugs come back as typed error replies."""
+"""RPC always answers: bad requests, refusals and bugs come back as typed error replies; and
+a request is carried out only if it can start before its deadline."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
 import pytest
 from faststream.nats import NatsBroker
 from pydantic import BaseModel
 
 from shared.bus import RpcRoutes, ServiceError, call, make_broker
-from shared.contracts.rpc import RpcFailure
+from shared.contracts.rpc import DEADLINE_HEADER, RpcFailure
 from shared.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -69,3 +74,84 @@ async def test_nobody_answering_fails_fast_as_unavailable(responder: NatsBroker)
     with pytest.raises(RpcFailure) as failure:
         await call(responder, "rpc.nobody.say", Echo(text="x"), Echo, timeout=5)
     assert failure.value.code == "unavailable"
+
+
+# Deadlines: a request the caller gave up on is never carried out later.
+
+class Work(BaseModel):
+    """A job for the slow test service: sleep this long, then record `tag` as done."""
+
+    tag: str
+    seconds: float = 0.0
+
+
+@dataclass
+class SlowService:
+    """A test service on `rpc.slow.work` that counts what it carried out and how much at once."""
+
+    done: list[str] = field(default_factory=list)
+    running: int = 0
+    most_at_once: int = 0
+
+
+@asynccontextmanager
+async def slow_service(settings: Settings, concurrency: int) -> AsyncIterator[SlowService]:
+    """Serve `rpc.slow.work` with `concurrency` workers until the block ends."""
+    service = SlowService()
+    routes = RpcRoutes("slow", concurrency=concurrency)
+
+    @routes.responder("work", Work)
+    async def work(request: Work) -> Work:
+        service.running += 1
+        service.most_at_once = max(service.most_at_once, service.running)
+        try:
+            await asyncio.sleep(request.seconds)
+        finally:
+            service.running -= 1
+        service.done.append(request.tag)  # the side effect, after the work
+        return request
+
+    broker = make_broker(settings, client_name="slow-service")
+    broker.include_router(routes.router)
+    await broker.start()
+    try:
+        yield service
+    finally:
+        await broker.stop()
+
+
+async def test_a_request_past_its_deadline_is_answered_but_not_carried_out(
+    settings: Settings, bus_client: NatsBroker
+) -> None:
+    async with slow_service(settings, concurrency=2) as service:
+        late = {DEADLINE_HEADER: str(int(time.time() * 1000) - 1)}
+        reply = await bus_client.request({"tag": "late"}, "rpc.slow.work", headers=late,
+                                         timeout=2)
+        body = await reply.decode()
+        assert isinstance(body, dict)
+        assert body["error"] == {"code": "unavailable", "message": "deadline passed",
+                                 "details": None}
+        in_time = {DEADLINE_HEADER: str(int(time.time() * 1000) + 2000)}
+        answered = await bus_client.request({"tag": "in time"}, "rpc.slow.work",
+                                            headers=in_time, timeout=2)
+        # Callers from before deadlines existed send none: still answered.
+        unmarked = await bus_client.request({"tag": "no deadline"}, "rpc.slow.work", timeout=2)
+        for reply in (answered, unmarked):
+            body = await reply.decode()
+            assert isinstance(body, dict) and body["ok"] is True
+    assert service.done == ["in time", "no deadline"]
+
+
+async def test_a_request_the_caller_gave_up_on_while_it_waited_is_never_carried_out(
+    settings: Settings, bus_client: NatsBroker
+) -> None:
+    async with slow_service(settings, concurrency=1) as service:
+        busy = asyncio.create_task(call(bus_client, "rpc.slow.work",
+                                        Work(tag="busy", seconds=1.5), Work, timeout=5))
+        await asyncio.sleep(0.2)  # the one worker is busy; the next request waits behind it
+        with pytest.raises(RpcFailure) as failure:
+            await call(bus_client, "rpc.slow.work", Work(tag="given up"), Work, timeout=0.6)
+        assert failure.value.code == "unavailable"
+        assert (await busy).tag == "busy"
+        await asyncio.sleep(0.5)  # the worker has long been free to take the waiting request
+    assert service.done == ["busy"]
