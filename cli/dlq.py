@@ -1,4 +1,8 @@
-"""`dialogues dlq list|replay`: what ran out of deliveries, and putting it back once fixed."""
+"""`dialogues dlq list|replay`: what ran out of deliveries, and putting it back once fixed.
+
+A replay goes back only to the stream and consumer a letter came from (shared.dlq); a letter
+that is not what it says is refused, named, and left in the DLQ, and the exit status is 1.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import asyncio
 
 from cli.endpoints import local_settings
 from shared.bus import make_broker
-from shared.dlq import read_dead_letters, replay_dead_letter
+from shared.dlq import ReplayRefused, read_dead_letters, replay_dead_letter
 from shared.settings import Settings
 
 
@@ -35,13 +39,19 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
                   if args.all or letter.sequence in set(args.sequences)]
         if args.consumer:
             chosen = [letter for letter in chosen if letter.consumer == args.consumer]
+        refused = 0
         for letter in chosen:
-            await replay_dead_letter(broker, letter)
+            try:
+                await replay_dead_letter(broker, letter)
+            except ReplayRefused as refusal:
+                refused += 1
+                print(f"refused {letter.sequence}: {refusal}; it stays in the DLQ")
+                continue
             print(f"replayed {letter.sequence} on {letter.subject}")
         missing = set(args.sequences) - {letter.sequence for letter in letters}
         for sequence in sorted(missing):
             print(f"no dead letter {sequence}")
-        return 1 if missing else 0
+        return 1 if missing or refused else 0
     except (TimeoutError, OSError) as error:
         print(f"dialogues dlq: NATS did not answer ({type(error).__name__}); check NATS_URL.")
         return 1

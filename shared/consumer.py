@@ -6,15 +6,24 @@ handler, record the id, acknowledge. A handler that fails is retried after a gro
 after `max_deliver` deliveries the message is copied to the dead-letter stream with the reason
 and acknowledged, so the messages behind it keep flowing. What can never pass (invalid data,
 a `PermanentFailure`, a `ServiceError` other than `TEMPORARY_CODES`) is dead-lettered at once.
+
+While a handler runs, the message is reported in progress every third of the ack wait: a
+handler slower than the ack wait (a long import, a slow dependency) is otherwise redelivered
+while it still works, and another replica, finding no inbox record yet, applies it a second
+time concurrently. A process that dies stops reporting, and JetStream redelivers after one ack
+wait as before.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import nats.errors
 from faststream import AckPolicy
 from faststream.nats import AckPolicy as NatsAckPolicy
 from faststream.nats import ConsumerConfig, JStream, NatsMessage, NatsRouter, PullSub
@@ -30,6 +39,8 @@ log = logging.getLogger(__name__)
 
 EventHandler = Callable[[CloudEvent], Awaitable[None]]
 DEFAULT_BACKOFF = (1.0, 5.0, 15.0, 60.0)
+ACK_WAIT = 30.0
+"""Seconds JetStream waits for an acknowledgement (or an in-progress report) before redelivering."""
 
 
 class PermanentFailure(Exception):
@@ -50,6 +61,7 @@ def subscribe(
     durable: str,
     handler: EventHandler,
     backoff: Sequence[float] = DEFAULT_BACKOFF,
+    ack_wait: float = ACK_WAIT,
 ) -> None:
     """Register a durable pull consumer shared by all replicas of the service."""
     max_deliver = runtime.settings.consumer_max_deliver
@@ -65,11 +77,34 @@ def subscribe(
         # The server's own limit is above ours, so the last delivery always reaches the code
         # that dead-letters it instead of being dropped by the server.
         config=ConsumerConfig(ack_policy=NatsAckPolicy.EXPLICIT, max_deliver=max_deliver + 2,
-                              ack_wait=30),
+                              ack_wait=ack_wait),
         title=durable,
     )
     async def consume(message: NatsMessage) -> None:
-        await _process(message, runtime, inbox, durable, handler, max_deliver, backoff)
+        async with reported_in_progress(message, every=ack_wait / 3):
+            await _process(message, runtime, inbox, durable, handler, max_deliver, backoff)
+
+
+@asynccontextmanager
+async def reported_in_progress(message: NatsMessage, *, every: float) -> AsyncIterator[None]:
+    """While the body runs, tell JetStream every `every` seconds that `message` is being
+    worked on, which restarts its ack wait."""
+
+    async def report() -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await message.in_progress()
+            except (nats.errors.Error, OSError) as error:
+                # Unreachable bus: JetStream redelivers after the ack wait, the inbox skips it.
+                log.debug("in-progress report failed", extra={"error": type(error).__name__})
+
+    reporter = asyncio.create_task(report())
+    try:
+        yield
+    finally:
+        reporter.cancel()
+        await asyncio.gather(reporter, return_exceptions=True)
 
 
 async def _process(

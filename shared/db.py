@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -13,6 +14,10 @@ from shared.mongo_spans import MongoSpans
 from shared.settings import Settings
 
 Document = dict[str, Any]
+INDEX_BUILD_TIMEOUT_S = 600.0
+"""How long creating the declared indexes at start-up may take (a build on a big collection)."""
+PING_TIMEOUT_S = 3.0
+"""How long a health check's ping waits: probes want an answer sooner than MONGO_TIMEOUT_MS."""
 
 
 @dataclass(frozen=True)
@@ -26,12 +31,20 @@ class IndexSpec:
 
 
 def make_client(settings: Settings, *, app_name: str) -> AsyncMongoClient[Document]:
-    """A client that fails fast when the server is gone instead of hanging a request."""
+    """A client whose every operation fails after MONGO_TIMEOUT_MS instead of hanging.
+
+    `timeoutMS` (client-side operation timeout) bounds each operation as a whole: waiting
+    for a server, retries, the socket, and the `maxTimeMS` pymongo sends with each command
+    so the server gives up too. It replaces `serverSelectionTimeoutMS` (pymongo waits for a
+    server as long as the operation has left), so an unreachable server also takes this long.
+    A cursor read with `async for` is bounded per batch; `to_list()` and a GridFS upload as
+    a whole. Index builds get their own, longer bound (`ensure_indexes`).
+    """
     return AsyncMongoClient(
         settings.effective_mongo_url(),
         appname=app_name,
         tz_aware=True,
-        serverSelectionTimeoutMS=3_000,
+        timeoutMS=settings.mongo_timeout_ms,
         connectTimeoutMS=3_000,
         # Production runs a replica set; `majority` makes an acknowledged write survive a
         # failover. A standalone server (and the embedded stand-in) treats it as `w: 1`.
@@ -52,21 +65,55 @@ async def ensure_indexes(db: AsyncDatabase[Document], specs: Iterable[IndexSpec]
     """Create every declared index (a no-op for those that exist).
 
     Indexes get no custom names and no partial filters: the embedded stand-in ignores both,
-    and code must behave the same on it and on MongoDB.
+    and code must behave the same on it and on MongoDB. Building a new index on a large
+    collection may take minutes, and the server aborts a build that exceeds its `maxTimeMS`:
+    index creation is bounded by INDEX_BUILD_TIMEOUT_S, not the client's operation timeout.
+    A ping first, under the client's own bound, so an unreachable server fails as soon as
+    for any other operation.
     """
-    for spec in specs:
-        await db[spec.collection].create_index(
-            list(spec.keys), unique=spec.unique, **spec.options
-        )
+    await db.command("ping")
+    with pymongo.timeout(INDEX_BUILD_TIMEOUT_S):
+        for spec in specs:
+            await db[spec.collection].create_index(
+                list(spec.keys), unique=spec.unique, **spec.options
+            )
 
 
 async def database_answers(db: AsyncDatabase[Document]) -> bool:
-    """Whether the database server answers a ping."""
+    """Whether the database server answers a ping within PING_TIMEOUT_S."""
     try:
-        await db.command("ping")
+        with pymongo.timeout(PING_TIMEOUT_S):
+            await db.command("ping")
     except Exception:
         return False
     return True
+
+
+class StandaloneRefused(RuntimeError):
+    """A deployment outside `local` found a standalone MongoDB server."""
+
+
+def is_standalone(hello: Document) -> bool:
+    """Whether a `hello` answer comes from a standalone server: no replica set, not mongos."""
+    return "setName" not in hello and hello.get("msg") != "isdbgrid"
+
+
+async def refuse_standalone_outside_local(client: AsyncMongoClient[Document],
+                                          settings: Settings) -> None:
+    """Stop a deployment that would trust `w: majority` on a server that cannot give it.
+
+    A standalone server acknowledges a majority write once it is in its own memory and
+    journal: a lost disk loses what was confirmed, and transactions and change streams are
+    refused. Only `local` (the embedded stand-in reports standalone) may run on one.
+    """
+    if settings.deployment_environment == "local":
+        return
+    if is_standalone(await client.admin.command("hello")):
+        raise StandaloneRefused(
+            "MongoDB is a standalone server; with DEPLOYMENT_ENVIRONMENT "
+            f"{settings.deployment_environment!r} writes use w: majority and need a replica "
+            "set (one node will do: mongod --replSet rs0, then rs.initiate()) or a sharded "
+            "cluster. Only DEPLOYMENT_ENVIRONMENT=local accepts a standalone server.")
 
 
 def index_keys(*pairs: tuple[str, int]) -> tuple[tuple[str, int], ...]:
@@ -75,6 +122,7 @@ def index_keys(*pairs: tuple[str, int]) -> tuple[tuple[str, int], ...]:
 
 
 __all__: Sequence[str] = [
-    "Document", "IndexSpec", "database_answers", "ensure_indexes", "index_keys",
-    "make_client", "service_database",
+    "Document", "IndexSpec", "StandaloneRefused", "database_answers", "ensure_indexes",
+    "index_keys", "is_standalone", "make_client", "refuse_standalone_outside_local",
+    "service_database",
 ]

@@ -22,7 +22,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared.broker import make_broker
 from shared.bus import RpcRoutes
 from shared.contracts.rpc import Ping, Pong
-from shared.db import Document, IndexSpec, database_answers, ensure_indexes, make_client
+from shared.db import (
+    Document,
+    IndexSpec,
+    StandaloneRefused,
+    database_answers,
+    ensure_indexes,
+    make_client,
+    refuse_standalone_outside_local,
+)
 from shared.metrics import setup_metrics, watch_jetstream
 from shared.outbox import OutboxRelay
 from shared.settings import Settings, settings_for
@@ -111,6 +119,11 @@ async def start_service(spec: ServiceSpec, settings: Settings, *,
     `on_bus_closed` runs if the bus connection ever closes for good (see shared.broker).
     """
     client = make_client(settings, app_name=f"dialogues-{spec.name}")
+    try:
+        await refuse_standalone_outside_local(client, settings)
+    except BaseException:
+        await client.close()
+        raise
     db = client[settings.database_name(spec.name)]
     await ensure_indexes(db, [*spec.indexes, *OutboxRelay.indexes(spec.outbox_collections)])
     broker = make_broker(settings, client_name=f"dialogues-{spec.name}",
@@ -177,6 +190,8 @@ def run_service(spec: ServiceSpec) -> None:
     meters = setup_metrics(resource_of(spec.name, settings), settings)
     try:
         asyncio.run(serve_until_signalled(spec, settings))
+    except StandaloneRefused as refusal:
+        raise SystemExit(f"{spec.name}: {refusal}") from None
     finally:
         meters.shutdown()
         provider.shutdown()

@@ -34,12 +34,14 @@ from services.gateway.routes.public import PUBLIC_HANDLERS
 from services.gateway.site import SiteErrorPages, csrf_config, site_routers, template_config
 from services.gateway.tracing import RouteSpanName, opentelemetry_plugin
 from shared.bus import make_broker
-from shared.db import ensure_indexes, make_client
+from shared.db import ensure_indexes, make_client, refuse_standalone_outside_local
 from shared.service import exit_for_restart
 from shared.settings import Settings
 from shared.telemetry import package_version
 
 CLIENT_NAME = "dialogues-gateway"
+GATEWAY_MONGO_TIMEOUT_MS = 1500
+"""The gateway's own database calls give up after this (see the lifespan)."""
 CONNECT_TIMEOUT = 15.0
 """Seconds the gateway waits for NATS at startup before it gives up and exits."""
 
@@ -48,10 +50,15 @@ def _lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextMa
     @asynccontextmanager
     async def connected(app: Litestar) -> AsyncIterator[None]:
         """Connect the database and the bus before the first request; close both at the end."""
-        client = make_client(settings, app_name=CLIENT_NAME)
+        # Every public request touches the gateway's database (rate limit, idempotency), and
+        # each of those falls back when it is away: give up in seconds, not MONGO_TIMEOUT_MS.
+        quick = settings.model_copy(update={"mongo_timeout_ms": min(
+            settings.mongo_timeout_ms, GATEWAY_MONGO_TIMEOUT_MS)})
+        client = make_client(quick, app_name=CLIENT_NAME)
         # Closed for good (its NATS user revoked): exit so the supervisor starts a new one.
         broker = make_broker(settings, client_name=CLIENT_NAME, on_closed=exit_for_restart)
         try:
+            await refuse_standalone_outside_local(client, settings)
             db = client[settings.database_name(SERVICE)]
             await ensure_indexes(db, [*KeyStore.indexes(), *IDEMPOTENCY_INDEXES,
                                      *RATE_LIMIT_INDEXES])

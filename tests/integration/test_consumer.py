@@ -54,12 +54,12 @@ class Recorder:
         self.applied.append(ce.id)
 
 
-async def running(settings: Settings, recorder: Recorder, subject: str, stream: str
-                  ) -> RunningService:
+async def running(settings: Settings, recorder: Recorder, subject: str, stream: str,
+                  ack_wait: float = 30.0) -> RunningService:
     def routers(runtime: Runtime) -> list[NatsRouter]:
         router = NatsRouter()
         subscribe(router, runtime, subject=subject, stream=stream, durable="test-consumer",
-                  handler=recorder, backoff=(0.05,))
+                  handler=recorder, backoff=(0.05,), ack_wait=ack_wait)
         return [router]
 
     return await start_service(replace(SPEC, routers=routers), settings)
@@ -209,3 +209,38 @@ async def test_an_invalid_refusal_is_dead_lettered_at_once(quick: Settings,
         assert handler.calls["e-invalid"] == 1 and handler.applied == []
     finally:
         await service.stop()
+
+
+class Slow(Recorder):
+    """A handler that works on each event for longer than the consumer's ack wait."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    async def __call__(self, ce: CloudEvent) -> None:
+        self.calls[ce.id] = self.calls.get(ce.id, 0) + 1
+        await asyncio.sleep(self.seconds)
+        self.applied.append(ce.id)
+
+
+async def test_a_handler_slower_than_the_ack_wait_gets_its_event_once(
+    quick: Settings, client: NatsBroker
+) -> None:
+    # Two replicas share the durable: had JetStream redelivered the event while the first
+    # still worked on it, the idle second one would have received it and run it again.
+    handler = Slow(seconds=3.5)
+    replicas = [await running(quick, handler, "registration.>", "REGISTRATION", ack_wait=1.0)
+                for _ in range(2)]
+    try:
+        await publish(client, event("e-slow"))
+        await eventually(lambda: handler.applied == ["e-slow"])
+        await asyncio.sleep(1.5)  # longer than the ack wait: a late redelivery would show
+        assert handler.calls == {"e-slow": 1}
+        connection = await nats.connect(quick.effective_nats_url())
+        info = await connection.jetstream().consumer_info("REGISTRATION", "test-consumer")
+        await connection.close()
+        assert info.num_redelivered == 0 and info.num_ack_pending == 0
+    finally:
+        for replica in replicas:
+            await replica.stop()

@@ -77,3 +77,79 @@ async def test_dead_letter_is_listed_and_replayed_once(
         assert applied == ["evt-poison"]
     finally:
         await service.stop()
+
+
+def dead_letter_headers(consumer: str, subject: str, stream: str, event_id: str
+                        ) -> dict[str, str]:
+    event = CloudEvent(id=event_id, type=subject, source="test", time=datetime.now(UTC),
+                       data={"session_id": "s"})
+    _, headers = event.to_nats()
+    return {**headers, "dlq-reason": "handler failed: RuntimeError", "dlq-consumer": consumer,
+            "dlq-subject": subject, "dlq-stream": stream, "dlq-stream-sequence": "1",
+            "dlq-deliveries": "2", "dlq-time": datetime.now(UTC).isoformat()}
+
+
+async def test_a_replay_goes_back_only_where_the_letter_came_from(
+    settings: Settings, bus_client: NatsBroker
+) -> None:
+    # Any service may write dead letters under its own consumers' names and say anything in
+    # them: a replay must not let one publish where it may not (a forged "participant
+    # confirmed" mails a join link), nor on a subject outside the event streams.
+    applied: list[str] = []
+
+    async def handler(event: CloudEvent) -> None:
+        applied.append(event.id)
+
+    def routers(runtime: Runtime) -> list[NatsRouter]:
+        router = NatsRouter()
+        subscribe(router, runtime, subject="registration.session.>", stream="REGISTRATION",
+                  durable="replay-test", handler=handler)
+        return [router]
+
+    service = await start_service(replace(SPEC, routers=routers), settings)
+    forged = [  # (stored on, consumer, subject, stream)
+        ("dlq.replay-test.rpc.registration.cancel", "replay-test", "rpc.registration.cancel",
+         "REGISTRATION"),
+        ("dlq.replay-test.registration.participant.confirmed.v1", "replay-test",
+         "registration.participant.confirmed.v1", "REGISTRATION"),  # not what it reads
+        ("dlq.replay-test.catalog.document.published.v1", "replay-test",
+         "catalog.document.published.v1", "CATALOG"),  # not its stream
+        ("dlq.replay-test.registration.session.published.v1", "replay-test",
+         "registration.session.published.v1", "INGEST"),  # names the wrong stream
+        ("dlq.nobody.registration.session.published.v1", "nobody",
+         "registration.session.published.v1", "REGISTRATION"),  # no such consumer
+        ("dlq.other.registration.session.published.v1", "replay-test",
+         "registration.session.published.v1", "REGISTRATION"),  # stored under another name
+    ]
+    try:
+        refused = []
+        for i, (stored, consumer, subject, stream) in enumerate(forged):
+            ack = await bus_client.publish(
+                b"{}", stored, headers=dead_letter_headers(consumer, subject, stream, f"f-{i}"),
+                stream="DLQ")
+            refused.append(ack.seq)
+        genuine = dead_letter_headers("replay-test", "registration.session.published.v1",
+                                      "REGISTRATION", "evt-genuine")
+        ack = await bus_client.publish(b"{}", "dlq.replay-test.registration.session.published.v1",
+                                       headers=genuine, stream="DLQ")
+
+        env = {**os.environ, "NATS_URL": settings.effective_nats_url()}
+        finished = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "cli.main", "dlq", "replay", "--all"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+        assert finished.returncode == 1, finished.stderr
+        for sequence in refused:
+            assert f"refused {sequence}: " in finished.stdout, finished.stdout
+        assert f"replayed {ack.seq} on registration.session.published.v1" in finished.stdout
+        assert "not a subject of a known stream" in finished.stdout
+        assert "does not read 'registration.participant.confirmed.v1'" in finished.stdout
+        for _ in range(100):
+            if applied:
+                break
+            await asyncio.sleep(0.05)
+        assert applied == ["evt-genuine"]
+        js = bus_client.connection.jetstream()
+        assert (await js.stream_info("REGISTRATION")).state.messages == 1
+        assert [letter.sequence for letter in await read_dead_letters(bus_client)] == refused
+    finally:
+        await service.stop()

@@ -25,8 +25,8 @@ async def test_spans_reach_an_otlp_receiver_over_the_wire(
         env = {**os.environ, "NATS_URL": settings.effective_nats_url(),
                "MONGO_URL": settings.effective_mongo_url(), "DB_PREFIX": settings.db_prefix,
                "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
-               "DEPLOYMENT_ENVIRONMENT": "test",  # not `local`: the secret must be strong
-               "TOKEN_SECRET": "telemetry-export-test-secret-0123456789abcdef"}
+               # Any other environment refuses the standalone stand-in (shared.db).
+               "DEPLOYMENT_ENVIRONMENT": "local"}
         with (tmp_path / "log").open("wb") as log:
             process = subprocess.Popen([sys.executable, "-m", "services.registration"],
                                        env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -41,7 +41,7 @@ async def test_spans_reach_an_otlp_receiver_over_the_wire(
     assert receiver.spans, "nothing was exported"
     resource = receiver.spans[0].resource
     assert resource["service.name"] == "dialogues-registration"
-    assert resource["deployment.environment"] == "test"
+    assert resource["deployment.environment"] == "local"
     assert resource["service.version"]
     rpc = [s for s in receiver.spans if "rpc.registration.ping" in s.name]
     assert rpc, [s.name for s in receiver.spans]

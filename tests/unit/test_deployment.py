@@ -47,9 +47,26 @@ def test_every_service_has_a_health_check() -> None:
         assert service.get("healthcheck", {}).get("test"), name
 
 
+@pytest.mark.parametrize("process", PROCESSES)
+def test_older_token_secrets_reach_every_process(process: str) -> None:
+    # Without them a rotated TOKEN_SECRET breaks every link already mailed.
+    environment = COMPOSE["services"][process]["environment"]
+    assert environment.get("TOKEN_SECRETS_OLD") == "${TOKEN_SECRETS_OLD:-}"
+
+
 def test_secrets_come_from_the_environment_file() -> None:
     text = (DEPLOY / "compose.yaml").read_text()
     assert "TOKEN_SECRET: ${TOKEN_SECRET:?" in text
     example = (DEPLOY / ".env.example").read_text()
     for variable in re.findall(r"\$\{([A-Z_]+):\?", text):
         assert f"{variable}=" in example, variable
+
+
+def test_nats_puts_each_message_on_disk_before_acknowledging_it() -> None:
+    # The outbox deletes an event once JetStream acknowledged it: on one node, an acknowledged
+    # message only in the page cache would be lost with the host.
+    block = re.search(r"^jetstream\s*\{(.*?)^\}", (DEPLOY / "nats.conf").read_text(),
+                      re.MULTILINE | re.DOTALL)
+    assert block is not None
+    settings = dict(re.findall(r"^\s*(\w+)\s*:\s*\"?([^\"\s#]+)", block.group(1), re.MULTILINE))
+    assert settings.get("sync_interval") == "always"
