@@ -105,9 +105,15 @@ class RunningService:
         """
         for task in self.tasks:
             task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
-        await self.runtime.outbox.stop()
-        await self.runtime.broker.stop()
+        # Each step is bounded: a background task or a bus call that does not give up must
+        # not keep a stopping process (SIGTERM) alive; what it held is redone after a start.
+        for step, seconds in ((asyncio.gather(*self.tasks, return_exceptions=True), 10.0),
+                              (self.runtime.outbox.stop(), 15.0),
+                              (self.runtime.broker.stop(), 10.0)):
+            try:
+                await asyncio.wait_for(step, timeout=seconds)
+            except TimeoutError:
+                log.warning("stopping: a step did not finish in time", extra={"seconds": seconds})
         await self.runtime.client.close()
 
 
