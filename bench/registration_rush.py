@@ -23,16 +23,13 @@ import asyncio
 import csv
 import io
 import json
-import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,47 +41,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bare_http import Answer, one_request  # noqa: E402
 from bench.cpu import CpuMeter  # noqa: E402
-from shared.servers import free_port  # noqa: E402
-from shared.settings import SERVICES, Settings  # noqa: E402
+from bench.up import running_system  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "registration_rush.json"
 ANSWER_WITHIN_S = 10.0
 NON_DEFAULT = {"TRUSTED_PROXIES": "127.0.0.1"}
 """The one setting this run changes: registrants' addresses come in X-Forwarded-For."""
-
-def default_environment() -> dict[str, str]:
-    """This environment without any setting of ours, so that every one is at its default."""
-    names = {name.upper() for name in Settings.model_fields}
-    prefixes = tuple(f"{process.upper()}_" for process in (*SERVICES, "gateway"))
-    return {k: v for k, v in os.environ.items() if k not in names and not k.startswith(prefixes)}
-
-
-@contextmanager
-def running_system(folder: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """`dialogues up` at default settings (but NON_DEFAULT) on a free port; (URL, env)."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = default_environment()
-    env.update(NON_DEFAULT, DATA_DIR=str(folder / "data"))
-    log = (folder / "up.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "up", "--port", str(port)], cwd=ROOT, env=env,
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while b"dialogues is up" not in (folder / "up.log").read_bytes():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((folder / "up.log").read_text()[-3000:])
-            time.sleep(0.2)
-        yield base, env
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
-
 
 def processes(data_dir: Path) -> dict[str, int]:
     """The processes `dialogues up` started, by name, from its pid files."""
@@ -158,7 +120,7 @@ async def registrations(http: httpx.AsyncClient, auth: dict[str, str],
 
 
 async def bench(n: int, capacity: int, seconds: float, folder: Path) -> dict[str, Any]:
-    with running_system(folder) as (base, env):
+    with running_system(folder, NON_DEFAULT) as (base, env):
         auth = {"Authorization": f"Bearer {secretariat_key(env)}"}
         async with httpx.AsyncClient(base_url=base, timeout=60, trust_env=False) as http:
             starts = datetime.now(UTC) + timedelta(days=7)

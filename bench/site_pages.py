@@ -18,15 +18,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,41 +32,14 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from shared.servers import free_port  # noqa: E402
+from bench.up import running_system  # noqa: E402
 
 TARGET = 1.5
 ROUNDS = 4
+SETTINGS = {"PUBLIC_RATE_LIMIT": "1000000000", "LOG_LEVEL": "WARNING"}
+"""Pages and JSON routes alike from one address: the public rate limit is out of the way."""
 RETRIED: list[str] = []
 WORDS = ["licitación", "contratación", "compras", "proveedores", "transparencia", "datos"]
-
-
-@contextmanager
-def running_system(folder: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """`dialogues up` on a free port; yields (base URL, env for `dialogues` commands)."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"NATS_URL", "MONGO_URL", "SMTP_HOST", "DATA_DIR", "GATEWAY_PORT"}}
-    env.update(PUBLIC_BASE_URL=base, PUBLIC_RATE_LIMIT="1000000000", LOG_LEVEL="WARNING",
-               DATA_DIR=str(folder / "data"))
-    log = (folder / "up.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "up", "--port", str(port)], cwd=ROOT, env=env,
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while b"dialogues is up" not in (folder / "up.log").read_bytes():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((folder / "up.log").read_text()[-3000:])
-            time.sleep(0.2)
-        yield base, env
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
 
 
 def key(env: dict[str, str], role: str) -> str:
@@ -150,7 +119,7 @@ def summary(times: list[float]) -> dict[str, float]:
 
 
 async def bench(requests: int, readers: int, documents: int, folder: Path) -> dict[str, Any]:
-    with running_system(folder) as (base, env):
+    with running_system(folder, SETTINGS, links_to_itself=True) as (base, env):
         limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers)
         async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits,
                                      trust_env=False) as http:
