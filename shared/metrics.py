@@ -22,6 +22,7 @@ from opentelemetry import metrics
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.sdk.metrics import (
+    AlwaysOffExemplarFilter,
     Counter,
     Histogram,
     MeterProvider,
@@ -105,7 +106,11 @@ def setup_metrics(resource: Resource, settings: Settings) -> MeterProvider:
     readers: list[MetricReader] = [PrometheusMetricReader(cardinality_limits=limits)]
     if settings.otel_exporter_otlp_endpoint:
         readers.append(PeriodicExportingMetricReader(_otlp_exporter(settings)))
-    provider = MeterProvider(resource=resource, metric_readers=readers, views=bounded_views())
+    # Exemplars (a trace id beside a measurement) only travel by OTLP; Prometheus text drops
+    # them, and offering one to every histogram bucket costs CPU on every record.
+    exemplars = None if settings.otel_exporter_otlp_endpoint else AlwaysOffExemplarFilter()
+    provider = MeterProvider(resource=resource, metric_readers=readers, views=bounded_views(),
+                             exemplar_filter=exemplars)
     metrics.set_meter_provider(provider)
     if settings.metrics_port is not None:
         from prometheus_client import start_http_server

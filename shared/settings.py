@@ -131,7 +131,8 @@ class Settings(BaseSettings):
     )
     metrics_host: str = Field("127.0.0.1", description="Address the metrics port listens on.")
     otel_traces_sampler_ratio: float = Field(
-        1.0, ge=0.0, le=1.0, description="Share of new traces that are sampled."
+        1.0, ge=0.0, le=1.0,
+        description="Share of new traces sampled when an OTLP endpoint is set (unset: none).",
     )
 
     def database_name(self, service: str) -> str:

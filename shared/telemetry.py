@@ -17,7 +17,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, Sampler, TraceIdRatioBased
 
 from shared.settings import Settings
 
@@ -97,13 +97,21 @@ def resource_of(service: str, settings: Settings) -> Resource:
     })
 
 
+def sampler_for(settings: Settings) -> Sampler:
+    """Sample `OTEL_TRACES_SAMPLER_RATIO` of new traces when spans go somewhere; else none.
+
+    Without an exporter a recorded span is built, filled and thrown away: in a burst of
+    registrations that was about a tenth of each service's CPU (bench/registration_rush.py).
+    Unsampled spans still carry trace ids, so logs and problem details keep theirs, and a
+    trace begun by a process that does export is still followed (ParentBased)."""
+    root = TraceIdRatioBased(settings.otel_traces_sampler_ratio)
+    return ParentBased(root if settings.otel_exporter_otlp_endpoint else ALWAYS_OFF)
+
+
 def setup_tracing(service: str, settings: Settings) -> TracerProvider:
     """Install a tracer provider for `service`; export by OTLP only when an endpoint is set."""
     resource = resource_of(service, settings)
-    provider = TracerProvider(
-        resource=resource,
-        sampler=ParentBased(TraceIdRatioBased(settings.otel_traces_sampler_ratio)),
-    )
+    provider = TracerProvider(resource=resource, sampler=sampler_for(settings))
     if settings.otel_exporter_otlp_endpoint:
         provider.add_span_processor(BatchSpanProcessor(_exporter(settings)))
     trace.set_tracer_provider(provider)
