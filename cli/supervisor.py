@@ -33,8 +33,9 @@ class Child:
     """One supervised process: its command, log file and pid file, and its restart state."""
 
     def __init__(self, name: str, argv: Sequence[str], env: Mapping[str, str], data_dir: Path,
-                 backoff: Backoff) -> None:
+                 backoff: Backoff, *, niceness: int = 0) -> None:
         self.name, self.argv, self.env = name, list(argv), dict(env)
+        self.niceness = niceness
         self.log_path = data_dir / "logs" / f"{name}.log"
         self.pid_path = data_dir / "run" / f"{name}.pid"
         self.tracker = RestartTracker(backoff)
@@ -52,7 +53,7 @@ class Child:
         with self.log_path.open("ab") as output:
             self.process = subprocess.Popen(
                 self.argv, env=self.env, stdin=subprocess.DEVNULL, stdout=output,
-                stderr=subprocess.STDOUT, preexec_fn=die_with_parent,
+                stderr=subprocess.STDOUT, preexec_fn=self._prepare,
                 # Own process group: a Ctrl-C in the terminal reaches only the supervisor,
                 # which then stops everything in order.
                 process_group=0,
@@ -60,6 +61,12 @@ class Child:
         write_pid_file(self.pid_path, self.process.pid)
         self.tracker.started(now)
         self.restart_at = None
+
+    def _prepare(self) -> None:
+        """preexec_fn: die with the supervisor; run at this child's CPU priority."""
+        die_with_parent()
+        if self.niceness:
+            os.nice(self.niceness)
 
     def check(self, now: float) -> None:
         """If the process has exited, schedule its restart and say so in one line."""

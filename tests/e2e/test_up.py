@@ -36,6 +36,15 @@ def check_keys_made_beside_a_running_up(client: httpx.Client, up: Up) -> None:
     assert wrong_role.headers["content-type"].startswith("application/problem+json")
 
 
+def check_mail_yields_to_people(up: Up) -> None:
+    """notify (mail) runs at a lower CPU priority than the request path, restarted or not."""
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    pids = up.pids()
+    assert os.getpriority(os.PRIO_PROCESS, pids["notify"]) == min(19, ours + 10)
+    for name in ("registration", "catalog", "translate", "gateway"):
+        assert os.getpriority(os.PRIO_PROCESS, pids[name]) == ours, name
+
+
 def test_up_serves_heals_and_stops_cleanly(up: Up) -> None:
     url = gateway_url(up)
     client = httpx.Client(base_url=url, timeout=5.0, trust_env=False)
@@ -58,6 +67,7 @@ def test_up_serves_heals_and_stops_cleanly(up: Up) -> None:
         return pid not in (None, victim) and client.get("/health/ready").status_code == 200
 
     wait_for("notify was not restarted and ready", restarted, 20, up, interval=0.2)
+    check_mail_yields_to_people(up)
     assert re.search(r"notify exited with signal 9 \(SIGKILL\); restart 1 in [\d.]+ s",
                      up.stderr.read_text())
 
