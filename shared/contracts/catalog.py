@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.contracts.envelope import CloudEvent
 from shared.contracts.events import Event
 from shared.reference import DocumentType, LanguageCode, TopicCode
 
@@ -65,11 +66,19 @@ class DocumentWithdrawn(Event):
     reason: str | None = None
 
 
-class IngestedDocument(Event):
-    """`ingest.catalog.document.v1`: a publication sent by a member agency's portal."""
+SOURCE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+"""A portal's source name: one NATS subject token, the same as its NATS user."""
 
-    stem = "ingest.catalog.document"
-    source: str = Field(min_length=1, max_length=200)
+
+class IngestedDocument(Event):
+    """`ingest.catalog.<source>.document.v1`: a publication sent by a member agency's portal.
+
+    The source travels in the subject, where the NATS server checks it (each portal's user may
+    publish under its own source only), and again in the body; the catalog refuses an event
+    whose two disagree, so no portal can revise another portal's documents."""
+
+    stem = "ingest.catalog.document"  # the subject has the source between its words
+    source: str = Field(pattern=SOURCE_PATTERN)
     external_id: str = Field(min_length=1, max_length=200)
     type: DocumentType
     source_language: LanguageCode
@@ -81,6 +90,24 @@ class IngestedDocument(Event):
     authors: list[str] = Field(default_factory=list, max_length=50)
     institutions: list[str] = Field(default_factory=list, max_length=50)
     published_on: date | None = None
+
+    @classmethod
+    def subject(cls) -> str:
+        """The filter of every portal's subject, `ingest.catalog.*.document.v1`."""
+        return cls.subject_for("*")
+
+    @classmethod
+    def subject_for(cls, source: str) -> str:
+        """Where the portal `source` publishes."""
+        return f"ingest.catalog.{source}.document.v{cls.version}"
+
+    def to_cloudevent(
+        self, *, event_id: str, source: str, time: datetime, subject: str | None = None
+    ) -> CloudEvent:
+        """The envelope; its type is the subject it travels on, as for every event."""
+        event = super().to_cloudevent(event_id=event_id, source=source, time=time,
+                                      subject=subject)
+        return event.model_copy(update={"type": self.subject_for(self.source)})
 
 
 # --- RPC between the gateway (or `dialogues import`) and the catalog (`rpc.catalog.*`) ---------

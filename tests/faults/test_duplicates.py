@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 
+import nats
 import pytest
 
 from shared.contracts.catalog import IngestedDocument
@@ -23,6 +25,20 @@ from tests.faults.support import (
 )
 
 pytestmark = pytest.mark.faults
+
+
+async def publish_ingested(up: Stack, document: IngestedDocument) -> None:
+    """As a portal publishes: on its own source's subject (`publish_event` takes the class's
+    `subject()`, which for ingested documents is the filter of every portal's subject)."""
+    event = document.to_cloudevent(event_id=uuid.uuid4().hex, source=document.source,
+                                   time=datetime.now(UTC))
+    body, headers = event.to_nats()
+    connection = await nats.connect(up.nats.url)
+    try:
+        await connection.jetstream().publish(IngestedDocument.subject_for(document.source),
+                                             body, headers=headers, stream="INGEST")
+    finally:
+        await connection.close()
 
 
 async def steady(up: Stack) -> dict[str, str]:
@@ -44,11 +60,11 @@ async def test_every_event_published_twice_changes_nothing(stack: Callable[..., 
     await register_many(up, session_id, people)
     await publish_event(up, AttendanceReport(session_id=session_id, attendees=[
         Attendee(email=address, minutes=40) for address in people[:2]]), uuid.uuid4().hex)
-    await publish_event(up, IngestedDocument(
-        source="portal.example", external_id="guide-1", type="guide", source_language="es",
+    await publish_ingested(up, IngestedDocument(
+        source="portal-example", external_id="guide-1", type="guide", source_language="es",
         title={"es": "Guía de compras sostenibles"}, summary={"es": "Una guía."},
         body={"es": "Texto de la guía."}, topics=["sustainable_procurement"], countries=["PA"],
-    ), uuid.uuid4().hex, source="portal.example")
+    ))
     await eventually(lambda: up.smtp.box.count() >= 6, 30, "confirmations and attendance")
     before, mails = await steady(up), up.smtp.box.count()
     assert any(key.startswith("translate.") for key in before)  # the document reached it

@@ -21,6 +21,7 @@ from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = ("registration", "catalog", "translate", "notify", "gateway", "integration")
+PORTALS = ("chilecompra",)  # deploy/nats-portals.conf: a portal's user is its source
 
 
 def config_under_test() -> Path:
@@ -31,7 +32,8 @@ def config_under_test() -> Path:
 def secured_nats_fixture(tmp_path: Path) -> Iterator[LocalServer]:
     """nats-server from the deployment's file as it is: the command line sets the address,
     port and storage folder, the environment the passwords, as compose.yaml does."""
-    env = {**os.environ, **{f"{user.upper()}_NATS_PASSWORD": f"pw-{user}" for user in USERS}}
+    env = {**os.environ, **{f"{user.upper()}_NATS_PASSWORD": f"pw-{user}" for user in USERS},
+           **{f"PORTAL_{portal.upper()}_NATS_PASSWORD": f"pw-{portal}" for portal in PORTALS}}
     running = start_nats(tmp_path / "nats", config=config_under_test(), env=env)
     yield running
     running.stop()
@@ -51,7 +53,10 @@ def own_inbox(user: str) -> str:
     """The inbox prefix the configuration gives `user`. A configuration without per-user
     inboxes (the old one) gets the default, so that the tests reach their assertions."""
     prefix = f"_INBOX_{user}"
-    return prefix if f"{prefix}." in config_under_test().read_text() else "_INBOX"
+    config = config_under_test()
+    texts = [path.read_text() for path in (config, config.parent / "nats-portals.conf")
+             if path.exists()]  # the portals' users are in the file it includes
+    return prefix if any(f"{prefix}." in text for text in texts) else "_INBOX"
 
 
 class Seen:

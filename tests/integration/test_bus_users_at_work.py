@@ -15,6 +15,7 @@ from services.notify.bootstrap import SPEC as NOTIFY
 from services.registration.bootstrap import SPEC as REGISTRATION
 from services.translate.bootstrap import SPEC as TRANSLATE
 from shared.bus import call, make_broker
+from shared.contracts.catalog import IngestedDocument
 from shared.contracts.rpc import Ping, Pong
 from shared.healthcheck import healthy
 from shared.servers import LocalServer
@@ -34,8 +35,8 @@ ARRIVALS = {
     "catalog": [("catalog.document.published.v1", "CATALOG")],
     "translate": [("translate.job.completed.v1", "TRANSLATE"),
                   ("translate.job.queued.v1", "TRANSLATE")],
-    "integration": [("ingest.registration.attendance.v1", "INGEST"),
-                    ("ingest.catalog.document.v1", "INGEST")],
+    "integration": [("ingest.registration.attendance.v1", "INGEST")],
+    "chilecompra": [(IngestedDocument.subject_for("chilecompra"), "INGEST")],  # a portal
 }
 CONSUMERS = {  # durable: (its service, the stream it reads)
     "registration-attendance": ("registration", "INGEST"),

@@ -17,6 +17,7 @@ from pymongo import AsyncMongoClient
 
 from services.catalog.handlers import ingested_id
 from services.gateway.keys import Role
+from shared.contracts.catalog import IngestedDocument
 from shared.contracts.envelope import CloudEvent
 from shared.service import RunningService
 from shared.settings import Settings
@@ -140,6 +141,7 @@ async def _translations_received(settings: Settings, job_prefix: str) -> dict[st
     return found[0]
 
 
+PORTAL_SUBJECT = IngestedDocument.subject_for("chilecompra")  # where INGESTED's portal sends
 INGESTED = {"source": "chilecompra", "external_id": "pub-42", "type": "publication",
             "source_language": "es", "title": {"es": "Datos abiertos en compras"},
             "summary": {"es": "Resumen"}, "topics": ["open_data"], "countries": ["CL"],
@@ -151,21 +153,21 @@ async def test_ingested_documents_are_deduplicated_and_bad_ones_rejected(
         bus_client: NatsBroker, settings: Settings) -> None:
     doc_id = ingested_id("chilecompra", "pub-42")
     url = f"/v1/documents/{doc_id}"
-    await send(bus_client, "ingest.catalog.document.v1", INGESTED)
+    await send(bus_client, PORTAL_SUBJECT, INGESTED)
     await eventually(lambda: _status_is(gateway_http, url, 200))
     doc = (await gateway_http.get(url)).json()
     assert (doc["source"], doc["external_id"], doc["year"]) == ("chilecompra", "pub-42", 2024)
     assert doc["status"] == "published" and doc["regions"] == ["southern_cone"]
 
-    await send(bus_client, "ingest.catalog.document.v1", INGESTED)  # a repeat: nothing
-    await send(bus_client, "ingest.catalog.document.v1",
+    await send(bus_client, PORTAL_SUBJECT, INGESTED)  # a repeat: nothing
+    await send(bus_client, PORTAL_SUBJECT,
                {**INGESTED, "title": {"es": "Datos abiertos", "en": "Open data"}})
     await eventually(lambda: _revision_is(gateway_http, url, 2))
 
-    await bus_client.publish(b"{not json", "ingest.catalog.document.v1",
+    await bus_client.publish(b"{not json", PORTAL_SUBJECT,
                              headers={"ce-id": "broken-1"}, stream="INGEST")
-    await send(bus_client, "ingest.catalog.document.v1", {**INGESTED, "type": "novel"})
-    await send(bus_client, "ingest.catalog.document.v1",
+    await send(bus_client, PORTAL_SUBJECT, {**INGESTED, "type": "novel"})
+    await send(bus_client, PORTAL_SUBJECT,
                {**INGESTED, "external_id": "pub-43", "countries": ["ES"]})
     rejections = await stream_messages(settings, "ingest.rejected.v1", "INGEST", 3)
     reasons = " | ".join(body["reason"] for _, body in rejections)

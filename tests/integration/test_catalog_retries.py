@@ -17,7 +17,12 @@ from services.catalog.store import DocumentStore
 from shared.db import Document
 from shared.service import RunningService, Runtime, start_service
 from shared.settings import Settings
-from tests.integration.test_catalog_events import INGESTED, eventually, send
+from tests.integration.test_catalog_events import (
+    INGESTED,
+    PORTAL_SUBJECT,
+    eventually,
+    send,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -61,14 +66,14 @@ async def revision(settings: Settings, document_id: str) -> int | None:
 async def test_a_conflict_on_the_first_delivery_is_applied_on_a_later_one(
         catalog: RunningService, bus_client: NatsBroker, settings: Settings) -> None:
     doc_id = ingested_id("chilecompra", "pub-42")  # INGESTED's source and external id
-    await send(bus_client, "ingest.catalog.document.v1", INGESTED)
+    await send(bus_client, PORTAL_SUBJECT, INGESTED)
 
     async def has_revision(number: int) -> bool:
         return await revision(settings, doc_id) == number
     await eventually(lambda: has_revision(1))
 
     Contended.losses = ATTEMPTS  # the whole first delivery loses the race, then it is quiet
-    await send(bus_client, "ingest.catalog.document.v1",
+    await send(bus_client, PORTAL_SUBJECT,
                {**INGESTED, "title": {"es": "Datos abiertos", "en": "Open data"}})
     await eventually(lambda: has_revision(2))  # after the consumer's first back-off (1 s)
     assert Contended.losses == 0
@@ -80,7 +85,7 @@ async def test_a_conflict_on_the_first_delivery_is_applied_on_a_later_one(
 
 async def test_a_refusal_that_cannot_pass_is_still_dead_lettered_at_once(
         catalog: RunningService, bus_client: NatsBroker, settings: Settings) -> None:
-    await send(bus_client, "ingest.catalog.document.v1",
+    await send(bus_client, PORTAL_SUBJECT,
                {**INGESTED, "external_id": "pub-99", "countries": ["ES"]})
     js = bus_client.connection.jetstream()
 

@@ -293,7 +293,8 @@ async def test_the_follower_works_under_the_deployed_nats_permissions(
 ) -> None:
     """deploy/nats.conf lets the catalog create consumers only by name: the follower does."""
     passwords = {f"{user}_NATS_PASSWORD": "pw" for user in (
-        "REGISTRATION", "CATALOG", "TRANSLATE", "NOTIFY", "GATEWAY", "INTEGRATION")}
+        "REGISTRATION", "CATALOG", "TRANSLATE", "NOTIFY", "GATEWAY", "INTEGRATION",
+        "PORTAL_CHILECOMPRA")}
     server = start_nats(tmp_path / "nats-deployed", config=DEPLOYED_NATS_CONF,
                         env={**os.environ, **passwords})
     as_catalog = settings.model_copy(

@@ -17,6 +17,7 @@ from faststream.nats import NatsBroker
 from nats.aio.client import Client as NATS
 
 from services.gateway.keys import Role
+from shared.contracts.catalog import IngestedDocument
 from shared.contracts.envelope import CloudEvent
 from shared.service import RunningService
 from shared.settings import Settings
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.security
 
 MakeKey = Callable[[Role], Awaitable[str]]
 ATTENDANCE = "ingest.registration.attendance.v1"
-DOCUMENT = "ingest.catalog.document.v1"
+DOCUMENT = IngestedDocument.subject_for("portal-example")
 
 
 def raw(body: bytes, **headers: str) -> tuple[bytes, dict[str, str]]:
@@ -85,7 +86,7 @@ async def test_malformed_ingest_is_rejected_dead_lettered_and_stores_nothing(
     registration_id = registered.json()["registration_id"]
     attendance = {"session_id": session_id,
                   "attendees": [{"registration_id": registration_id, "minutes": 50}]}
-    document = {"source": "portal.example", "external_id": "x-1", "type": "report",
+    document = {"source": "portal-example", "external_id": "x-1", "type": "report",
                 "source_language": "en", "title": {"en": "Procurement"}}
     bad_attendance = [
         *malformed(ATTENDANCE, attendance),

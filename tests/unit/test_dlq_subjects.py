@@ -16,8 +16,9 @@ pytestmark = pytest.mark.unit
     ("registration.session.published", "registration.session.*", True),
     ("registration.session.published.v1", "registration.*.published.v1", True),
     ("registration.participant.confirmed.v1", "registration.session.>", False),
-    ("ingest.catalog.document.v1", "ingest.catalog.document.v1", True),
-    ("ingest.catalog.document.v1.extra", "ingest.catalog.document.v1", False),
+    ("ingest.catalog.chilecompra.document.v1", "ingest.catalog.*.document.v1", True),
+    ("ingest.catalog.document.v1", "ingest.catalog.*.document.v1", False),  # the old subject
+    ("ingest.catalog.chilecompra.document.v1.extra", "ingest.catalog.*.document.v1", False),
     ("rpc.registration.cancel", "registration.>", False),
 ])
 def test_a_subject_matches_a_pattern_token_by_token(subject: str, pattern: str,
