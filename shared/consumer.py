@@ -32,6 +32,7 @@ from pydantic import ValidationError
 from shared.bus import ServiceError
 from shared.contracts.envelope import CloudEvent, InvalidEnvelope
 from shared.dlq import DeadLetter, dead_letter, publish_rejection
+from shared.durables import DurableTerms
 from shared.inbox import Inbox
 from shared.service import Runtime
 
@@ -67,6 +68,10 @@ def subscribe(
     max_deliver = runtime.settings.consumer_max_deliver
     inbox = Inbox(runtime.db)
     runtime.consumers.append((stream, durable))  # watched for lag (shared.metrics)
+    # The server's own limit is above ours, so the last delivery always reaches the code
+    # that dead-letters it instead of being dropped by the server.
+    terms = DurableTerms(stream, durable, subject, max_deliver + 2, ack_wait)
+    runtime.durables.append(terms)
 
     @router.subscriber(
         subject,
@@ -74,10 +79,8 @@ def subscribe(
         durable=durable,
         pull_sub=PullSub(batch_size=16, timeout=1.0),
         ack_policy=AckPolicy.MANUAL,
-        # The server's own limit is above ours, so the last delivery always reaches the code
-        # that dead-letters it instead of being dropped by the server.
-        config=ConsumerConfig(ack_policy=NatsAckPolicy.EXPLICIT, max_deliver=max_deliver + 2,
-                              ack_wait=ack_wait),
+        config=ConsumerConfig(ack_policy=NatsAckPolicy.EXPLICIT, max_deliver=terms.max_deliver,
+                              ack_wait=terms.ack_wait),
         title=durable,
     )
     async def consume(message: NatsMessage) -> None:

@@ -31,6 +31,7 @@ from shared.db import (
     make_client,
     refuse_standalone_outside_local,
 )
+from shared.durables import DurableTerms, bring_durables_up_to_date
 from shared.metrics import setup_metrics, watch_jetstream
 from shared.outbox import OutboxRelay
 from shared.settings import Settings, settings_for
@@ -55,6 +56,8 @@ class Runtime:
     outbox: OutboxRelay
     consumers: list[tuple[str, str]] = field(default_factory=list)
     """(stream, durable) of every durable consumer this process registered."""
+    durables: list[DurableTerms] = field(default_factory=list)
+    """The terms of each of those, brought up to date at start (shared.durables)."""
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
 
@@ -143,6 +146,7 @@ async def start_service(spec: ServiceSpec, settings: Settings, *,
     streams = (service_stream(spec.name), DLQ_STREAM, *spec.extra_streams)
     await declare_streams(broker, settings, *(s for s in streams if s.owner == spec.name))
     await await_streams(broker, settings, *(s for s in streams if s.owner != spec.name))
+    await bring_durables_up_to_date(broker, runtime.durables)
     for hook in spec.on_start:
         await hook(runtime)
     await broker.start()

@@ -67,3 +67,31 @@ async def test_the_old_subject_is_no_longer_consumed(
     js = bus_client.connection.jetstream()
     info = await js.consumer_info("INGEST", "catalog-ingest")
     assert info.config.filter_subject == "ingest.catalog.*.document.v1"
+
+
+async def test_a_catalog_upgraded_over_the_old_durable_reads_the_portals_subjects(
+        settings: Settings, bus_client: NatsBroker) -> None:
+    """A deployment that ran the catalog before keeps `catalog-ingest` with the old filter;
+    the catalog brings it up to date at start instead of binding to it and reading nothing."""
+    first = await start_service(CATALOG, settings)
+    await first.stop()
+    js = bus_client.connection.jetstream()
+    old = (await js.consumer_info("INGEST", "catalog-ingest")).config
+    old.filter_subject, old.max_deliver = "ingest.catalog.document.v1", 3
+    await js.add_consumer("INGEST", old)
+
+    catalog = await start_service(CATALOG, settings)
+    try:
+        info = await js.consumer_info("INGEST", "catalog-ingest")
+        assert info.config.filter_subject == "ingest.catalog.*.document.v1"
+        assert info.config.max_deliver == settings.consumer_max_deliver + 2
+        await send(bus_client, IngestedDocument.subject_for("a"),
+                   {**INGESTED, "source": "a", "external_id": "pub-9"})
+        documents = catalog.runtime.db["documents"]
+
+        async def ingested() -> bool:
+            return await documents.find_one({"_id": ingested_id("a", "pub-9")}) is not None
+
+        await eventually(ingested)
+    finally:
+        await catalog.stop()
