@@ -20,7 +20,8 @@ from shared.servers import LocalServer, start_nats
 from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-USERS = ("registration", "catalog", "translate", "notify", "gateway", "integration")
+USERS = ("registration", "catalog", "translate", "notify", "gateway", "integration",
+         "operator")
 PORTALS = ("chilecompra",)  # deploy/nats-portals.conf: a portal's user is its source
 
 

@@ -6,7 +6,11 @@ reads, dead-letters and acknowledges what arrives on the stream it follows."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -21,9 +25,11 @@ from shared.healthcheck import healthy
 from shared.servers import LocalServer
 from shared.service import RunningService, start_service
 from tests.integration.bus_support import (
+    ROOT,
     connect_as,
     secured_nats_fixture,  # noqa: F401 (the `secured_nats` fixture)
     settings_of,
+    url_of,
 )
 
 pytestmark = pytest.mark.integration
@@ -49,6 +55,26 @@ CONSUMERS = {  # durable: (its service, the stream it reads)
 DEAD_LETTERS = 9  # one per consumer and message; the drafter drops what it cannot read
 
 
+def _dialogues(server: LocalServer, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`dialogues ...` as the operator runs it in compose's `ops` service."""
+    env = {**os.environ, "NATS_URL": url_of(server, "operator"), "DATA_DIR": str(folder)}
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+async def _operator_lists_and_replays(server: LocalServer, folder: Path) -> None:
+    listed = await asyncio.to_thread(_dialogues, server, folder, "dlq", "list")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    lines = listed.stdout.splitlines()
+    assert len(lines) == DEAD_LETTERS
+    first = next(line for line in lines if "notify-registration" in line)
+    sequence = first.split()[0]
+    replayed = await asyncio.to_thread(_dialogues, server, folder, "dlq", "replay", sequence)
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    assert replayed.stdout.strip() == (
+        f"replayed {sequence} on registration.session.published.v1")
+
+
 async def _drained(services: dict[str, RunningService]) -> bool:
     """Whether every consumer, asked as its own service, took and acknowledged everything."""
     for durable, (name, stream) in CONSUMERS.items():
@@ -60,7 +86,7 @@ async def _drained(services: dict[str, RunningService]) -> bool:
 
 
 async def test_every_service_works_under_its_own_user(
-        mongo_url: str, secured_nats: LocalServer) -> None:
+        mongo_url: str, secured_nats: LocalServer, tmp_path: Path) -> None:
     specs = (NOTIFY, TRANSLATE, CATALOG, REGISTRATION)  # readers before owners
     started = await asyncio.gather(*(
         start_service(spec, settings_of(secured_nats, spec.name, mongo_url, "perm-all"))
@@ -92,6 +118,7 @@ async def test_every_service_works_under_its_own_user(
         assert (await dlq.stream_info("DLQ")).state.messages == DEAD_LETTERS
         rejections = await dlq.stream_info("INGEST", subjects_filter="ingest.rejected.v1")
         assert rejections.state.subjects == {"ingest.rejected.v1": 2}
+        await _operator_lists_and_replays(secured_nats, tmp_path)
     finally:
         await gateway.stop()
         for service in started:

@@ -156,3 +156,19 @@ async def test_an_integration_may_only_ingest(secured_nats: LocalServer) -> None
         await connection.publish(subject, b"{}")
         assert await seen.refused(connection, subject), subject
     await connection.close()
+
+
+async def test_the_operator_may_only_work_the_dead_letters(secured_nats: LocalServer) -> None:
+    """`dialogues dlq` reads and replays; it may not ask services, read their replies or
+    consumers' messages, nor change a stream."""
+    connection, seen = await connect_as(secured_nats, "operator")
+    for subject in ("rpc.registration.list_registrations", "_INBOX_gateway.forged",
+                    "$JS.API.CONSUMER.CREATE.REGISTRATION.spy.registration.>",
+                    "$JS.API.CONSUMER.MSG.NEXT.REGISTRATION.notify-registration",
+                    "$JS.API.STREAM.UPDATE.REGISTRATION", "$JS.API.STREAM.PURGE.DLQ",
+                    "dlq.notify-registration.registration.session.published.v1"):
+        await connection.publish(subject, b"{}")
+        assert await seen.refused(connection, subject), subject
+    await connection.subscribe("_INBOX_gateway.>")
+    assert await seen.refused(connection, "_inbox_gateway.>")
+    await connection.close()

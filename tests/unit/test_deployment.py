@@ -43,8 +43,33 @@ def test_every_image_is_pinned() -> None:
 
 
 def test_every_service_has_a_health_check() -> None:
+    """Long-running services are checked; on-demand commands (a profile) are never restarted."""
     for name, service in COMPOSE["services"].items():
-        assert service.get("healthcheck", {}).get("test"), name
+        if service.get("profiles"):
+            assert service["restart"] == "no", name
+        else:
+            assert service.get("healthcheck", {}).get("test"), name
+
+
+def test_the_operator_password_is_in_no_running_service() -> None:
+    """`dialogues dlq` may replay onto every stream; only the on-demand `ops` holds it."""
+    holders = [name for name, service in COMPOSE["services"].items()
+               if "OPERATOR_NATS_PASSWORD" in str(service.get("environment", {}))]
+    assert sorted(holders) == ["nats", "ops"]
+    assert COMPOSE["services"]["ops"]["profiles"] == ["ops"]
+    assert COMPOSE["services"]["ops"]["environment"]["NATS_URL"].startswith(
+        "nats://operator:${OPERATOR_NATS_PASSWORD}@nats:")
+
+
+def test_nats_gets_every_password_its_files_name() -> None:
+    """nats-server refuses to start while a `$VARIABLE` of its files is unset."""
+    named = set()
+    for file in ("nats.conf", "nats-portals.conf"):
+        named |= set(re.findall(r"\$([A-Z_]+_NATS_PASSWORD)", (DEPLOY / file).read_text()))
+    given = set(COMPOSE["services"]["nats"]["environment"])
+    assert named and named <= given
+    example = (DEPLOY / ".env.example").read_text()
+    assert all(f"{name}=" in example for name in named)
 
 
 @pytest.mark.parametrize("process", PROCESSES)
