@@ -20,9 +20,9 @@ import nats.errors
 from faststream.exceptions import IncorrectState
 from faststream.nats import NatsBroker
 from faststream.nats.broker.broker import UNRECOVERABLE_CONNECT_ERRORS
-from faststream.nats.opentelemetry import NatsTelemetryMiddleware
 from nats.aio.client import Client
 
+from shared.nats_spans import NatsSpans
 from shared.settings import Settings
 
 STARTUP_CONNECT_ATTEMPTS = 2
@@ -114,7 +114,7 @@ def make_broker(settings: Settings, *, client_name: str,
         max_outstanding_pings=3,
         closed_cb=closed,
         error_cb=failed,
-        middlewares=[NatsTelemetryMiddleware()],
+        middlewares=[NatsSpans()],
         logger=logging.getLogger(f"faststream.{client_name}"),
         # FastStream's "Received"/"Processed" line for every message, at DEBUG: handlers log
         # what they did, failures are logged at ERROR anyway, and in a burst of 1,000

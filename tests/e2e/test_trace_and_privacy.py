@@ -119,6 +119,10 @@ def test_a_registration_is_one_trace_and_nothing_personal_is_recorded(
     published = [s for s in trace if "registration.participant.confirmed.v1" in s.name]
     assert published, "publishing and consuming the confirmation are in the trace"
 
+    # A reply's subject is made up for one request: named `(temporary)`, not span by span.
+    replies = [s for s in trace if s.attributes.get("messaging.destination.temporary")]
+    assert replies and {s.name for s in replies} == {"(temporary) publish", "(temporary) process"}
+    assert not [s.name for s in receiver.spans if "_INBOX" in s.name]
     # No query string in any span's name or attribute, whatever the attribute is called.
     for span in receiver.spans:
         texts = [span.name, *(str(value) for value in span.attributes.values())]
