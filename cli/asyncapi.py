@@ -47,7 +47,7 @@ def _service_routers(spec: ServiceSpec, broker: NatsBroker) -> list[NatsRouter]:
     db = client[settings.database_name(spec.name)]
     runtime = Runtime(spec.name, settings, client, db, broker,
                       OutboxRelay(db, (), broker, source=spec.name))
-    return [ping_routes(runtime), *spec.routers(runtime)]
+    return [ping_routes(runtime), *spec.build(runtime).routers]
 
 
 def specification() -> str:

@@ -61,25 +61,45 @@ class Runtime:
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
 
-RouterFactory = Callable[[Runtime], Sequence[NatsRouter]]
-StartHook = Callable[[Runtime], Awaitable[None]]
-BackgroundFactory = Callable[[Runtime], Sequence[Coroutine[Any, Any, None]]]
+Loop = Callable[[], Coroutine[Any, Any, None]]
+"""A long-running loop (poller, sweeper), started after serving and cancelled at stop."""
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What a service builds from its runtime, once: everything that serves or runs."""
+
+    routers: Sequence[NatsRouter] = ()
+    """RPC responders and event consumers (`entrypoints.py`)."""
+    on_start: Sequence[Callable[[], Awaitable[None]]] = ()
+    """Awaited in order after connecting, before serving (e.g. rebuilding a derived index)."""
+    background: Sequence[Loop] = ()
+    """Started after serving, in this order; cancelled at stop."""
+
+
+Build = Callable[[Runtime], Parts]
+
+
+def joined(*parts: Parts) -> Parts:
+    """Several groups of parts as one, in the order given."""
+    return Parts(routers=[r for p in parts for r in p.routers],
+                 on_start=[h for p in parts for h in p.on_start],
+                 background=[b for p in parts for b in p.background])
 
 
 @dataclass(frozen=True)
 class ServiceSpec:
-    """What makes one service: its name, indexes, extra streams, routers and outbox."""
+    """What makes one service: its name, indexes, streams and outboxes, and its `build`.
+
+    `build(runtime)` is called once per start (`bootstrap.py` of each service): every object
+    the routers and loops share is made there, so nothing is built twice or kept aside."""
 
     name: str
+    build: Build = lambda runtime: Parts()
     indexes: Sequence[IndexSpec] = ()
-    routers: RouterFactory = lambda runtime: ()
     extra_streams: Sequence[StreamSpec] = ()
     """Streams besides its own and the DLQ: declared if it owns them, else waited for."""
     outbox_collections: Sequence[str] = ()
-    on_start: Sequence[StartHook] = ()
-    """Awaited in order after connecting, before serving (e.g. rebuilding a derived index)."""
-    background: BackgroundFactory = lambda runtime: ()
-    """Long-running loops (pollers, sweepers), started after serving, cancelled at stop."""
 
 
 def ping_routes(runtime: Runtime) -> NatsRouter:
@@ -139,19 +159,20 @@ async def start_service(spec: ServiceSpec, settings: Settings, *,
                          on_closed=on_bus_closed)
     relay = OutboxRelay(db, spec.outbox_collections, broker, source=f"dialogues/{spec.name}")
     runtime = Runtime(spec.name, settings, client, db, broker, relay)
+    parts = spec.build(runtime)
     broker.include_router(ping_routes(runtime))
-    for router in spec.routers(runtime):
+    for router in parts.routers:
         broker.include_router(router)
     await broker.connect()
     streams = (service_stream(spec.name), DLQ_STREAM, *spec.extra_streams)
     await declare_streams(broker, settings, *(s for s in streams if s.owner == spec.name))
     await await_streams(broker, settings, *(s for s in streams if s.owner != spec.name))
     await bring_durables_up_to_date(broker, runtime.durables)
-    for hook in spec.on_start:
-        await hook(runtime)
+    for hook in parts.on_start:
+        await hook()
     await broker.start()
     relay.start()
-    loops = [*spec.background(runtime), watch_jetstream(broker, runtime.consumers)]
+    loops = [*(loop() for loop in parts.background), watch_jetstream(broker, runtime.consumers)]
     tasks = [asyncio.create_task(loop) for loop in loops]
     log.info("service started", extra={"instance": runtime.instance})
     return RunningService(spec, runtime, tasks)

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from faststream.nats import NatsRouter
 
 from services.catalog.consumers import catalog_consumers
 from services.catalog.entrypoints import catalog_routes
@@ -17,7 +14,7 @@ from services.catalog.handlers import Catalog
 from services.catalog.store import DocumentStore
 from services.catalog.uploads import Files
 from shared.db import IndexSpec
-from shared.service import Runtime
+from shared.service import Parts, Runtime
 
 log = logging.getLogger(__name__)
 ABANDONED_AFTER = timedelta(hours=1)
@@ -26,16 +23,13 @@ SWEEP_EVERY = 600.0
 CATALOG_INDEXES: Sequence[IndexSpec] = (*DocumentStore.indexes(), *FileStore.indexes())
 
 
-def catalog_routers(runtime: Runtime) -> list[NatsRouter]:
-    """RPC responders and event consumers of the repository."""
+def catalog_parts(runtime: Runtime) -> Parts:
+    """RPC responders and event consumers of the repository; the sweeper of upload pieces."""
     catalog = Catalog(DocumentStore(runtime.db), runtime.outbox.kick)
-    files = Files(catalog, FileStore(runtime.db))
-    return [catalog_routes(catalog, files), catalog_consumers(runtime, catalog)]
-
-
-def catalog_background(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
-    """The sweeper of abandoned upload pieces."""
-    return (sweep_abandoned_uploads(FileStore(runtime.db)),)
+    files = FileStore(runtime.db)
+    return Parts(routers=[catalog_routes(catalog, Files(catalog, files)),
+                          catalog_consumers(runtime, catalog)],
+                 background=[lambda: sweep_abandoned_uploads(files)])
 
 
 async def sweep_abandoned_uploads(files: FileStore, every: float = SWEEP_EVERY) -> None:

@@ -5,12 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-from faststream.nats import NatsRouter
 
 from services.notify import audience, digests, store, subscriptions
 from services.notify.audience import Audience
@@ -31,7 +26,7 @@ from services.notify.store import Deliveries
 from services.notify.subscriptions import SubscriptionService
 from shared.bus import service_stream
 from shared.inbox import Inbox
-from shared.service import Runtime, ServiceSpec
+from shared.service import Parts, Runtime, ServiceSpec
 from shared.tokens import Signer
 
 
@@ -40,76 +35,39 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
-class Wiring:
-    """The parts of one notify process, built once per runtime."""
-
-    mailer: Mailer
-    sender: Sender
-    poller: ReminderPoller
-    handlers: RegistrationHandlers
-    subscriptions: SubscriptionService
-    news: CatalogHandlers
-    digests: Digests
-    jobs: TranslateHandlers
-    retention: Retention
-
-
 def build_spec(clock: Clock = system_clock, options: NotifySettings | None = None
                ) -> ServiceSpec:
     """The notify service with this clock and these settings."""
     opts = options or NotifySettings()
     strings, renderer = Strings.load(), Renderer()
-    # start_service asks for the routers, then for the background loops, of one runtime: the
-    # parts are built by the first call and handed over (and forgotten) by the second. The
-    # runtime is kept beside them so a recycled id() can never pick up another's parts.
-    wirings: dict[int, tuple[Runtime, Wiring]] = {}
 
-    def wiring(runtime: Runtime, *, last_use: bool = False) -> Wiring:
-        held = wirings.get(id(runtime))
-        if held is None or held[0] is not runtime:
-            deliveries, due = Deliveries(runtime.db), DueMails(clock)
-            mailer = Mailer(deliveries, runtime.settings, clock, strings, renderer, due)
-            people = Audience(runtime.db)
-            signer = Signer(runtime.settings.token_secret,
-                            runtime.settings.older_token_secrets())
-            subscribers = SubscriptionService(runtime.db, mailer, signer)
-            collector = Digests(subscribers, opts)
-            wirings[id(runtime)] = runtime, Wiring(
-                mailer=mailer,
-                sender=Sender(deliveries, runtime.settings, opts, runtime.outbox, clock,
-                              runtime.instance, due, subscribers.still_wanted),
-                poller=ReminderPoller(people, mailer, opts, runtime.instance),
-                handlers=RegistrationHandlers(people, mailer, opts),
-                subscriptions=subscribers, news=CatalogHandlers(subscribers, collector),
-                digests=collector, jobs=TranslateHandlers(subscribers, collector),
-                retention=Retention(deliveries, people, clock, opts, subscribers))
-        parts = wirings[id(runtime)][1]
-        if last_use:
-            del wirings[id(runtime)]
-        return parts
-
-    def routers(runtime: Runtime) -> Sequence[NatsRouter]:
-        parts = wiring(runtime)
-        return [event_routers(runtime, parts.handlers.routes(), parts.news.routes(),
-                              parts.jobs.routes()),
-                rpc_router(runtime, parts.mailer.deliveries, clock, parts.mailer.due.add),
-                subscription_router(runtime, parts.subscriptions)]
-
-    def background(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
-        parts = wiring(runtime, last_use=True)
-        return [parts.sender.run(), parts.poller.run(), parts.digests.run(),
-                parts.retention.run()]
+    def build(runtime: Runtime) -> Parts:
+        deliveries, due = Deliveries(runtime.db), DueMails(clock)
+        mailer = Mailer(deliveries, runtime.settings, clock, strings, renderer, due)
+        people = Audience(runtime.db)
+        signer = Signer(runtime.settings.token_secret, runtime.settings.older_token_secrets())
+        subscribers = SubscriptionService(runtime.db, mailer, signer)
+        collector = Digests(subscribers, opts)
+        sender = Sender(deliveries, runtime.settings, opts, runtime.outbox, clock,
+                        runtime.instance, due, subscribers.still_wanted)
+        poller = ReminderPoller(people, mailer, opts, runtime.instance)
+        retention = Retention(deliveries, people, clock, opts, subscribers)
+        return Parts(
+            routers=[event_routers(runtime, RegistrationHandlers(people, mailer, opts).routes(),
+                                   CatalogHandlers(subscribers, collector).routes(),
+                                   TranslateHandlers(subscribers, collector).routes()),
+                     rpc_router(runtime, deliveries, clock, due.add),
+                     subscription_router(runtime, subscribers)],
+            background=[sender.run, poller.run, collector.run, retention.run])
 
     return ServiceSpec(
         name="notify",
         indexes=[*Inbox.indexes(), *store.INDEXES, *audience.INDEXES,
                  *subscriptions.INDEXES, *digests.INDEXES],
-        routers=routers,
+        build=build,
         extra_streams=(service_stream("registration"), service_stream("catalog"),
                        service_stream("translate")),
         outbox_collections=(store.DELIVERIES,),
-        background=background,
     )
 
 

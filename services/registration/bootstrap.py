@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from faststream.nats import NatsRouter
 
 from services.registration import store
 from services.registration.entrypoints import ingest_router, rpc_router
@@ -17,7 +13,7 @@ from services.registration.handlers.attendance import anonymize_past, mark_no_sh
 from services.registration.handlers.recovery import sweep
 from services.registration.settings import RegistrationSettings
 from shared.bus import INGEST_STREAM
-from shared.service import Runtime, ServiceSpec
+from shared.service import Parts, Runtime, ServiceSpec
 from shared.tokens import Signer
 
 log = logging.getLogger(__name__)
@@ -32,16 +28,18 @@ def deps_of(runtime: Runtime) -> Deps:
     return Deps(store.Store(runtime.db), signer, runtime.outbox.kick)
 
 
-def routers(runtime: Runtime) -> Sequence[NatsRouter]:
+def build(runtime: Runtime) -> Parts:
+    """Responders, the attendance consumer and the sweeper, sharing one set of dependencies."""
     deps = deps_of(runtime)
-    return (rpc_router(deps, runtime.settings.public_base_url), ingest_router(runtime, deps))
+    return Parts(routers=[rpc_router(deps, runtime.settings.public_base_url),
+                          ingest_router(runtime, deps)],
+                 background=[lambda: sweep_forever(deps)])
 
 
-async def sweep_forever(runtime: Runtime, every: float = SWEEP_EVERY_S,
+async def sweep_forever(deps: Deps, every: float = SWEEP_EVERY_S,
                         retention: timedelta | None = None) -> None:
     """Finish what a crash between two writes left (see handlers/recovery.py), mark
     no-shows, anonymize old sessions."""
-    deps = deps_of(runtime)
     # Personal data of sessions that ended longer ago than this is erased (statistics stay).
     retention = retention or timedelta(days=RegistrationSettings().retention_days)
     while True:
@@ -55,15 +53,10 @@ async def sweep_forever(runtime: Runtime, every: float = SWEEP_EVERY_S,
                 log.warning("registration sweep failed", extra={"error": type(error).__name__})
 
 
-def background(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
-    return (sweep_forever(runtime),)
-
-
 SPEC = ServiceSpec(
     name="registration",
+    build=build,
     indexes=store.indexes(),
-    routers=routers,
     extra_streams=(INGEST_STREAM,),  # other systems send attendance lists on ingest.registration.>
     outbox_collections=(store.SESSIONS, store.REGISTRATIONS),
-    background=background,
 )

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Sequence
-from typing import Any
 
 import httpx
-from faststream.nats import NatsRouter
 
 from services.translate.consumers import catalog_router, drafting_router, sessions_router
 from services.translate.context import Context
@@ -19,36 +16,27 @@ from services.translate.settings import TranslateSettings
 from services.translate.store import INDEXES, JOBS, Store
 from shared.bus import service_stream
 from shared.metrics import TRANSLATION_BACKLOG
-from shared.service import Runtime, ServiceSpec
+from shared.service import Parts, Runtime, ServiceSpec
 
 log = logging.getLogger(__name__)
 
 
 def build_spec(settings: TranslateSettings | None = None) -> ServiceSpec:
     """The service with these settings (default: from `TRANSLATE_*` variables at start)."""
-    clients: dict[int, httpx.AsyncClient] = {}
-    contexts: dict[int, Context] = {}
-
-    def routers(runtime: Runtime) -> Sequence[NatsRouter]:
+    def build(runtime: Runtime) -> Parts:
         own = settings or TranslateSettings()
         # One HTTP client per running service, its pool bounded by the drafting workers.
         client = httpx.AsyncClient(limits=httpx.Limits(max_connections=own.concurrency * 2))
-        clients[id(runtime)] = client
         ctx = Context(Store(runtime.db), own, make_engine(own, client), runtime.outbox.kick)
-        contexts[id(runtime)] = ctx
-        return [rpc_router(ctx), catalog_router(runtime, ctx), sessions_router(runtime, ctx),
-                drafting_router(ctx)]
-
-    def background(runtime: Runtime) -> Sequence[Coroutine[Any, Any, None]]:
-        return [_close_at_stop(clients.pop(id(runtime))),
-                _watch_backlog(contexts.pop(id(runtime)))]
+        return Parts(routers=[rpc_router(ctx), catalog_router(runtime, ctx),
+                              sessions_router(runtime, ctx), drafting_router(ctx)],
+                     background=[lambda: _close_at_stop(client), lambda: _watch_backlog(ctx)])
 
     return ServiceSpec(
-        name="translate", indexes=INDEXES, routers=routers, outbox_collections=(JOBS,),
+        name="translate", build=build, indexes=INDEXES, outbox_collections=(JOBS,),
         # The catalog's and registration's streams are declared here too (idempotently), so our
         # durable consumers can attach even when those services have not started yet.
         extra_streams=(service_stream("catalog"), service_stream("registration")),
-        background=background,
     )
 
 

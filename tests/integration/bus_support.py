@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,9 +36,18 @@ def secured_nats_fixture(tmp_path: Path) -> Iterator[LocalServer]:
     port and storage folder, the environment the passwords, as compose.yaml does."""
     env = {**os.environ, **{f"{user.upper()}_NATS_PASSWORD": f"pw-{user}" for user in USERS},
            **{f"PORTAL_{portal.upper()}_NATS_PASSWORD": f"pw-{portal}" for portal in PORTALS}}
+    assert set(deployed_password_variables()) <= set(env), "a user of the file has no password"
     running = start_nats(tmp_path / "nats", config=config_under_test(), env=env)
     yield running
     running.stop()
+
+
+def deployed_password_variables() -> list[str]:
+    """Every `$..._NATS_PASSWORD` deploy/nats.conf and the file it includes name."""
+    deploy = ROOT / "deploy"
+    return sorted({name for file in ("nats.conf", "nats-portals.conf")
+                   for name in re.findall(r"\$([A-Z_]+_NATS_PASSWORD)",
+                                          (deploy / file).read_text())})
 
 
 def url_of(server: LocalServer, user: str) -> str:

@@ -20,29 +20,38 @@ import pytest
 from faststream.nats import NatsBroker
 from pymongo import AsyncMongoClient
 
-from services.catalog.search.wiring import (
-    SEARCH_INDEXES,
-    index_sync,
-    rebuild_search_index,
-    search_background,
-    search_routers,
-)
+from services.catalog.search.engine import SearchEngine
+from services.catalog.search.sync import IndexSync
+from services.catalog.search.wiring import SEARCH_INDEXES, rebuild_search_index, search_parts
 from services.gateway.app import create_app
 from shared.bus import make_broker
 from shared.contracts.envelope import CloudEvent
 from shared.contracts.search import SearchRequest
 from shared.servers import start_nats
-from shared.service import RunningService, Runtime, ServiceSpec, start_service
+from shared.service import Parts, RunningService, Runtime, ServiceSpec, start_service
 from shared.settings import Settings
 from shared.streams import DLQ_STREAM, INGEST_STREAM, declare_streams
+from tests.integration.bus_support import deployed_password_variables
 from tests.support import assert_problem, serving
 
 pytestmark = pytest.mark.integration
 
-SEARCH_SIDE = ServiceSpec(
-    name="catalog", indexes=SEARCH_INDEXES, routers=search_routers,
-    on_start=(rebuild_search_index,), background=search_background,
-)
+_SYNCS: list[IndexSync] = []
+"""The index of every search side started by these tests."""
+
+
+def _search_side(runtime: Runtime) -> Parts:
+    sync = IndexSync(runtime, SearchEngine())
+    _SYNCS.append(sync)
+    return search_parts(runtime, sync)
+
+
+def index_sync(runtime: Runtime) -> IndexSync:
+    """The index of the search side running on `runtime`."""
+    return next(sync for sync in _SYNCS if sync.runtime is runtime)
+
+
+SEARCH_SIDE = ServiceSpec(name="catalog", indexes=SEARCH_INDEXES, build=_search_side)
 """The catalog process with only its search side wired, independent of the rest."""
 DEPLOYED_NATS_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nats.conf"
 
@@ -267,15 +276,19 @@ async def test_a_change_made_while_the_index_is_rebuilt_is_applied(
 ) -> None:
     """The follower subscribes before the rebuild reads MongoDB, so nothing falls between."""
 
-    async def rebuild_then_change(runtime: Runtime) -> None:
-        await rebuild_search_index(runtime)
+    def rebuild_then_change_at_start(runtime: Runtime) -> Parts:
+        parts = _search_side(runtime)
+        return replace(parts, on_start=[lambda: rebuild_then_change(index_sync(runtime))])
+
+    async def rebuild_then_change(sync: IndexSync) -> None:
+        await rebuild_search_index(sync)
         await catalog_db["documents"].update_one(
             {"_id": "doc-es"}, {"$set": {"title.es": "Subasta inversa electrónica"}})
         await publish(bus_client, "catalog.document.revised.v1",
                       {"document": {"document_id": "doc-es"}})
 
     await catalog_db["documents"].insert_many([dict(d) for d in CORPUS])
-    service = await start_service(replace(SEARCH_SIDE, on_start=(rebuild_then_change,)),
+    service = await start_service(replace(SEARCH_SIDE, build=rebuild_then_change_at_start),
                                   fast_settings)
     try:
         engine = index_sync(service.runtime).engine
@@ -292,9 +305,7 @@ async def test_the_follower_works_under_the_deployed_nats_permissions(
     tmp_path: Path, settings: Settings, catalog_db: Any
 ) -> None:
     """deploy/nats.conf lets the catalog create consumers only by name: the follower does."""
-    passwords = {f"{user}_NATS_PASSWORD": "pw" for user in (
-        "REGISTRATION", "CATALOG", "TRANSLATE", "NOTIFY", "GATEWAY", "INTEGRATION",
-        "PORTAL_CHILECOMPRA")}
+    passwords = dict.fromkeys(deployed_password_variables(), "pw")
     server = start_nats(tmp_path / "nats-deployed", config=DEPLOYED_NATS_CONF,
                         env={**os.environ, **passwords})
     as_catalog = settings.model_copy(

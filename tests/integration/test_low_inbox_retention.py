@@ -15,7 +15,7 @@ from services.translate.bootstrap import SPEC as TRANSLATE
 from shared.consumer import subscribe
 from shared.contracts.envelope import CloudEvent
 from shared.inbox import Inbox
-from shared.service import Runtime, ServiceSpec, start_service
+from shared.service import Parts, Runtime, ServiceSpec, start_service
 from shared.settings import Settings
 from shared.streams import DLQ_STREAM
 
@@ -40,14 +40,14 @@ async def test_applied_event_ids_expire_after_a_replay_from_the_dlq_is_possible(
     async def handler(event: CloudEvent) -> None:
         applied.append(event.id)
 
-    def routers(runtime: Runtime) -> list[NatsRouter]:
+    def build(runtime: Runtime) -> Parts:
         router = NatsRouter()
         subscribe(router, runtime, subject="inboxtest.>", stream="INBOXTEST",
                   durable="inbox-test", handler=handler)
-        return [router]
+        return Parts(routers=[router])
 
-    service = await start_service(ServiceSpec("inboxtest", indexes=Inbox.indexes(),
-                                              routers=routers), settings)
+    service = await start_service(ServiceSpec("inboxtest", build=build,
+                                              indexes=Inbox.indexes()), settings)
     try:
         event = CloudEvent(id="e-ttl", type="inboxtest.thing.happened.v1", source="test",
                            time=datetime.now(UTC), data={})
