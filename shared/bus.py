@@ -41,6 +41,7 @@ from shared.contracts.rpc import (
     RpcReply,
     start_by,
 )
+from shared.contracts.rpc import Request as RpcRequest
 from shared.metrics import RPC_DURATION
 from shared.streams import DLQ_STREAM as DLQ_STREAM
 from shared.streams import INGEST_STREAM as INGEST_STREAM
@@ -51,7 +52,7 @@ from shared.streams import service_stream as service_stream
 
 log = logging.getLogger(__name__)
 
-Request = TypeVar("Request", bound=BaseModel)
+Request = TypeVar("Request", bound=RpcRequest)
 Reply = TypeVar("Reply", bound=BaseModel)
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.contracts.envelope import CloudEvent
 from shared.contracts.events import Event
+from shared.contracts.rpc import Request
 from shared.reference import DocumentType, LanguageCode, TopicCode
 
 TRANSLATABLE_FIELDS = ("title", "summary", "body")
@@ -149,20 +150,20 @@ class DocumentDraft(DocumentChanges):
     title: dict[LanguageCode, TitleText]
 
 
-class CreateDocument(BaseModel):
+class CreateDocument(Request):
     model_config = ConfigDict(extra="forbid")
     draft: DocumentDraft
     editor: str | None = Field(None, max_length=100, description="API key id of the editor.")
 
 
-class ChangeDocument(BaseModel):
+class ChangeDocument(Request):
     model_config = ConfigDict(extra="forbid")
     document_id: Identifier
     changes: DocumentChanges
     editor: str | None = Field(None, max_length=100)
 
 
-class DocumentAction(BaseModel):
+class DocumentAction(Request):
     """Publish or withdraw one document."""
 
     model_config = ConfigDict(extra="forbid")
@@ -171,7 +172,7 @@ class DocumentAction(BaseModel):
     editor: str | None = Field(None, max_length=100)
 
 
-class GetDocument(BaseModel):
+class GetDocument(Request):
     model_config = ConfigDict(extra="forbid")
     document_id: Identifier
     lang: LanguageCode | None = None
@@ -236,7 +237,7 @@ class RevisionInfo(BaseModel):
     current: bool
 
 
-class ListRevisions(BaseModel):
+class ListRevisions(Request):
     model_config = ConfigDict(extra="forbid")
     document_id: Identifier
     limit: int = Field(50, ge=1, le=200)
@@ -248,7 +249,7 @@ class RevisionList(BaseModel):
     next_before: int | None
 
 
-class UploadPart(BaseModel):
+class UploadPart(Request):
     """One piece of a file being uploaded (base64), small enough for one NATS message."""
 
     model_config = ConfigDict(extra="forbid")
@@ -257,7 +258,7 @@ class UploadPart(BaseModel):
     data: str = Field(max_length=400_000)
 
 
-class CommitUpload(BaseModel):
+class CommitUpload(Request):
     """Assemble the pieces, check the content, store the file and attach it to the document."""
 
     model_config = ConfigDict(extra="forbid")
@@ -273,7 +274,7 @@ class AttachedFile(FileInfo):
     text_extracted: bool
 
 
-class GetFile(BaseModel):
+class GetFile(Request):
     model_config = ConfigDict(extra="forbid")
     document_id: Identifier
     file_id: Identifier
@@ -288,7 +289,7 @@ class FileChunk(BaseModel):
     data: str = Field(description="base64")
 
 
-class FindContent(BaseModel):
+class FindContent(Request):
     """Is this exact content (SHA-256) stored already?"""
 
     model_config = ConfigDict(extra="forbid")
@@ -300,7 +301,7 @@ class ContentFound(BaseModel):
     document_ids: list[str] = Field(default_factory=list)
 
 
-class CatalogStatsRequest(BaseModel):
+class CatalogStatsRequest(Request):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.addresses import MailAddress
 from shared.contracts.events import Event
+from shared.contracts.rpc import Request
 from shared.reference import DocumentType, LanguageCode, TopicCode
 
 DeliveryStatus = Literal["queued", "sending", "sent", "failed", "suppressed"]
@@ -44,7 +45,7 @@ class MailFailed(Event):
     reason: str
 
 
-class ListDeliveries(BaseModel):
+class ListDeliveries(Request):
     """`rpc.notify.list_deliveries`: the delivery log, newest first."""
 
     model_config = ConfigDict(extra="forbid")
@@ -81,7 +82,7 @@ class DeliveryPage(BaseModel):
     next_after: str | None
 
 
-class RetryDelivery(BaseModel):
+class RetryDelivery(Request):
     """`rpc.notify.retry_delivery`: queue a failed mail again."""
 
     model_config = ConfigDict(extra="forbid")
@@ -89,7 +90,7 @@ class RetryDelivery(BaseModel):
     delivery_id: str = Field(min_length=1, max_length=300)
 
 
-class Subscribe(BaseModel):
+class Subscribe(Request):
     """`rpc.notify.subscribe`: ask for repository updates (double opt-in)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -114,7 +115,7 @@ class SubscriptionRequested(BaseModel):
     status: Literal["confirmation_sent"] = "confirmation_sent"
 
 
-class SubscriptionToken(BaseModel):
+class SubscriptionToken(Request):
     """`rpc.notify.confirm_subscription` / `unsubscribe` / `describe_token`."""
 
     model_config = ConfigDict(extra="forbid")

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.addresses import MailAddress
 from shared.contracts.events import Event
+from shared.contracts.rpc import Request
 from shared.reference import LanguageCode, Sector, SessionFormat, TopicCode
 
 LanguageMap = dict[LanguageCode, str]
@@ -194,27 +195,10 @@ Gender = Literal["female", "male", "non_binary", "prefer_not_to_say"]
 SessionStatus = Literal["draft", "published", "cancelled"]
 
 
-def _reject_operator_keys(value: Any, path: str = "") -> None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if isinstance(key, str) and (key.startswith("$") or "." in key):
-                raise ValueError(f"key {key!r} at {path or 'top level'} is not allowed")
-            _reject_operator_keys(inner, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            _reject_operator_keys(inner, f"{path}[{index}]")
+class SafeInput(Request):
+    """Base of registration's requests: a `Request` whose strings lose surrounding spaces."""
 
-
-class SafeInput(BaseModel):
-    """Base of every request: unknown keys and operator-shaped keys are refused."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_operator_keys(cls, data: Any) -> Any:
-        _reject_operator_keys(data)
-        return data
+    model_config = ConfigDict(str_strip_whitespace=True)
 
 
 ShortText = Annotated[str, Field(min_length=1, max_length=300)]

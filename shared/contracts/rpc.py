@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ErrorCode = Literal[
     "invalid",  # the request does not fit the contract or a rule (HTTP 422)
@@ -73,7 +73,33 @@ class RpcFailure(Exception):
         self.details = details
 
 
-class Ping(BaseModel):
+def reject_operator_keys(value: Any, path: str = "") -> None:
+    """ValueError for a key shaped like a MongoDB operator (`$...`) or path (`a.b`) anywhere."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(key, str) and (key.startswith("$") or "." in key):
+                raise ValueError(f"key {key!r} at {path or 'top level'} is not allowed")
+            reject_operator_keys(inner, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            reject_operator_keys(inner, f"{path}[{index}]")
+
+
+class Request(BaseModel):
+    """Base of every RPC request (`shared.bus.RpcRoutes` accepts no other): unknown keys and
+    keys shaped like a MongoDB operator or path are refused anywhere in it, so nothing of the
+    kind can reach a query even by mistake."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_operator_keys(cls, data: Any) -> Any:
+        reject_operator_keys(data)
+        return data
+
+
+class Ping(Request):
     """`rpc.<service>.ping`: is the service up and connected?"""
 
     model_config = ConfigDict(extra="forbid")
@@ -86,3 +112,4 @@ class Pong(BaseModel):
     version: str
     instance: str = Field(description="Which replica answered.")
     database: bool = Field(description="Whether the service's database answered its own ping.")
+

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.contracts.rpc import Request
 from shared.reference import DocumentType, LanguageCode, RegionCode, TopicCode
 
 FACETS = ("type", "topic", "country", "region", "year", "language")
@@ -16,7 +17,7 @@ MAX_OFFSET = 10_000
 SortOrder = Literal["relevance", "date"]
 
 
-class SearchRequest(BaseModel):
+class SearchRequest(Request):
     """A search: text (optional), filters (OR within one, AND across), order and page."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -66,7 +67,7 @@ class SearchReply(BaseModel):
 OaiText = Annotated[str, StringConstraints(max_length=1_000)]
 
 
-class OaiRequest(BaseModel):
+class OaiRequest(Request):
     """An OAI-PMH request as it came: its arguments in order, repeats kept."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from shared.contracts.events import Event
+from shared.contracts.rpc import Request
 from shared.reference import LanguageCode
 
 
@@ -126,7 +127,7 @@ class JobView(JobSummary):
     machine: bool = False
 
 
-class JobId(BaseModel):
+class JobId(Request):
     model_config = ConfigDict(extra="forbid")
     job_id: str = Field(min_length=1, max_length=100)
 
@@ -162,7 +163,7 @@ class ActionReply(BaseModel):
     warnings: list[GlossaryHit] = Field(default_factory=list)
 
 
-class ListJobs(BaseModel):
+class ListJobs(Request):
     model_config = ConfigDict(extra="forbid")
     status: JobStatus | None = None
     source: LanguageCode | None = None
@@ -177,7 +178,7 @@ class JobPage(BaseModel):
     next: str | None = None
 
 
-class RequestTranslation(BaseModel):
+class RequestTranslation(Request):
     """Ask for a language version of a document the service has seen published."""
 
     model_config = ConfigDict(extra="forbid")
@@ -206,16 +207,16 @@ class GlossaryEntry(BaseModel):
         return terms
 
 
-class Glossary(BaseModel):
+class Glossary(Request):
     model_config = ConfigDict(extra="forbid")
     entries: list[GlossaryEntry] = Field(max_length=2_000)
 
 
-class GetGlossary(BaseModel):
+class GetGlossary(Request):
     model_config = ConfigDict(extra="forbid")
 
 
-class GetStats(BaseModel):
+class GetStats(Request):
     model_config = ConfigDict(extra="forbid")
 
 
