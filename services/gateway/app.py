@@ -26,7 +26,14 @@ from services.gateway.problems import (
 )
 from services.gateway.ratelimit import INDEXES as RATE_LIMIT_INDEXES
 from services.gateway.ratelimit import SharedWindow, rate_limited
-from services.gateway.routes import catalog, notify, registration, search, translate
+from services.gateway.routes import (
+    documents,
+    files,
+    notify,
+    registration,
+    search,
+    translate,
+)
 from services.gateway.routes.access import ACCESS_HANDLERS
 from services.gateway.routes.health import health_router
 from services.gateway.routes.metrics import prometheus_metrics
@@ -109,7 +116,7 @@ def create_app(
     `extra_route_handlers` lets tests mount routes of their own; `tracer_provider` replaces
     the global one (tests collect spans with it).
     """
-    services = (registration, catalog, search, translate, notify)
+    services = (registration, documents, files, search, translate, notify)
     limit = rate_limited(SharedWindow(settings.public_rate_limit))
     public = Router("/v1", route_handlers=[*PUBLIC_HANDLERS,
                                            *(h for s in services for h in s.PUBLIC_HANDLERS)],

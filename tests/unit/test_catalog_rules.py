@@ -15,7 +15,7 @@ from services.catalog.domain.files import DOCX, MD, ODT, PDF, PPTX, TXT, file_id
 from services.catalog.domain.languages import missing_languages, served_language
 from services.catalog.domain.translations import translated, translation_outcome
 from services.catalog.stats import catalog_stats
-from services.gateway.routes.catalog import byte_range
+from services.gateway.routes.files import byte_range
 
 pytestmark = pytest.mark.unit
 
