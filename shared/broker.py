@@ -116,10 +116,11 @@ def make_broker(settings: Settings, *, client_name: str,
         error_cb=failed,
         middlewares=[NatsSpans()],
         logger=logging.getLogger(f"faststream.{client_name}"),
-        # FastStream's "Received"/"Processed" line for every message, at DEBUG: handlers log
-        # what they did, failures are logged at ERROR anyway, and in a burst of 1,000
+        # FastStream's "Received"/"Processed" lines for every message only when LOG_LEVEL is
+        # DEBUG (FastStream drops them when told to write them at DEBUG): handlers log what
+        # they did, FastStream still logs failures at ERROR, and in a burst of 1,000
         # registrations those two lines per message were a visible share of the CPU.
-        log_level=logging.DEBUG,
+        log_level=logging.INFO if settings.log_level.upper() == "DEBUG" else logging.DEBUG,
         graceful_timeout=10.0,
     )
     broker.pull_inbox = f"{inbox_prefix(settings)}.".encode()
