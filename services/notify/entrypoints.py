@@ -1,18 +1,33 @@
-"""NATS subscribers and RPC responders of notify: parse, call a handler, reply."""
+"""NATS subscribers and RPC responders of notify: parse, call a handler, reply.
+
+One durable consumer per stream notify reads (registration, catalog, translate); each event
+type it acts on is parsed into its contract and handed to its handler, others are skipped.
+Refusals of the handlers become typed error replies.
+"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from typing import TypeVar
 
 from faststream.nats import NatsRouter
+from pydantic import BaseModel
 
-from services.notify.domain.model import mask_email
-from services.notify.store import Deliveries, from_ms, ms
-from services.notify.subscriptions import SubscriptionService
+from services.notify.domain.errors import Refusal
+from services.notify.domain.participants import MAIL_KIND
+from services.notify.handlers import (
+    catalog_events,
+    deliveries,
+    registration_events,
+    subscriptions,
+    translate_events,
+)
+from services.notify.handlers.context import Context
+from services.notify.views import delivery_view, subscription_state
 from shared.bus import RpcRoutes, ServiceError, service_stream
 from shared.consumer import subscribe
+from shared.contracts import registration as reg
+from shared.contracts.catalog import DocumentPublished, DocumentTranslated
 from shared.contracts.envelope import CloudEvent
 from shared.contracts.notify import (
     DeliveryPage,
@@ -24,11 +39,12 @@ from shared.contracts.notify import (
     SubscriptionState,
     SubscriptionToken,
 )
-from shared.db import Document
+from shared.contracts.translate import JobQueued
 from shared.service import Runtime
 
-log = logging.getLogger(__name__)
 Handler = Callable[[CloudEvent], Awaitable[None]]
+PARTICIPANT_EVENTS = {model.subject(): model for model in MAIL_KIND}
+"""The participant events notify mails, by type."""
 
 
 def dispatcher(routes: dict[str, Handler]) -> Handler:
@@ -42,86 +58,114 @@ def dispatcher(routes: dict[str, Handler]) -> Handler:
     return dispatch
 
 
-def event_routers(runtime: Runtime, registration: dict[str, Handler],
-                  catalog: dict[str, Handler], translate: dict[str, Handler]) -> NatsRouter:
+def registration_routes(ctx: Context) -> dict[str, Handler]:
+    """Registration event type -> handler."""
+    async def participant(ce: CloudEvent) -> None:
+        event = PARTICIPANT_EVENTS[ce.type].from_cloudevent(ce)
+        await registration_events.when_participant_changes(ctx, ce.id, ce.time, event)
+
+    async def published(ce: CloudEvent) -> None:
+        await registration_events.when_session_is_published(
+            ctx, reg.SessionPublished.from_cloudevent(ce))
+
+    async def rescheduled(ce: CloudEvent) -> None:
+        await registration_events.when_session_is_rescheduled(
+            ctx, ce.id, reg.SessionRescheduled.from_cloudevent(ce))
+
+    async def cancelled(ce: CloudEvent) -> None:
+        await registration_events.when_session_is_cancelled(
+            ctx, ce.id, reg.SessionCancelled.from_cloudevent(ce))
+
+    return {**dict.fromkeys(PARTICIPANT_EVENTS, participant),
+            reg.SessionPublished.subject(): published,
+            reg.SessionRescheduled.subject(): rescheduled,
+            reg.SessionCancelled.subject(): cancelled}
+
+
+def catalog_routes(ctx: Context) -> dict[str, Handler]:
+    """Catalog event type -> handler."""
+    async def published(ce: CloudEvent) -> None:
+        await catalog_events.when_document_is_published(
+            ctx, ce.id, DocumentPublished.from_cloudevent(ce))
+
+    async def translated(ce: CloudEvent) -> None:
+        await catalog_events.when_document_is_translated(
+            ctx, ce.id, DocumentTranslated.from_cloudevent(ce))
+
+    return {DocumentPublished.subject(): published, DocumentTranslated.subject(): translated}
+
+
+def translate_routes(ctx: Context) -> dict[str, Handler]:
+    """Translate event type -> handler."""
+    async def queued(ce: CloudEvent) -> None:
+        await translate_events.when_translation_job_is_queued(
+            ctx, ce.id, JobQueued.from_cloudevent(ce))
+
+    return {JobQueued.subject(): queued}
+
+
+def event_router(runtime: Runtime, ctx: Context) -> NatsRouter:
     """The durable consumers of registration, catalog and translate events."""
     router = NatsRouter()
-    subscribe(router, runtime, subject="registration.>",
-              stream=service_stream("registration").name, durable="notify-registration",
-              handler=dispatcher(registration))
-    subscribe(router, runtime, subject="catalog.>", stream=service_stream("catalog").name,
-              durable="notify-catalog", handler=dispatcher(catalog))
-    subscribe(router, runtime, subject="translate.>", stream=service_stream("translate").name,
-              durable="notify-translate", handler=dispatcher(translate))
+    for source, routes in (("registration", registration_routes(ctx)),
+                           ("catalog", catalog_routes(ctx)),
+                           ("translate", translate_routes(ctx))):
+        subscribe(router, runtime, subject=f"{source}.>", stream=service_stream(source).name,
+                  durable=f"notify-{source}", handler=dispatcher(routes))
     return router
 
 
-def subscription_router(runtime: Runtime, service: SubscriptionService) -> NatsRouter:
-    """`rpc.notify.subscribe`, `.confirm_subscription`, `.unsubscribe`, `.describe_unsubscribe`."""
-    routes = RpcRoutes(runtime.service)
-
-    @routes.responder("subscribe", Subscribe)
-    async def subscribe_(request: Subscribe) -> SubscriptionRequested:
-        await service.subscribe(request)
-        return SubscriptionRequested()
-
-    @routes.responder("confirm_subscription", SubscriptionToken)
-    async def confirm(request: SubscriptionToken) -> SubscriptionState:
-        return await service.confirm(request.token)
-
-    @routes.responder("unsubscribe", SubscriptionToken)
-    async def unsubscribe(request: SubscriptionToken) -> SubscriptionState:
-        return await service.unsubscribe(request.token)
-
-    @routes.responder("describe_unsubscribe", SubscriptionToken)
-    async def describe(request: SubscriptionToken) -> SubscriptionState:
-        return await service.unsubscribe(request.token, dry_run=True)
-
-    return routes.router
+Request = TypeVar("Request", bound=BaseModel)
+Reply = TypeVar("Reply", bound=BaseModel)
 
 
-def view(record: Document, reveal: bool) -> DeliveryView:
-    """A delivery as the secretariat sees it; the address masked unless revealed."""
-    return DeliveryView(
-        id=record["_id"], kind=record["kind"], status=record["status"],
-        recipient=record["to"] if reveal else mask_email(record["to"]),
-        language=record["language"], session_id=record.get("session_id"),
-        registration_id=record.get("registration_id"), source_id=record["source_id"],
-        attempts=record["attempts"], smtp_code=record.get("smtp_code"),
-        smtp_response=record.get("smtp_response"), message_id=record["message_id"],
-        created_at=record["created_at"], sent_at=from_ms(record.get("sent_ms")))
+def refusals_replied(fn: Callable[[Request], Awaitable[Reply]]
+                     ) -> Callable[[Request], Awaitable[Reply]]:
+    """Turn the handlers' refusals into the bus's error replies."""
+    async def answer(request: Request) -> Reply:
+        try:
+            return await fn(request)
+        except Refusal as refusal:
+            raise ServiceError(refusal.code, refusal.message) from None
+    answer.__name__ = fn.__name__
+    return answer
 
 
-def rpc_router(runtime: Runtime, deliveries: Deliveries, clock: Callable[[], datetime],
-               on_retry: Callable[[str, int], None]) -> NatsRouter:
-    """`rpc.notify.list_deliveries`, `rpc.notify.retry_delivery`."""
+def rpc_router(runtime: Runtime, ctx: Context) -> NatsRouter:
+    """`rpc.notify.*`: the delivery log and subscriptions."""
     routes = RpcRoutes(runtime.service)
 
     @routes.responder("list_deliveries", ListDeliveries)
     async def list_deliveries(request: ListDeliveries) -> DeliveryPage:
-        filters: Document = {}
-        if request.status:
-            filters["status"] = request.status
-        if request.kind:
-            filters["kind"] = request.kind
-        if request.session_id:
-            filters["session_id"] = request.session_id
-        records = await deliveries.page(filters, request.limit + 1, request.after)
-        more = len(records) > request.limit
-        records = records[: request.limit]
-        return DeliveryPage(items=[view(r, request.reveal_addresses) for r in records],
-                            next_after=records[-1]["order"] if more else None)
+        page, next_after = await deliveries.list_deliveries(ctx, request)
+        return DeliveryPage(items=[delivery_view(d, request.reveal_addresses) for d in page],
+                            next_after=next_after)
 
     @routes.responder("retry_delivery", RetryDelivery)
+    @refusals_replied
     async def retry_delivery(request: RetryDelivery) -> DeliveryView:
-        now = clock()
-        record = await deliveries.retry(request.delivery_id, now)
-        if record is None:
-            if await deliveries.get(request.delivery_id) is None:
-                raise ServiceError("not_found", "there is no such delivery")
-            raise ServiceError("conflict", "only a failed delivery can be retried")
-        on_retry(request.delivery_id, ms(now))  # this replica's sender: due now
-        log.info("delivery queued again", extra={"delivery_id": request.delivery_id})
-        return view(record, False)
+        return delivery_view(await deliveries.retry_delivery(ctx, request.delivery_id), False)
+
+    @routes.responder("subscribe", Subscribe)
+    async def subscribe_(request: Subscribe) -> SubscriptionRequested:
+        await subscriptions.subscribe(ctx, request)
+        return SubscriptionRequested()
+
+    @routes.responder("confirm_subscription", SubscriptionToken)
+    @refusals_replied
+    async def confirm(request: SubscriptionToken) -> SubscriptionState:
+        return subscription_state(await subscriptions.confirm(ctx, request.token), "confirm")
+
+    @routes.responder("unsubscribe", SubscriptionToken)
+    @refusals_replied
+    async def unsubscribe(request: SubscriptionToken) -> SubscriptionState:
+        return subscription_state(await subscriptions.unsubscribe(ctx, request.token),
+                                  "unsubscribe")
+
+    @routes.responder("describe_unsubscribe", SubscriptionToken)
+    @refusals_replied
+    async def describe(request: SubscriptionToken) -> SubscriptionState:
+        record = await subscriptions.describe_unsubscribe(ctx, request.token)
+        return subscription_state(record, "unsubscribe")
 
     return routes.router

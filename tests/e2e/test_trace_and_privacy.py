@@ -22,7 +22,7 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
-from services.notify.subscriptions import UNSUBSCRIBE
+from services.notify.domain.subscriptions import UNSUBSCRIBE
 from shared.settings import Settings
 from tests.e2e.conftest import Up, dialogues, gateway_url, wait_for
 from tests.integration.test_registration_gateway import person, session_body

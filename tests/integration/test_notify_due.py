@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from services.notify.due import DueMails
+from services.notify.delivery.due import DueMails
 from services.notify.store import ms
 from tests.integration.notify_support import START, Clock
 

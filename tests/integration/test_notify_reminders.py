@@ -153,12 +153,12 @@ async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends
 ) -> None:
     from pymongo import AsyncMongoClient
 
+    from services.notify.delivery.due import DueMails
+    from services.notify.delivery.mailer import Mailer
+    from services.notify.delivery.mime import Renderer
     from services.notify.domain.compose import SessionMail
     from services.notify.domain.model import Recipient
     from services.notify.domain.strings import Strings
-    from services.notify.due import DueMails
-    from services.notify.mailer import Mailer
-    from services.notify.mime import Renderer
     from services.notify.store import Deliveries
 
     configured = with_smtp(settings, smtp)
@@ -169,7 +169,7 @@ async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends
     await mailer.session_mail("evt-x", Recipient("ana@example.org", "Ana", "es", "reg-x"),
                               snapshot(), SessionMail(kind="confirmed", name="Ana"))
     # A replica claims it and dies before recording anything.
-    [queued] = await deliveries.page({}, 10, None)
+    [queued] = await deliveries.collection.find().to_list()
     assert await deliveries.claim(queued["_id"], clock(), "dead-replica", "attempt-1",
                                   timedelta(seconds=30)) is not None
     assert await deliveries.claim(queued["_id"], clock(), "other", "attempt-2",
@@ -181,7 +181,7 @@ async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends
         clock.advance(timedelta(seconds=31))
         await eventually(lambda: len(smtp.inbox.messages) == 1)
         await settle()
-        [record] = await deliveries.page({}, 10, None)
+        [record] = await deliveries.collection.find().to_list()
         assert (record["status"], record["attempts"]) == ("sent", 2)
         assert len(smtp.inbox.messages) == 1
     finally:
@@ -196,12 +196,12 @@ async def test_a_mail_queued_by_another_replica_is_found_by_the_sweep(
     died before sending it reaches the others only through their sweep of the log."""
     from pymongo import AsyncMongoClient
 
+    from services.notify.delivery.due import DueMails
+    from services.notify.delivery.mailer import Mailer
+    from services.notify.delivery.mime import Renderer
     from services.notify.domain.compose import SessionMail
     from services.notify.domain.model import Recipient
     from services.notify.domain.strings import Strings
-    from services.notify.due import DueMails
-    from services.notify.mailer import Mailer
-    from services.notify.mime import Renderer
     from services.notify.store import Deliveries
 
     configured = with_smtp(settings, smtp)
@@ -218,7 +218,7 @@ async def test_a_mail_queued_by_another_replica_is_found_by_the_sweep(
                                      snapshot(), SessionMail(kind="confirmed", name="Bo"))
         await eventually(lambda: len(smtp.inbox.messages) == 1)
         await settle()
-        [record] = await deliveries.page({}, 10, None)
+        [record] = await deliveries.collection.find().to_list()
         assert (record["status"], record["attempts"]) == ("sent", 1)
     finally:
         await service.stop()

@@ -11,8 +11,8 @@ from faststream.nats import NatsBroker
 
 from services.notify.bootstrap import build_spec
 from services.notify.domain.model import recipient_hash
+from services.notify.domain.subscriptions import CONFIRM, UNSUBSCRIBE
 from services.notify.settings import NotifySettings
-from services.notify.subscriptions import CONFIRM, UNSUBSCRIBE
 from shared.bus import call
 from shared.contracts.notify import (
     Subscribe,

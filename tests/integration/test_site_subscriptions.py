@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from services.notify.domain.model import recipient_hash
-from services.notify.subscriptions import CONFIRM, UNSUBSCRIBE
+from services.notify.domain.subscriptions import CONFIRM, UNSUBSCRIBE
 from shared.reference import DOCUMENT_TYPES, MEMBER_STATES, TOPICS
 from shared.settings import Settings
 from shared.tokens import Signer

@@ -15,7 +15,7 @@ from litestar.routes import HTTPRoute
 
 from services.gateway.app import create_app
 from services.gateway.keys import ROLES, Role
-from services.notify.subscriptions import CONFIRM, UNSUBSCRIBE
+from services.notify.domain.subscriptions import CONFIRM, UNSUBSCRIBE
 from services.registration.events import CANCEL_ACTION
 from shared.service import RunningService
 from shared.settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from services.notify.mime import Unmailable, smtp_address
+from services.notify.delivery.mime import Unmailable, smtp_address
 from shared.contracts.addresses import MailAddress, mailable_address
 
 pytestmark = pytest.mark.unit

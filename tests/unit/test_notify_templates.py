@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.notify.delivery.mime import Envelope, Renderer
 from services.notify.domain import texts
 from services.notify.domain.compose import SessionMail, compose_session_mail
 from services.notify.domain.links import Site
 from services.notify.domain.model import MAIL_KINDS
 from services.notify.domain.news import compose_document_news, compose_subscription_confirm
 from services.notify.domain.strings import LANGUAGES, Strings
-from services.notify.mime import Envelope, Renderer
 from shared.contracts.registration import SessionSnapshot
 
 pytestmark = pytest.mark.unit

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.notify.subscriptions import CONFIRM, UNSUBSCRIBE
+from services.notify.domain.subscriptions import CONFIRM, UNSUBSCRIBE
 from services.registration.events import CANCEL_ACTION
 from services.registration.handlers.tokens import INVITE_ACTION
 from shared.tokens import Signer, TokenError

@@ -1,4 +1,4 @@
-"""Mail kinds, recipients and the identity of a delivery."""
+"""Mail kinds, recipients, reminders and the identity of a delivery."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from shared.contracts.registration import SessionSnapshot
 from shared.reference import LanguageCode
 
 MailKind = Literal[
@@ -37,6 +38,19 @@ class Recipient:
     language: LanguageCode
     registration_id: str | None = None
     timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One planned reminder of one session, held by `owner` while it is sent."""
+
+    id: str
+    session: SessionSnapshot
+    """The session as the newest event described it: the reminder goes with its start."""
+    offset: int
+    """Minutes before the start."""
+    sequence: int
+    owner: str
 
 
 def recipient_hash(email: str) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypedDict
 
 from services.notify.domain import texts
 from services.notify.domain.compose import MailContent
+from services.notify.domain.links import Site
 from services.notify.domain.model import MailKind
 from services.notify.domain.strings import Strings
 from shared.contracts.translate import JobRef
@@ -71,6 +73,26 @@ def subscription_matches(subscription: dict[str, list[str]], topics: Sequence[st
     return (interested(subscription.get("topics", []), topics)
             and interested(subscription.get("types", []), [doc_type])
             and interested(subscription.get("countries", []), countries))
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One piece of news kept for a subscriber's digest."""
+
+    id: str
+    title: str
+    document_id: str | None
+    language: LanguageCode | None = None
+    path: str | None = None
+    """The page of items kept before links were made at sending."""
+
+
+def digest_link(site: Site, item: DigestItem) -> str:
+    """The page of a digest item, made when the digest is: the site's address may change
+    in between."""
+    if item.document_id is None:
+        return f"{site.base}{item.path}"
+    return site.document(item.document_id, item.language)
 
 
 def compose_digest(s: Strings, lang: LanguageCode, items: Sequence[tuple[str, str]],

@@ -15,22 +15,12 @@ from email.utils import parseaddr
 
 import aiosmtplib
 
-from services.notify.mime import Unmailable, smtp_address
+from services.notify.delivery.mime import Unmailable, smtp_address
+from services.notify.domain.delivery import SmtpResult
 from shared.settings import Settings
 
 STALE = frozenset({"SMTPServerDisconnected", "ConnectionResetError", "BrokenPipeError"})
 """Errors of a connection the server had already closed."""
-
-
-@dataclass(frozen=True)
-class SmtpResult:
-    """What the server said: `code` None means no answer at all (connection trouble), or,
-    with `permanent`, that no server was asked because none could ever take the mail."""
-
-    ok: bool
-    code: int | None
-    text: str
-    permanent: bool = False
 
 
 @dataclass

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from services.notify.domain.calendar import Method
 from services.notify.domain.compose import MailContent
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CRLF = b"\r\n"
 UTF8 = Charset("utf-8")
 UTF8.header_encoding = QP  # readable `=?utf-8?q?...?=` words, as the email package writes

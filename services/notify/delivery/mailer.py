@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from opentelemetry import propagate
 
+from services.notify.delivery.due import DueMails
+from services.notify.delivery.mime import Envelope, Renderer, sender_domain
 from services.notify.domain.calendar import Method, session_invitation
 from services.notify.domain.compose import MailContent, SessionMail, compose_session_mail
+from services.notify.domain.delivery import Delivery
 from services.notify.domain.links import Site
 from services.notify.domain.model import (
     MailKind,
@@ -21,18 +21,11 @@ from services.notify.domain.model import (
 )
 from services.notify.domain.rules import choose_language
 from services.notify.domain.strings import LANGUAGES, Strings
-from services.notify.due import DueMails
-from services.notify.mime import Envelope, Renderer, sender_domain
 from services.notify.store import Deliveries, ms
+from shared.clock import Clock
 from shared.contracts.registration import SessionSnapshot
+from shared.ids import new_id
 from shared.settings import Settings
-
-Clock = Callable[[], datetime]
-
-
-def time_ordered_id(now: datetime) -> str:
-    """Milliseconds then randomness, in hex: sorts by time as a string."""
-    return f"{int(now.timestamp() * 1000):013x}{os.urandom(5).hex()}"
 
 
 @dataclass
@@ -84,16 +77,22 @@ class Mailer:
         raw = self.renderer.message(content, envelope, invitation)
         trace: dict[str, str] = {}
         propagate.inject(trace)  # the send joins the trace of the event that caused the mail
-        queued, body = await self.deliveries.queue({
-            "_id": key, "order": time_ordered_id(now), "kind": kind, "status": "queued",
-            "source_id": source_id, "session_id": session_id,
-            "registration_id": recipient.registration_id, "to": recipient.email,
-            "to_hash": recipient_hash(recipient.email), "language": content.language,
-            "raw": raw.decode("ascii"), "message_id": mid, "attempts": 0,
-            "next_attempt_ms": ms(now), "lease_until_ms": None, "created_at": now,
-            "updated_ms": ms(now), "sent_ms": None, "smtp_code": None, "smtp_response": None,
-            "subscription_id": subscription_id, "trace": trace,
-        })
+        delivery = Delivery(
+            id=key, order=new_id(now), kind=kind, status="queued", source_id=source_id,
+            to=recipient.email, to_hash=recipient_hash(recipient.email),
+            language=content.language, message_id=mid, created_at=now, session_id=session_id,
+            registration_id=recipient.registration_id, subscription_id=subscription_id,
+            trace=trace)
+        queued, body = await self.deliveries.queue(delivery, raw.decode("ascii"))
         if queued:
             self.due.add(key, ms(now), body)
         return queued
+
+    async def retry(self, mail_id: str) -> Delivery | None:
+        """Queue a failed mail again, due now on this replica's sender; None if it cannot be
+        (see `Deliveries.retry`)."""
+        now = self.clock()
+        delivery = await self.deliveries.retry(mail_id, now)
+        if delivery is not None:
+            self.due.add(mail_id, ms(now))
+        return delivery

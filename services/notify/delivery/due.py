@@ -18,12 +18,11 @@ import asyncio
 import heapq
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from services.notify.settings import NotifySettings
 from services.notify.store import Deliveries, ms
+from shared.clock import Clock
 
 log = logging.getLogger(__name__)
 BODIES_HELD = 2000
@@ -36,7 +35,7 @@ SWEEP_LIMIT = 50_000
 class DueMails:
     """Delivery ids this replica should try to claim, now or at a known time."""
 
-    clock: Callable[[], datetime]
+    clock: Clock
     _ready: asyncio.Queue[str] = field(default_factory=asyncio.Queue, init=False)
     _later: list[tuple[int, str]] = field(default_factory=list, init=False)
     _known: dict[str, int] = field(default_factory=dict, init=False)
@@ -90,8 +89,5 @@ async def watch(due: DueMails, deliveries: Deliveries, options: NotifySettings) 
 
 async def sweep(due: DueMails, deliveries: Deliveries) -> None:
     """Note every unfinished mail of the log at the time it is due."""
-    for record in await deliveries.unfinished(SWEEP_LIMIT):
-        if record["status"] == "queued":
-            due.add(record["_id"], record.get("next_attempt_ms") or 0)
-        else:  # sending: whoever holds it may die; then it is due when the lease ends
-            due.add(record["_id"], record.get("lease_until_ms") or 0)
+    for delivery_id, due_ms in await deliveries.unfinished(SWEEP_LIMIT):
+        due.add(delivery_id, due_ms)  # a mail being sent is due when its sender's lease ends

@@ -1,0 +1,134 @@
+"""The sender loop: claims due mails under a lease, sends them over SMTP, records the outcome.
+
+Delivery is at least once, with a small window: a replica that dies after the SMTP server
+accepted a mail and before it recorded `sent` leaves the record `sending`; when the lease
+runs out another replica sends it again (with the same Message-ID, so clients may fold the
+two). Everything else is exactly once: the claim is a conditional write, and the outcome is
+recorded only by the attempt that holds the claim.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from opentelemetry import propagate, trace
+
+from services.notify import events
+from services.notify.delivery.due import DueMails, watch
+from services.notify.delivery.smtp import SmtpConnection
+from services.notify.domain.delivery import Delivery, SmtpResult, attempted
+from services.notify.settings import NotifySettings
+from services.notify.store import DELIVERIES, Deliveries, ms
+from shared.clock import Clock
+from shared.ids import new_id
+from shared.metrics import MAILS
+from shared.outbox import OutboxRelay
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+
+@dataclass
+class Sender:
+    """One replica's sending workers, together paced to `send_rate` mails a second.
+
+    `send_concurrency` workers each take a due mail (see `due`), claim, send and record it
+    over their own kept-open SMTP connection; the claim and the conditional record are per
+    attempt, so workers of one replica share the log exactly as replicas do.
+    """
+
+    deliveries: Deliveries
+    settings: Settings
+    options: NotifySettings
+    outbox: OutboxRelay
+    clock: Clock
+    owner: str
+    due: DueMails
+    still_wanted: Callable[[Delivery], Awaitable[bool]]
+    """False for news to someone who unsubscribed after it was queued: suppressed."""
+    _next_slot: float = field(default=0.0, init=False)
+
+    async def run(self) -> None:
+        """Send until cancelled with `send_concurrency` workers."""
+        self._next_slot = time.monotonic()
+        async with asyncio.TaskGroup() as group:
+            group.create_task(watch(self.due, self.deliveries, self.options))
+            for _ in range(self.options.send_concurrency):
+                group.create_task(self.work(SmtpConnection(
+                    self.settings, self.options.smtp_timeout, self.options.smtp_idle_seconds)))
+
+    async def work(self, smtp: SmtpConnection) -> None:
+        """One worker: take due mails one by one; close the connection when idle."""
+        try:
+            while True:
+                try:
+                    delivery_id, body = await asyncio.wait_for(
+                        self.due.take(), self.options.smtp_idle_seconds)
+                except TimeoutError:
+                    await smtp.close_if_idle()
+                    continue
+                await self._attempt(smtp, delivery_id, body)
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(smtp.close())
+
+    async def _attempt(self, smtp: SmtpConnection, delivery_id: str, body: str | None) -> None:
+        """Claim and send one mail, paced; pause on database trouble, never die of it."""
+        await self._pace()
+        try:
+            await self.send_one(smtp, delivery_id, body)
+        except Exception as error:  # MongoDB away: wait, and try this one again after
+            log.warning("sender paused", extra={"error": type(error).__name__})
+            self.due.add(delivery_id, ms(self.clock()) + 1000, body)
+            await asyncio.sleep(1.0)
+
+    async def _pace(self) -> None:
+        """Space the replica's claims `1 / send_rate` apart, whichever worker makes them."""
+        now = time.monotonic()
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + 1.0 / self.options.send_rate
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    async def send_one(self, smtp: SmtpConnection, delivery_id: str,
+                       body: str | None = None) -> bool:
+        """Claim and send this mail if it is due; False if it was not (or someone else's).
+
+        `body`: its rendered message, if the mailer handed it over (else it is read back)."""
+        lease = timedelta(seconds=self.options.lease_seconds)
+        now = self.clock()
+        delivery = await self.deliveries.claim(delivery_id, now, self.owner, new_id(now), lease)
+        if delivery is None:
+            return False
+        if not await self.still_wanted(delivery):
+            await self.deliveries.suppress(delivery, self.clock())
+            MAILS.add(1, {"kind": delivery.kind, "outcome": "suppressed"})
+            return True
+        raw = body if body is not None else await self.deliveries.body(delivery)
+        with tracer.start_as_current_span(
+                "smtp send", context=propagate.extract(delivery.trace),
+                attributes={"notify.delivery_id": delivery.id, "notify.kind": delivery.kind}):
+            result = (SmtpResult(False, None, "message body missing") if raw is None
+                      else await smtp.send(raw.encode("ascii"), delivery.to))
+        outcome = attempted(delivery, result, self.clock(),
+                            max_attempts=self.options.max_attempts,
+                            retry_base_seconds=self.options.retry_base_seconds)
+        told = events.outcome_events(delivery, outcome)
+        await self.deliveries.record_attempt(delivery, outcome, told)
+        if told:
+            self.outbox.kick(DELIVERIES, delivery.id)
+        if outcome.retry_at is not None:  # a temporary refusal: retried when due
+            self.due.add(delivery.id, ms(outcome.retry_at))
+        MAILS.add(1, {"kind": delivery.kind,
+                      "outcome": "retrying" if outcome.status == "queued" else outcome.status})
+        log.info("mail attempt", extra={"delivery_id": delivery.id, "ok": result.ok,
+                                        "smtp_code": result.code,
+                                        "attempts": delivery.attempts})
+        return True
