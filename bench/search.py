@@ -32,22 +32,26 @@ from pymongo import AsyncMongoClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.catalog.search.wiring import (
-    SEARCH_INDEXES,
-    index_sync,
-    rebuild_search_index,
-    search_background,
-    search_routers,
-)
+from services.catalog.bootstrap import SEARCH_INDEXES, new_index_sync, search_parts
+from services.catalog.search.entrypoints import IndexSync
 from services.gateway.app import create_app
 from shared.contracts.search import SearchRequest
 from shared.reference import DOCUMENT_TYPES, MEMBER_STATES, TOPICS
 from shared.servers import start_mongo, start_nats
-from shared.service import ServiceSpec, start_service
+from shared.service import Parts, Runtime, ServiceSpec, start_service
 from shared.settings import Settings
 
-SPEC = ServiceSpec(name="catalog", indexes=SEARCH_INDEXES, routers=search_routers,
-                   on_start=(rebuild_search_index,), background=search_background)
+SYNCS: list[IndexSync] = []
+"""The index of the search side this benchmark starts."""
+
+
+def search_side(runtime: Runtime) -> Parts:
+    sync = new_index_sync(runtime)
+    SYNCS.append(sync)
+    return search_parts(runtime, sync)
+
+
+SPEC = ServiceSpec(name="catalog", indexes=SEARCH_INDEXES, build=search_side)
 ES = [
     "licitación", "contratación", "compras", "públicas", "proveedores", "municipio",
     "transparencia", "datos", "abiertos", "sostenible", "innovación", "obra", "contrato",
@@ -136,7 +140,7 @@ async def bench(docs: int, rounds: int, work: Path) -> dict[str, Any]:
         started = time.perf_counter()
         service = await start_service(SPEC, settings)
         rebuild_s = time.perf_counter() - started  # connect, subscribe, read, index
-        engine = index_sync(service.runtime).engine
+        engine = SYNCS[-1].engine
         app = create_app(settings)
         async with app.lifespan(), httpx.AsyncClient(
                 transport=httpx.ASGITransport(app), base_url="http://bench") as http:  # type: ignore[arg-type]

@@ -1,51 +1,47 @@
-"""`rpc.catalog.*`: parse, call a handler, reply. Refusals become typed error replies."""
+"""Every NATS entrypoint of the repository (search has its own, `search/entrypoints.py`):
+`rpc.catalog.*` and the durable consumers of finished translations and portals' publications.
+Parse, call a handler, reply; refusals become typed error replies.
+
+In the consumers a refusal becomes a `ServiceError` with its code, as for an RPC, and
+`shared.consumer` decides by that code: in these two paths a `conflict` only comes from
+`update_document` losing its race with other writers every time, which a later delivery may
+win, so it is retried; the rest (invalid, not found, gone) are dead-lettered at once.
+
+A portal publishes on `ingest.catalog.<its source>.document.v1`, the only subject its NATS user
+may publish on (deploy/nats-portals.conf); an event whose data names another source is refused
+the same way, at once, so no portal can revise another portal's documents."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from faststream.nats import NatsRouter
+from faststream.nats.message import NatsMessage
 from pydantic import BaseModel
 
-from services.catalog.domain.documents import ensure_readable
 from services.catalog.domain.errors import Refusal
-from services.catalog.handlers import Catalog
-from services.catalog.stats import catalog_stats
-from services.catalog.uploads import Files
-from services.catalog.views import document_view, revision_info
+from services.catalog.handlers import Deps, documents, files, incoming, reading
+from services.catalog.views import document_view
 from shared.bus import RpcRoutes, ServiceError
-from shared.contracts.catalog import (
-    AttachedFile,
-    CatalogStats,
-    CatalogStatsRequest,
-    ChangeDocument,
-    CommitUpload,
-    ContentFound,
-    CreateDocument,
-    DocumentAction,
-    DocumentView,
-    FileChunk,
-    FileInfo,
-    FindContent,
-    GetDocument,
-    GetFile,
-    ListRevisions,
-    PartStored,
-    ReadFile,
-    RevisionList,
-    UploadPart,
-)
-from shared.db import Document
+from shared.consumer import PermanentFailure, subscribe
+from shared.contracts import catalog as contracts
+from shared.contracts.envelope import CloudEvent
+from shared.contracts.translate import JobCompleted
+from shared.service import Runtime
 
+log = logging.getLogger(__name__)
+
+TRANSLATIONS_DURABLE = "catalog-translations"
+INGEST_DURABLE = "catalog-ingest"
 Request = TypeVar("Request", bound=BaseModel)
-Reply = TypeVar("Reply", bound=BaseModel)
+T = TypeVar("T")
 
 
-def refusals_replied(fn: Callable[[Request], Awaitable[Reply | None]]
-                     ) -> Callable[[Request], Awaitable[Reply | None]]:
+def refusals_replied(fn: Callable[[Request], Awaitable[T]]) -> Callable[[Request], Awaitable[T]]:
     """Turn the rules' refusals into the bus's error replies."""
-    async def answer(request: Request) -> Reply | None:
+    async def answer(request: Request) -> T:
         try:
             return await fn(request)
         except Refusal as refusal:
@@ -54,93 +50,120 @@ def refusals_replied(fn: Callable[[Request], Awaitable[Reply | None]]
     return answer
 
 
-def catalog_routes(catalog: Catalog, files: Files) -> NatsRouter:
+def rpc_router(deps: Deps) -> NatsRouter:
     """Every `rpc.catalog.*` responder except search's."""
     routes = RpcRoutes("catalog")
-    store = catalog.store
 
-    async def readable(document_id: str, include_drafts: bool = False) -> Document:
-        return ensure_readable(await store.get(document_id), document_id, include_drafts)
-
-    @routes.responder("create", CreateDocument)
+    @routes.responder("create", contracts.CreateDocument)
     @refusals_replied
-    async def create(request: CreateDocument) -> DocumentView:
+    async def create(request: contracts.CreateDocument) -> contracts.DocumentView:
         fields = request.draft.model_dump(exclude_none=True)
-        return document_view(await catalog.create(fields, request.editor), None)
+        return document_view(await documents.create(deps, fields, request.editor), None)
 
-    @routes.responder("change", ChangeDocument)
+    @routes.responder("change", contracts.ChangeDocument)
     @refusals_replied
-    async def change(request: ChangeDocument) -> DocumentView:
+    async def change(request: contracts.ChangeDocument) -> contracts.DocumentView:
         changes = request.changes.model_dump(exclude_none=True)
-        return document_view(await catalog.change(request.document_id, changes,
-                                                  request.editor), None)
+        return document_view(await documents.change(deps, request.document_id, changes,
+                                                    request.editor), None)
 
-    @routes.responder("publish", DocumentAction)
+    @routes.responder("publish", contracts.DocumentAction)
     @refusals_replied
-    async def publish(request: DocumentAction) -> DocumentView:
-        return document_view(await catalog.publish(request.document_id), None)
+    async def publish(request: contracts.DocumentAction) -> contracts.DocumentView:
+        return document_view(await documents.publish(deps, request.document_id), None)
 
-    @routes.responder("withdraw", DocumentAction)
+    @routes.responder("withdraw", contracts.DocumentAction)
     @refusals_replied
-    async def withdraw(request: DocumentAction) -> DocumentView:
-        return document_view(await catalog.withdraw(request.document_id, request.reason), None)
+    async def withdraw(request: contracts.DocumentAction) -> contracts.DocumentView:
+        return document_view(await documents.withdraw(deps, request.document_id,
+                                                      request.reason), None)
 
-    @routes.responder("get", GetDocument)
+    @routes.responder("get", contracts.GetDocument)
     @refusals_replied
-    async def get(request: GetDocument) -> DocumentView:
-        doc = await readable(request.document_id, request.include_drafts)
-        if request.revision is not None and request.revision != doc["revision"]:
-            old = await store.revision(request.document_id, request.revision)
-            if old is None:
-                raise Refusal("not_found", f"there is no revision {request.revision}")
-            doc = old
+    async def get(request: contracts.GetDocument) -> contracts.DocumentView:
+        doc = await reading.document_at(deps, request.document_id, request.revision,
+                                        request.include_drafts)
         return document_view(doc, request.lang)
 
-    @routes.responder("revisions", ListRevisions)
+    @routes.responder("revisions", contracts.ListRevisions)
     @refusals_replied
-    async def revisions(request: ListRevisions) -> RevisionList:
-        doc = await readable(request.document_id)
-        items = [] if request.before and request.before <= doc["revision"] else [
-            revision_info(doc, current=True)]
-        old = await store.revisions_before(doc["_id"], request.before,
-                                           request.limit - len(items) + 1)
-        items += [revision_info({**r, "_id": doc["_id"]}, current=False) for r in old]
-        more = len(items) > request.limit
-        items = items[:request.limit]
-        return RevisionList(items=items, next_before=items[-1].revision if more else None)
+    async def revisions(request: contracts.ListRevisions) -> contracts.RevisionList:
+        return await reading.revision_page(deps, request.document_id, request.before,
+                                           request.limit)
 
-    @routes.responder("upload_part", UploadPart)
+    @routes.responder("upload_part", contracts.UploadPart)
     @refusals_replied
-    async def upload_part(request: UploadPart) -> PartStored:
-        await files.put_part(request)
-        return PartStored(index=request.index)
+    async def upload_part(request: contracts.UploadPart) -> contracts.PartStored:
+        await files.keep_upload_piece(deps, request)
+        return contracts.PartStored(index=request.index)
 
-    @routes.responder("commit_upload", CommitUpload)
+    @routes.responder("commit_upload", contracts.CommitUpload)
     @refusals_replied
-    async def commit_upload(request: CommitUpload) -> AttachedFile:
-        return await files.commit(request)
+    async def commit_upload(request: contracts.CommitUpload) -> contracts.AttachedFile:
+        return await files.attach_upload(deps, request)
 
-    @routes.responder("file_info", GetFile)
+    @routes.responder("file_info", contracts.GetFile)
     @refusals_replied
-    async def file_info(request: GetFile) -> FileInfo:
-        return await files.info(await readable(request.document_id), request.file_id)
+    async def file_info(request: contracts.GetFile) -> contracts.FileInfo:
+        return await files.file_info(deps, request.document_id, request.file_id)
 
-    @routes.responder("read_file", ReadFile)
+    @routes.responder("read_file", contracts.ReadFile)
     @refusals_replied
-    async def read_file(request: ReadFile) -> FileChunk:
-        doc = await readable(request.document_id)
-        return FileChunk(data=await files.read(doc, request.file_id, request.offset,
-                                               request.length))
+    async def read_file(request: contracts.ReadFile) -> contracts.FileChunk:
+        return contracts.FileChunk(data=await files.file_piece(
+            deps, request.document_id, request.file_id, request.offset, request.length))
 
-    @routes.responder("find_content", FindContent)
+    @routes.responder("find_content", contracts.FindContent)
     @refusals_replied
-    async def find_content(request: FindContent) -> ContentFound:
-        holders = await store.holding_content(request.sha256)
-        return ContentFound(found=bool(holders), document_ids=holders)
+    async def find_content(request: contracts.FindContent) -> contracts.ContentFound:
+        holders = await reading.documents_holding(deps, request.sha256)
+        return contracts.ContentFound(found=bool(holders), document_ids=holders)
 
-    @routes.responder("stats", CatalogStatsRequest)
+    @routes.responder("stats", contracts.CatalogStatsRequest)
     @refusals_replied
-    async def stats(_: CatalogStatsRequest) -> CatalogStats:
-        return catalog_stats(await store.published_facts())
+    async def stats(_: contracts.CatalogStatsRequest) -> contracts.CatalogStats:
+        return await reading.stats(deps)
 
     return routes.router
+
+
+def event_router(runtime: Runtime, deps: Deps) -> NatsRouter:
+    """Durable consumers shared by every replica of the catalog."""
+    router = NatsRouter()
+
+    async def on_translation(event: CloudEvent) -> None:
+        done = JobCompleted.from_cloudevent(event)
+        try:
+            outcome = await incoming.when_translation_is_completed(deps, done)
+        except Refusal as refusal:
+            raise ServiceError(refusal.code, refusal.message) from None
+        log.info("translation received", extra={"document_id": done.job.document_id,
+                                                "revision": done.job.revision,
+                                                "outcome": outcome})
+
+    async def on_ingest(event: CloudEvent) -> None:
+        item = contracts.IngestedDocument.from_cloudevent(event)
+        if delivered_subject(runtime) != contracts.IngestedDocument.subject_for(item.source):
+            raise PermanentFailure("the data's source is not the one its subject names")
+        try:
+            doc = await incoming.when_portal_publishes(deps, item)
+        except Refusal as refusal:
+            raise ServiceError(refusal.code, refusal.message) from None
+        log.info("document ingested", extra={"document_id": doc["_id"],
+                                             "revision": doc["revision"]})
+
+    subscribe(router, runtime, subject=JobCompleted.subject(), stream="TRANSLATE",
+              durable=TRANSLATIONS_DURABLE, handler=on_translation)
+    subscribe(router, runtime, subject=contracts.IngestedDocument.subject(), stream="INGEST",
+              durable=INGEST_DURABLE, handler=on_ingest)
+    return router
+
+
+def delivered_subject(runtime: Runtime) -> str:
+    """The subject the event being handled arrived on: the server routed it there, after
+    checking the sender's permissions, so unlike the data it cannot be forged. (Handlers are
+    given the event only; FastStream keeps the message being handled in its context.)"""
+    message = runtime.broker.context.get_local("message")
+    if not isinstance(message, NatsMessage):
+        raise RuntimeError("no NATS message is being handled")
+    return message.raw_message.subject

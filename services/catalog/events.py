@@ -10,7 +10,6 @@ from services.catalog.domain.languages import (
     available_languages,
     missing_languages,
 )
-from services.catalog.ids import new_id
 from shared.contracts.catalog import (
     DocumentPublished,
     DocumentRevised,
@@ -20,6 +19,7 @@ from shared.contracts.catalog import (
 )
 from shared.contracts.events import Event
 from shared.db import Document
+from shared.ids import new_id
 from shared.outbox import outbox_entry
 
 SOURCE = "dialogues/catalog"
@@ -61,7 +61,7 @@ def translated(doc: Document, lang: str) -> Event:
 
 def entries(now: datetime, *events: Event) -> list[dict[str, Any]]:
     """Outbox entries for events about one document."""
-    return [outbox_entry(event, event_id=new_id("evt_", now), source=SOURCE, now=now,
+    return [outbox_entry(event, event_id=new_id(now, "evt_"), source=SOURCE, now=now,
                          subject=_subject_of(event))
             for event in events]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from services.catalog.domain.languages import (
     LANGUAGE_CODES,
     available_languages,
@@ -21,7 +19,7 @@ def document_view(doc: Document, asked: str | None) -> DocumentView:
             "type", "status", "revision", "source_language", "topics", "countries", "regions",
             "authors", "institutions", "published_on", "year", "session_id", "source",
             "external_id")},
-        "updated_at": utc(doc["updated_at"]),
+        "updated_at": doc["updated_at"],
         "id": doc["_id"], "requested_language": asked, "served_language": served,
         "fallback": asked is not None and served != asked,
         "title": doc["title"].get(served, ""), "summary": doc["summary"].get(served, ""),
@@ -36,11 +34,5 @@ def document_view(doc: Document, asked: str | None) -> DocumentView:
 def revision_info(doc: Document, current: bool) -> RevisionInfo:
     """One line of a document's history."""
     return RevisionInfo(revision=doc["revision"], status=doc["status"],
-                        updated_at=utc(doc["updated_at"]), current=current)
+                        updated_at=doc["updated_at"], current=current)
 
-
-def utc(value: datetime | str) -> datetime:
-    """A stored time with its zone. The embedded stand-in stores a datetime written by `$set`
-    as a naive string ("2026-11-22 01:24:31.218000"); MongoDB keeps a UTC datetime."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -7,18 +7,26 @@ import logging
 
 import httpx
 
-from services.translate.consumers import catalog_router, drafting_router, sessions_router
-from services.translate.context import Context
 from services.translate.engines import make_engine
-from services.translate.review import stats
-from services.translate.rpc import rpc_router
+from services.translate.entrypoints import (
+    catalog_router,
+    drafting_router,
+    rpc_router,
+    sessions_router,
+)
+from services.translate.handlers import Deps
+from services.translate.handlers.queries import stats
 from services.translate.settings import TranslateSettings
 from services.translate.store import INDEXES, JOBS, Store
 from shared.bus import service_stream
+from shared.clock import utc_now
 from shared.metrics import TRANSLATION_BACKLOG
 from shared.service import Parts, Runtime, ServiceSpec
 
 log = logging.getLogger(__name__)
+
+BACKLOG_EVERY = 30.0
+"""Seconds between two readings of the backlog gauge."""
 
 
 def build_spec(settings: TranslateSettings | None = None) -> ServiceSpec:
@@ -27,10 +35,11 @@ def build_spec(settings: TranslateSettings | None = None) -> ServiceSpec:
         own = settings or TranslateSettings()
         # One HTTP client per running service, its pool bounded by the drafting workers.
         client = httpx.AsyncClient(limits=httpx.Limits(max_connections=own.concurrency * 2))
-        ctx = Context(Store(runtime.db), own, make_engine(own, client), runtime.outbox.kick)
-        return Parts(routers=[rpc_router(ctx), catalog_router(runtime, ctx),
-                              sessions_router(runtime, ctx), drafting_router(ctx)],
-                     background=[lambda: _close_at_stop(client), lambda: _watch_backlog(ctx)])
+        deps = Deps(Store(runtime.db), own, make_engine(own, client), runtime.outbox.kick,
+                    utc_now)
+        return Parts(routers=[rpc_router(deps), catalog_router(runtime, deps),
+                              sessions_router(runtime, deps), drafting_router(deps)],
+                     background=[lambda: _close_at_stop(client), lambda: _watch_backlog(deps)])
 
     return ServiceSpec(
         name="translate", build=build, indexes=INDEXES, outbox_collections=(JOBS,),
@@ -40,14 +49,14 @@ def build_spec(settings: TranslateSettings | None = None) -> ServiceSpec:
     )
 
 
-async def _watch_backlog(ctx: Context, interval: float = 30.0) -> None:
+async def _watch_backlog(deps: Deps, interval: float = BACKLOG_EVERY) -> None:
     """Keep the backlog gauge current per language pair; a pair that emptied reads 0."""
     seen: set[tuple[str, str]] = set()
     while True:
         try:
             backlog: dict[tuple[str, str], int] = {
                 (pair.source_language, pair.target_language): pair.open_jobs
-                for pair in (await stats(ctx)).backlog}
+                for pair in (await stats(deps)).backlog}
         except Exception as error:  # the database is away; keep the last values
             log.debug("backlog not read", extra={"error": type(error).__name__})
         else:

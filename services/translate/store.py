@@ -24,6 +24,7 @@ from pymongo.errors import DuplicateKeyError
 from services.translate.domain.due import SessionTime
 from services.translate.domain.memory import normalized
 from services.translate.domain.model import OPEN_STATUSES, Job
+from services.translate.domain.stats import JobFacts
 from shared.contracts.catalog import DocumentSnapshot
 from shared.contracts.translate import GlossaryEntry, ListJobs
 from shared.db import Document, IndexSpec
@@ -53,6 +54,11 @@ def _to_document(job: Job) -> Document:
 
 def _to_job(document: Document) -> Job:
     return Job.model_validate({**document, "id": document["_id"]})
+
+
+def _time(stored: object) -> datetime:
+    """A stored time: an ISO string as written here, or a BSON date."""
+    return stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
 
 
 class Store:
@@ -135,10 +141,18 @@ class Store:
         documents = await found.sort("rank", 1).limit(query.limit + 1).to_list()
         return [_to_job({**document, "segments": [], "history": []}) for document in documents]
 
-    async def stats_rows(self, limit: int = 100_000) -> list[Document]:
+    async def job_facts(self, limit: int = 100_000) -> list[JobFacts]:
+        """What the statistics count of every job (up to `limit` of them)."""
         fields = {"status": 1, "source_language": 1, "target_language": 1, "created_at": 1,
                   "delivered_at": 1, "segment_count": 1, "memory_count": 1}
-        return await self.db[JOBS].find({}, fields).limit(limit).to_list()
+        rows = await self.db[JOBS].find({}, fields).limit(limit).to_list()
+        return [JobFacts(status=row["status"], source_language=row["source_language"],
+                         target_language=row["target_language"],
+                         created_at=_time(row["created_at"]),
+                         delivered_at=None if row.get("delivered_at") is None
+                         else _time(row["delivered_at"]),
+                         segments=int(row.get("segment_count") or 0),
+                         memory_segments=int(row.get("memory_count") or 0)) for row in rows]
 
     async def keep_snapshot(self, snapshot: DocumentSnapshot) -> bool:
         """Keep the newest snapshot of a document; False if a newer one is already kept."""

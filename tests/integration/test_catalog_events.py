@@ -15,7 +15,7 @@ import pytest
 from faststream.nats import NatsBroker
 from pymongo import AsyncMongoClient
 
-from services.catalog.handlers import ingested_id
+from services.catalog.domain.documents import ingested_id
 from services.gateway.keys import Role
 from shared.contracts.catalog import IngestedDocument
 from shared.contracts.envelope import CloudEvent

@@ -15,7 +15,7 @@ from fpdf import FPDF
 from pymongo import AsyncMongoClient
 
 from services.catalog.domain.errors import Refusal
-from services.catalog.filestore import FileStore
+from services.catalog.store import FileStore
 from services.gateway.keys import Role
 from shared.settings import Settings
 from tests.support import assert_problem

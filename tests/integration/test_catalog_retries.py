@@ -7,15 +7,16 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from faststream.nats import NatsBroker, NatsRouter
+from faststream.nats import NatsBroker
 from pymongo import AsyncMongoClient
 
-from services.catalog.bootstrap import SPEC
-from services.catalog.consumers import catalog_consumers
-from services.catalog.handlers import ATTEMPTS, Catalog, ingested_id
+from services.catalog.bootstrap import SPEC, deps_of
+from services.catalog.domain.documents import ingested_id
+from services.catalog.entrypoints import event_router
+from services.catalog.handlers import ATTEMPTS
 from services.catalog.store import DocumentStore
 from shared.db import Document
-from shared.service import RunningService, Runtime, start_service
+from shared.service import Parts, RunningService, Runtime, start_service
 from shared.settings import Settings
 from tests.integration.test_catalog_events import (
     INGESTED,
@@ -28,8 +29,8 @@ pytestmark = pytest.mark.integration
 
 
 class Contended(DocumentStore):
-    """A store where somebody else writes first, `losses` times in a row: `update` gives up
-    with its "kept changing; try again" conflict."""
+    """A store where somebody else writes first, `losses` times in a row: `update_document`
+    gives up with its "kept changing; try again" conflict."""
 
     losses = 0
 
@@ -43,10 +44,11 @@ class Contended(DocumentStore):
 
 @pytest.fixture
 async def catalog(settings: Settings) -> AsyncIterator[RunningService]:
-    def routers(runtime: Runtime) -> list[NatsRouter]:
-        return [catalog_consumers(runtime, Catalog(Contended(runtime.db), runtime.outbox.kick))]
+    def consumers_only(runtime: Runtime) -> Parts:
+        deps = replace(deps_of(runtime), store=Contended(runtime.db))
+        return Parts(routers=[event_router(runtime, deps)])
 
-    spec = replace(SPEC, routers=routers, on_start=(), background=lambda runtime: [])
+    spec = replace(SPEC, build=consumers_only)
     service = await start_service(spec, settings.model_copy(update={"consumer_max_deliver": 3}))
     yield service
     await service.stop()

@@ -20,9 +20,13 @@ import pytest
 from faststream.nats import NatsBroker
 from pymongo import AsyncMongoClient
 
-from services.catalog.search.engine import SearchEngine
-from services.catalog.search.sync import IndexSync
-from services.catalog.search.wiring import SEARCH_INDEXES, rebuild_search_index, search_parts
+from services.catalog.bootstrap import (
+    SEARCH_INDEXES,
+    new_index_sync,
+    rebuild_search_index,
+    search_parts,
+)
+from services.catalog.search.entrypoints import IndexSync
 from services.gateway.app import create_app
 from shared.bus import make_broker
 from shared.contracts.envelope import CloudEvent
@@ -41,14 +45,14 @@ _SYNCS: list[IndexSync] = []
 
 
 def _search_side(runtime: Runtime) -> Parts:
-    sync = IndexSync(runtime, SearchEngine())
+    sync = new_index_sync(runtime)
     _SYNCS.append(sync)
     return search_parts(runtime, sync)
 
 
 def index_sync(runtime: Runtime) -> IndexSync:
     """The index of the search side running on `runtime`."""
-    return next(sync for sync in _SYNCS if sync.runtime is runtime)
+    return next(sync for sync in _SYNCS if sync.broker is runtime.broker)
 
 
 SEARCH_SIDE = ServiceSpec(name="catalog", indexes=SEARCH_INDEXES, build=_search_side)

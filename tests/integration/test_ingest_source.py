@@ -11,7 +11,7 @@ import pytest
 from faststream.nats import NatsBroker
 
 from services.catalog.bootstrap import SPEC as CATALOG
-from services.catalog.handlers import ingested_id
+from services.catalog.domain.documents import ingested_id
 from shared.contracts.catalog import IngestedDocument
 from shared.service import RunningService, start_service
 from shared.settings import Settings

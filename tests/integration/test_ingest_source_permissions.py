@@ -16,7 +16,7 @@ from nats.aio.msg import Msg
 from nats.js.api import ConsumerConfig
 
 from services.catalog.bootstrap import SPEC as CATALOG
-from services.catalog.handlers import ingested_id
+from services.catalog.domain.documents import ingested_id
 from shared.bus import DLQ_STREAM, INGEST_STREAM, declare_streams, make_broker, service_stream
 from shared.contracts.catalog import IngestedDocument
 from shared.servers import LocalServer

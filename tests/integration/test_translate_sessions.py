@@ -14,7 +14,7 @@ from faststream.nats import NatsBroker
 
 from services.gateway.app import create_app
 from services.translate.bootstrap import build_spec
-from services.translate.consumers import SESSIONS_DURABLE
+from services.translate.entrypoints import SESSIONS_DURABLE
 from services.translate.settings import TranslateSettings
 from shared.contracts.registration import (
     SessionCancelled,

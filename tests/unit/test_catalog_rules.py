@@ -13,8 +13,8 @@ from services.catalog.domain import documents as rules
 from services.catalog.domain.errors import Refusal
 from services.catalog.domain.files import DOCX, MD, ODT, PDF, PPTX, TXT, file_id_for, sniff
 from services.catalog.domain.languages import missing_languages, served_language
+from services.catalog.domain.stats import catalog_stats
 from services.catalog.domain.translations import translated, translation_outcome
-from services.catalog.stats import catalog_stats
 from services.gateway.routes.files import byte_range
 
 pytestmark = pytest.mark.unit
@@ -127,6 +127,18 @@ def test_files_are_told_by_their_content(data: bytes, name: str, expected: str |
 
 def test_the_same_content_in_the_same_document_is_the_same_file() -> None:
     assert file_id_for("d1", "ab") == file_id_for("d1", "ab") != file_id_for("d2", "ab")
+
+
+def test_a_document_has_the_files_attached_to_it() -> None:
+    file = {"file_id": file_id_for("doc_1", "ab"), "name": "a.txt", "sha256": "ab"}
+    attached = rules.with_file(draft(), file, NOW)
+    assert rules.has_file(attached, file["file_id"]) and not rules.has_file(draft(), "f")
+
+
+def test_an_ingested_document_keeps_one_id_per_source_and_external_id() -> None:
+    assert rules.ingested_id("portal", "a") == rules.ingested_id("portal", "a")
+    assert rules.ingested_id("portal", "a") != rules.ingested_id("other", "a")
+    assert rules.ingested_id("portal", "a").startswith("ing_")
 
 
 @pytest.mark.parametrize(("header", "expected"), [

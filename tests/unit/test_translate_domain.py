@@ -12,6 +12,8 @@ from services.translate.domain.glossary import hits, ignored, seed_entries
 from services.translate.domain.memory import fuzzy_suggestions, normalized
 from services.translate.domain.model import Job
 from services.translate.domain.segments import assemble, segment_texts, split_sentences
+from services.translate.domain.stats import JobFacts, translation_stats
+from shared.contracts.translate import JobStatus
 
 pytestmark = pytest.mark.unit
 
@@ -120,3 +122,42 @@ def test_fuzzy_memory_offers_close_sentences_with_a_score() -> None:
     close = fuzzy_suggestions("La licitación fue abierta ayer.", remembered)
     assert close and close[0].text == "The tender was opened." and close[0].score >= 75
     assert fuzzy_suggestions("Algo completamente distinto.", remembered) == []
+
+
+def test_a_job_drafted_under_a_live_lease_is_tried_again_after_it() -> None:
+    drafting = rules.start_drafting(job("queued"), NOW, LEASE)
+    assert rules.drafting_retry_in(drafting, NOW) == LEASE.total_seconds() + 1.0
+    assert rules.drafting_retry_in(drafting, NOW + LEASE * 2) == 1.0
+    assert rules.drafting_retry_in(job("draft_ready"), NOW) is None
+    assert rules.drafting_retry_in(None, NOW) is None
+
+
+def test_a_draft_is_kept_only_under_the_lease_it_was_made_under() -> None:
+    drafting = rules.start_drafting(job("queued"), NOW, LEASE)
+    assert rules.is_drafting_under(drafting, drafting.lease_until)
+    assert not rules.is_drafting_under(drafting, NOW)
+    assert not rules.is_drafting_under(job("superseded"), drafting.lease_until)
+
+
+def test_only_open_session_jobs_without_an_asked_due_date_follow_their_session() -> None:
+    assert rules.due_follows_session(job(session_id="s"))
+    assert not rules.due_follows_session(job())
+    assert not rules.due_follows_session(job(session_id="s", due_requested=True))
+    assert not rules.due_follows_session(job("delivered", session_id="s"))
+
+
+def test_a_rescheduled_job_is_ranked_by_its_new_due_date() -> None:
+    moved = rules.rescheduled(job(priority=5), NOW)
+    assert (moved.due_at, moved.rank) == (NOW, rules.urgency_rank(NOW, 5, "job_1"))
+
+
+def test_stats_count_open_jobs_per_pair_and_hours_to_delivery() -> None:
+    def facts(status: JobStatus, hours: float | None, memory: int = 0) -> JobFacts:
+        delivered = None if hours is None else NOW + timedelta(hours=hours)
+        return JobFacts(status, "es", "en", NOW, delivered, 4, memory)
+    figures = translation_stats([facts("queued", None), facts("superseded", None),
+                                 facts("delivered", 2, 4), facts("delivered", 6)])
+    assert [(p.source_language, p.target_language, p.open_jobs) for p in figures.backlog] == [
+        ("es", "en", 1)]
+    assert (figures.delivered_jobs, figures.median_hours_to_delivery) == (2, 4.0)
+    assert (figures.segments, figures.memory_segments, figures.memory_reuse) == (16, 4, 0.25)

@@ -6,6 +6,7 @@ shape); these functions take one and return the next one, never touching storage
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from typing import Any
 
@@ -30,6 +31,11 @@ def checked_countries(countries: list[str]) -> list[str]:
 def regions_of(countries: list[str]) -> list[str]:
     """The INGP regions of the given member states, each once."""
     return list(dict.fromkeys(r for code in countries if (r := region_of(code)) is not None))
+
+
+def ingested_id(source: str, external_id: str) -> str:
+    """The same (source, external id) always names the same document: that is the dedupe."""
+    return "ing_" + hashlib.sha256(f"{source}\0{external_id}".encode()).hexdigest()[:24]
 
 
 def is_editable(doc: Doc) -> bool:
@@ -112,6 +118,11 @@ def withdrawn(doc: Doc, now: datetime, reason: str | None) -> Doc:
                       f"a {doc['status']} document cannot be withdrawn")
     return {**doc, "status": "withdrawn", "withdrawn_at": now, "withdrawal_reason": reason,
             "version": doc["version"] + 1, "updated_at": now}
+
+
+def has_file(doc: Doc, file_id: str) -> bool:
+    """The document has this file (the same content uploaded again is the same file)."""
+    return any(file["file_id"] == file_id for file in doc["files"])
 
 
 def with_file(doc: Doc, file: Doc, now: datetime) -> Doc:

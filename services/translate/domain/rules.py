@@ -10,7 +10,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from services.translate.domain.errors import Refused
-from services.translate.domain.model import CLAIMABLE_STATUSES, Job, Segment
+from services.translate.domain.model import CLAIMABLE_STATUSES, OPEN_STATUSES, Job, Segment
 
 SYSTEM = "system"
 _NO_DUE_DATE = 9_999_999_999_999
@@ -26,6 +26,18 @@ def urgency_rank(due_at: datetime | None, priority: int, job_id: str) -> str:
     """A string that sorts most urgent first: earliest due date, then highest priority."""
     due_ms = int(due_at.timestamp() * 1000) if due_at else _NO_DUE_DATE
     return f"{due_ms:013d}.{9 - max(0, min(priority, 9))}.{job_id}"
+
+
+def due_follows_session(job: Job) -> bool:
+    """An open job linked to a session whose due date nobody asked for: it moves with the
+    session's start."""
+    return job.session_id is not None and not job.due_requested and job.status in OPEN_STATUSES
+
+
+def rescheduled(job: Job, due_at: datetime) -> Job:
+    """The job due at `due_at`, ranked again by it."""
+    return job.model_copy(update={"due_at": due_at,
+                                  "rank": urgency_rank(due_at, job.priority, job.id)})
 
 
 def lease_is_live(job: Job, now: datetime) -> bool:
@@ -106,6 +118,20 @@ def start_drafting(job: Job, now: datetime, lease: timedelta) -> Job:
     if job.status != "queued" and not stalled:
         raise Refused("conflict", f"A job in status {job.status!r} is not waiting for a draft.")
     return job.moved("drafting", SYSTEM, now, lease_until=now + lease, claimed_by=None)
+
+
+def drafting_retry_in(job: Job | None, now: datetime) -> float | None:
+    """Seconds until a job that could not be taken for drafting is worth trying again: it is
+    being drafted under a lease that may be a dead drafter's. None: nothing left to do (it was
+    drafted, superseded or failed already)."""
+    if job is None or job.status != "drafting" or job.lease_until is None:
+        return None
+    return max(1.0, (job.lease_until - now).total_seconds() + 1.0)
+
+
+def is_drafting_under(job: Job, lease_until: datetime | None) -> bool:
+    """Still being drafted under this lease: nobody took the job over or moved it on."""
+    return job.status == "drafting" and job.lease_until == lease_until
 
 
 def drafted(job: Job, segments: list[Segment], now: datetime, engine: str | None) -> Job:

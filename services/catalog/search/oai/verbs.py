@@ -1,7 +1,11 @@
-"""The six OAI-PMH verbs: check the request, read MongoDB, render the XML answer."""
+"""The six OAI-PMH verbs: check the request, read MongoDB, render the XML answer.
+
+These are the handlers of harvesting; `Harvest` is what they take (`bootstrap.py` builds it).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parseaddr
 from xml.etree import ElementTree as ET
@@ -17,17 +21,32 @@ from services.catalog.search.oai.protocol import (
     selection_of,
 )
 from services.catalog.search.oai.render import sub
-from services.catalog.search.oai.store import earliest_update, harvest_page, harvestable
+from services.catalog.search.store import SearchStore
+from shared.clock import Clock
 from shared.contracts.search import OaiRequest
 from shared.reference import DOCUMENT_TYPES, TOPICS, label
-from shared.service import Runtime
 
 PAGE_SIZE = 100
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-async def answer_oai(runtime: Runtime, request: OaiRequest, now: datetime) -> str:
+@dataclass(frozen=True)
+class Harvest:
+    """What the verbs use: the documents, where the repository is, who runs it, the clock."""
+
+    store: SearchStore
+    public_base_url: str
+    smtp_from: str
+    clock: Clock
+
+    @property
+    def public_url(self) -> str:
+        return self.public_base_url.rstrip("/")
+
+
+async def answer_oai(harvest: Harvest, request: OaiRequest) -> str:
     """The response document; protocol errors are answered inside it, as OAI-PMH asks."""
+    now = harvest.clock()
     try:
         verb, given = checked_arguments(request.arguments)
     except OaiError as error:
@@ -36,7 +55,7 @@ async def answer_oai(runtime: Runtime, request: OaiRequest, now: datetime) -> st
         return render.serialize(root)
     root = render.envelope(now, request.base_url, {"verb": verb, **given})
     try:
-        await VERBS[verb](runtime, root, given)
+        await VERBS[verb](harvest, root, given)
     except OaiError as error:
         for child in list(root)[2:]:
             root.remove(child)
@@ -44,28 +63,28 @@ async def answer_oai(runtime: Runtime, request: OaiRequest, now: datetime) -> st
     return render.serialize(root)
 
 
-async def identify(runtime: Runtime, root: ET.Element, _: dict[str, str]) -> None:
+async def identify(harvest: Harvest, root: ET.Element, _: dict[str, str]) -> None:
     element = sub(root, "Identify")
     sub(element, "repositoryName", "INGP Virtual Dialogues knowledge repository")
-    sub(element, "baseURL", runtime.settings.public_base_url.rstrip("/") + "/oai")
+    sub(element, "baseURL", harvest.public_url + "/oai")
     sub(element, "protocolVersion", "2.0")
-    sub(element, "adminEmail", parseaddr(runtime.settings.smtp_from)[1] or "dialogues@ingp.invalid")
-    sub(element, "earliestDatestamp", datestamp(await earliest_update(runtime.db) or EPOCH))
+    sub(element, "adminEmail", parseaddr(harvest.smtp_from)[1] or "dialogues@ingp.invalid")
+    sub(element, "earliestDatestamp", datestamp(await harvest.store.earliest_update() or EPOCH))
     sub(element, "deletedRecord", "persistent")
     sub(element, "granularity", "YYYY-MM-DDThh:mm:ssZ")
 
 
-async def list_metadata_formats(runtime: Runtime, root: ET.Element,
+async def list_metadata_formats(harvest: Harvest, root: ET.Element,
                                 given: dict[str, str]) -> None:
     if "identifier" in given:
-        await _document(runtime, given["identifier"])
+        await _document(harvest, given["identifier"])
     element = sub(sub(root, "ListMetadataFormats"), "metadataFormat")
     sub(element, "metadataPrefix", METADATA_PREFIX)
     sub(element, "schema", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
     sub(element, "metadataNamespace", render.OAI_DC)
 
 
-async def list_sets(_: Runtime, root: ET.Element, given: dict[str, str]) -> None:
+async def list_sets(_: Harvest, root: ET.Element, given: dict[str, str]) -> None:
     if "resumptionToken" in given:
         raise OaiError("badResumptionToken", "ListSets answers in one response.")
     element = sub(root, "ListSets")
@@ -78,31 +97,31 @@ async def list_sets(_: Runtime, root: ET.Element, given: dict[str, str]) -> None
         sub(entry, "setName", name)
 
 
-async def list_identifiers(runtime: Runtime, root: ET.Element, given: dict[str, str]) -> None:
-    await _list(runtime, root, given, records=False)
+async def list_identifiers(harvest: Harvest, root: ET.Element, given: dict[str, str]) -> None:
+    await _list(harvest, root, given, records=False)
 
 
-async def list_records(runtime: Runtime, root: ET.Element, given: dict[str, str]) -> None:
-    await _list(runtime, root, given, records=True)
+async def list_records(harvest: Harvest, root: ET.Element, given: dict[str, str]) -> None:
+    await _list(harvest, root, given, records=True)
 
 
-async def get_record(runtime: Runtime, root: ET.Element, given: dict[str, str]) -> None:
-    document = await _document(runtime, given["identifier"])
+async def get_record(harvest: Harvest, root: ET.Element, given: dict[str, str]) -> None:
+    document = await _document(harvest, given["identifier"])
     _check_prefix(given["metadataPrefix"])
-    render.record(sub(root, "GetRecord"), document, _public_url(runtime))
+    render.record(sub(root, "GetRecord"), document, harvest.public_url)
 
 
-async def _list(runtime: Runtime, root: ET.Element, given: dict[str, str], *,
+async def _list(harvest: Harvest, root: ET.Element, given: dict[str, str], *,
                 records: bool) -> None:
     selection = selection_of(given)
     _check_prefix(selection.metadata_prefix)
-    page = await harvest_page(runtime.db, selection, PAGE_SIZE + 1)
+    page = await harvest.store.harvest_page(selection, PAGE_SIZE + 1)
     if not page:
         raise OaiError("noRecordsMatch", "No records match this request.")
     element = sub(root, "ListRecords" if records else "ListIdentifiers")
     for document in page[:PAGE_SIZE]:
         if records:
-            render.record(element, document, _public_url(runtime))
+            render.record(element, document, harvest.public_url)
         else:
             render.header(element, document)
     if len(page) > PAGE_SIZE:
@@ -113,8 +132,8 @@ async def _list(runtime: Runtime, root: ET.Element, given: dict[str, str], *,
         sub(element, "resumptionToken", "", {"cursor": str(selection.cursor)})
 
 
-async def _document(runtime: Runtime, identifier: str) -> dict[str, object]:
-    document = await harvestable(runtime.db, document_id_of(identifier))
+async def _document(harvest: Harvest, identifier: str) -> dict[str, object]:
+    document = await harvest.store.harvestable(document_id_of(identifier))
     if document is None:
         raise OaiError("idDoesNotExist", "This repository has no item with that identifier.")
     return document
@@ -123,10 +142,6 @@ async def _document(runtime: Runtime, identifier: str) -> dict[str, object]:
 def _check_prefix(prefix: str) -> None:
     if prefix != METADATA_PREFIX:
         raise OaiError("cannotDisseminateFormat", f"Only {METADATA_PREFIX} is disseminated.")
-
-
-def _public_url(runtime: Runtime) -> str:
-    return runtime.settings.public_base_url.rstrip("/")
 
 
 VERBS = {"Identify": identify, "ListMetadataFormats": list_metadata_formats,

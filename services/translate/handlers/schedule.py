@@ -18,71 +18,70 @@ import contextlib
 import logging
 from datetime import datetime, timedelta
 
-from services.translate.context import Context, Decision
 from services.translate.domain import due, rules
 from services.translate.domain.errors import Refused
-from services.translate.domain.model import OPEN_STATUSES, Job
+from services.translate.domain.model import Job
+from services.translate.handlers import Decision, Deps, update_job
 from shared.contracts.registration import SessionSnapshot
 
 log = logging.getLogger(__name__)
 
 
-def _margin(ctx: Context) -> timedelta:
-    return timedelta(hours=ctx.settings.session_margin_hours)
+def _margin(deps: Deps) -> timedelta:
+    return timedelta(hours=deps.settings.session_margin_hours)
 
 
-def _latest(ctx: Context) -> timedelta:
-    return timedelta(days=ctx.settings.default_due_days)
+def _latest(deps: Deps) -> timedelta:
+    return timedelta(days=deps.settings.default_due_days)
 
 
-async def due_for_new_job(ctx: Context, session_id: str, now: datetime) -> datetime:
+async def due_for_new_job(deps: Deps, session_id: str, now: datetime) -> datetime:
     """The due date of a job queued now for a document linked to `session_id`."""
-    session = await ctx.store.session(session_id)
-    return due.due_date(session, now, _margin(ctx), _latest(ctx),
-                        timedelta(days=ctx.settings.session_due_days))
+    session = await deps.store.session(session_id)
+    return due.due_date(session, now, _margin(deps), _latest(deps),
+                        timedelta(days=deps.settings.session_due_days))
 
 
-async def when_session_changed(ctx: Context, snapshot: SessionSnapshot,
+async def when_session_changed(deps: Deps, snapshot: SessionSnapshot,
                                cancelled: bool = False) -> None:
     """Keep the session's start unless newer news is kept; then move its open jobs' dates."""
     session = due.SessionTime(snapshot.session_id, due.epoch_ms(snapshot.starts_at),
                               snapshot.sequence, cancelled)
-    if not await ctx.store.keep_session(session) or cancelled:
+    if not await deps.store.keep_session(session) or cancelled:
         return  # stale news, or a cancellation: due dates stay as they are
     moved = 0
-    for job_id in await ctx.store.open_session_jobs(session.session_id):
-        if await realign(ctx, job_id):
+    for job_id in await deps.store.open_session_jobs(session.session_id):
+        if await realign(deps, job_id):
             moved += 1
     log.info("session due dates realigned",
              extra={"session_id": session.session_id, "jobs": moved})
 
 
-async def realign(ctx: Context, job_id: str) -> bool:
+async def realign(deps: Deps, job_id: str) -> bool:
     """Give an open job the due date its session's current start allows; True if it moved."""
     changed = False
 
     async def decide(job: Job) -> Decision:
         nonlocal changed
-        new_due = await _current_due(ctx, job)
+        new_due = await _current_due(deps, job)
         if new_due is None or new_due == job.due_at:
             raise _Unchanged
         changed = True
-        return job.model_copy(update={
-            "due_at": new_due, "rank": rules.urgency_rank(new_due, job.priority, job.id)}), []
+        return rules.rescheduled(job, new_due), []
 
     with contextlib.suppress(_Unchanged, Refused):  # unchanged, or gone meanwhile
-        await ctx.mutate(job_id, decide)
+        await update_job(deps, job_id, decide)
     return changed
 
 
-async def _current_due(ctx: Context, job: Job) -> datetime | None:
+async def _current_due(deps: Deps, job: Job) -> datetime | None:
     """The due date the job should have now, or None to leave it as it is."""
-    if job.session_id is None or job.due_requested or job.status not in OPEN_STATUSES:
+    if job.session_id is None or not rules.due_follows_session(job):
         return None
-    session = await ctx.store.session(job.session_id)
+    session = await deps.store.session(job.session_id)
     if session is None or session.cancelled:
         return None
-    return due.session_due(session, job.created_at, _margin(ctx), _latest(ctx))
+    return due.session_due(session, job.created_at, _margin(deps), _latest(deps))
 
 
 class _Unchanged(Exception):

@@ -1,9 +1,15 @@
-"""The only module that knows how documents and their old revisions sit in MongoDB."""
+"""How documents, their old revisions and the translations received sit in MongoDB.
+
+Times come back with their zone: the embedded stand-in stores a datetime written by `$set` as
+a naive string ("2026-11-22 01:24:31.218000"), where MongoDB keeps a UTC datetime; what this
+module returns has `updated_at` as an aware datetime either way.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -37,11 +43,15 @@ class DocumentStore:
 
     async def get(self, document_id: str) -> Document | None:
         """The current state of a document, without its pending events."""
-        return await self.documents.find_one({"_id": document_id}, {OUTBOX_FIELD: 0})
+        return _zoned(await self.documents.find_one({"_id": document_id}, {OUTBOX_FIELD: 0}))
 
-    async def insert(self, doc: Document, events: Sequence[Document]) -> None:
-        """Store a new document with the events of its creation (DuplicateKeyError if taken)."""
-        await self.documents.insert_one({**doc, OUTBOX_FIELD: list(events)})
+    async def insert(self, doc: Document, events: Sequence[Document]) -> bool:
+        """Store a new document with the events of its creation; False if its id is taken."""
+        try:
+            await self.documents.insert_one({**doc, OUTBOX_FIELD: list(events)})
+        except DuplicateKeyError:
+            return False
+        return True
 
     async def replace_if_unchanged(self, before: Document, after: Document,
                                    events: Sequence[Document]) -> bool:
@@ -73,7 +83,7 @@ class DocumentStore:
         found = await self.revisions.find_one({"_id": f"{document_id}:{revision}"})
         if found is not None:
             found["_id"] = document_id
-        return found
+        return _zoned(found)
 
     async def revisions_before(self, document_id: str, before: int | None,
                                limit: int) -> list[Document]:
@@ -81,9 +91,10 @@ class DocumentStore:
         query: dict[str, Any] = {"document_id": document_id}
         if before is not None:
             query["revision"] = {"$lt": before}
-        return await self.revisions.find(
+        found = await self.revisions.find(
             query, {"revision": 1, "status": 1, "updated_at": 1}
         ).sort("revision", -1).limit(limit).to_list()
+        return [doc for doc in map(_zoned, found) if doc is not None]
 
     async def published_facts(self) -> list[Document]:
         """What the statistics count, for every document that was ever published."""
@@ -104,3 +115,12 @@ class DocumentStore:
         """Keep every completed translation received, applied or not (idempotent by job)."""
         await self.documents.database[TRANSLATIONS].replace_one(  # `_id` in both, see above
             {"_id": record["_id"]}, record, upsert=True)
+
+
+def _zoned(doc: Document | None) -> Document | None:
+    """`doc` with its `updated_at` as an aware datetime (see the module docstring)."""
+    if doc is None or "updated_at" not in doc:
+        return doc
+    value = doc["updated_at"]
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return {**doc, "updated_at": moment if moment.tzinfo else moment.replace(tzinfo=UTC)}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from services.catalog.domain.languages import LANGUAGE_CODES, is_readable
 from shared.contracts.catalog import CatalogStats
-from shared.db import Document
+
+Doc = dict[str, Any]
 
 
-def catalog_stats(facts: Iterable[Document]) -> CatalogStats:
+def catalog_stats(facts: Iterable[Doc]) -> CatalogStats:
     """Count what is published (withdrawn ones only appear under `by_status`)."""
     status: Counter[str] = Counter()
     types: Counter[str] = Counter()
