@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from services.registration import store
 from services.registration.entrypoints import ingest_router, rpc_router
@@ -13,6 +13,7 @@ from services.registration.handlers.attendance import anonymize_past, mark_no_sh
 from services.registration.handlers.recovery import sweep
 from services.registration.settings import RegistrationSettings
 from shared.bus import INGEST_STREAM
+from shared.clock import Clock, utc_now
 from shared.service import Parts, Runtime, ServiceSpec
 from shared.tokens import Signer
 
@@ -22,10 +23,10 @@ SWEEP_EVERY_S = 5.0
 STUCK_AFTER = timedelta(seconds=10)
 
 
-def deps_of(runtime: Runtime) -> Deps:
+def deps_of(runtime: Runtime, clock: Clock = utc_now) -> Deps:
     """The handlers' dependencies for this runtime."""
     signer = Signer(runtime.settings.token_secret, runtime.settings.older_token_secrets())
-    return Deps(store.Store(runtime.db), signer, runtime.outbox.kick)
+    return Deps(store.Store(runtime.db), signer, runtime.outbox.kick, clock)
 
 
 def build(runtime: Runtime) -> Parts:
@@ -44,13 +45,13 @@ async def sweep_forever(deps: Deps, every: float = SWEEP_EVERY_S,
     retention = retention or timedelta(days=RegistrationSettings().retention_days)
     while True:
         await asyncio.sleep(every)
-        now = datetime.now(UTC)
+        now = deps.clock()
         try:
             await sweep(deps, now, STUCK_AFTER)
             await mark_no_shows(deps, now)
             await anonymize_past(deps, now, retention)
         except Exception as error:  # MongoDB away, say: the next round tries again
-                log.warning("registration sweep failed", extra={"error": type(error).__name__})
+            log.warning("registration sweep failed", extra={"error": type(error).__name__})
 
 
 SPEC = ServiceSpec(

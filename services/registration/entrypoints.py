@@ -1,30 +1,30 @@
-"""RPC responders (`rpc.registration.*`) and the attendance consumer: parse, call, reply."""
+"""RPC responders (`rpc.registration.*`) and the attendance consumer: parse, call a handler,
+reply. The time of each request is read once from `Deps.clock`; the handlers' refusals
+(`domain.errors.Refusal`) become the bus's error replies, or for the consumer a ServiceError
+that shared.consumer dead-letters at once unless it may pass later."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from faststream.nats import NatsRouter
+from pydantic import BaseModel
 
 from services.registration.calendars import calendar, calendar_feed
+from services.registration.domain.errors import Refusal
 from services.registration.events import CANCEL_ACTION, CONFIRM_ACTION
 from services.registration.handlers import (
     Deps,
     approvals,
     attendance,
     confirmation,
+    reading,
     registrations,
     sessions,
-    tokens,
 )
-from services.registration.views import (
-    FEED_MAX,
-    feed_search,
-    registration_view,
-    session_position,
-    session_search,
-    session_view,
-)
+from services.registration.handlers.tokens import registration_id_of_token
+from services.registration.views import session_view
 from shared.bus import RpcRoutes, ServiceError
 from shared.consumer import subscribe
 from shared.contracts.envelope import CloudEvent
@@ -56,132 +56,149 @@ from shared.contracts.registration import (
 from shared.service import Runtime
 
 ATTENDANCE_SUBJECT = "ingest.registration.attendance.v1"
+Request = TypeVar("Request", bound=BaseModel)
+Reply = TypeVar("Reply", bound=BaseModel)
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+def refusals_replied(fn: Callable[[Request], Awaitable[Reply]]
+                     ) -> Callable[[Request], Awaitable[Reply]]:
+    """Turn the handlers' refusals into the bus's error replies."""
+    async def answer(request: Request) -> Reply:
+        try:
+            return await fn(request)
+        except Refusal as refusal:
+            raise ServiceError(refusal.code, refusal.message, refusal.details) from None
+    answer.__name__ = fn.__name__
+    return answer
 
 
 def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
     """Every `rpc.registration.<action>` responder; `public_base_url` is where the public site
     shows each session (the calendar feed links there)."""
     routes = RpcRoutes("registration")
-    store = deps.store
+    clock = deps.clock
 
     @routes.responder("create_session", CreateSession)
+    @refusals_replied
     async def create_session(request: CreateSession) -> SessionView:
-        created = await sessions.create_session(deps, request.fields, now())
+        created = await sessions.create_session(deps, request.fields, clock())
         return session_view(created, include_secret=True)
 
     @routes.responder("patch_session", PatchSession)
+    @refusals_replied
     async def patch_session(request: PatchSession) -> SessionView:
         return session_view(await sessions.patch_session(
             deps, request.session_id, request.fields, unset_capacity=request.unset_capacity,
-            force=request.force, now=now()), include_secret=True)
+            force=request.force, now=clock()), include_secret=True)
 
     @routes.responder("publish_session", SessionRef)
+    @refusals_replied
     async def publish_session(request: SessionRef) -> SessionView:
-        published = await sessions.publish(deps, request.session_id, now())
+        published = await sessions.publish(deps, request.session_id, clock())
         return session_view(published, include_secret=True)
 
     @routes.responder("cancel_session", CancelSession)
+    @refusals_replied
     async def cancel_session(request: CancelSession) -> SessionView:
         return session_view(await sessions.cancel_session(
-            deps, request.session_id, request.reason, now()), include_secret=True)
+            deps, request.session_id, request.reason, clock()), include_secret=True)
 
     @routes.responder("get_session", SessionRef)
+    @refusals_replied
     async def get_session(request: SessionRef) -> SessionView:
-        session = await store.session(request.session_id)
-        if session is None or (session["status"] == "draft" and not request.include_secret):
-            raise ServiceError("not_found", f"There is no session {request.session_id!r}.")
+        session = await reading.session_shown(deps, request.session_id,
+                                              include_secret=request.include_secret)
         return session_view(session, include_secret=request.include_secret)
 
     @routes.responder("calendar", SessionRef)
+    @refusals_replied
     async def session_calendar(request: SessionRef) -> Calendar:
-        session = await store.session(request.session_id)
-        if session is None or session["status"] == "draft":
-            raise ServiceError("not_found", f"There is no session {request.session_id!r}.")
+        session = await reading.session_shown(deps, request.session_id, include_secret=False)
         return Calendar(ics=calendar(session))
 
     @routes.responder("calendar_feed", SessionQuery)
+    @refusals_replied
     async def session_calendar_feed(request: SessionQuery) -> Calendar:
-        upcoming = await store.session_page(*feed_search(request, now()), FEED_MAX)
+        upcoming = await reading.upcoming_sessions(deps, request, clock())
         return Calendar(ics=calendar_feed(upcoming, public_base_url))
 
     @routes.responder("invite", SessionRef)
+    @refusals_replied
     async def invite(request: SessionRef) -> Invitation:
-        session = await store.session(request.session_id)
-        if session is None:
-            raise ServiceError("not_found", f"There is no session {request.session_id!r}.")
-        return tokens.invitation(deps.signer, session, now())
+        return await reading.invitation_to(deps, request.session_id, clock())
 
     @routes.responder("list_sessions", SessionQuery)
+    @refusals_replied
     async def list_sessions(request: SessionQuery) -> SessionPage:
-        found = await store.session_page(*session_search(request), request.limit)
-        full = len(found) == request.limit
-        last = session_position(found[-1], request.order) if full else None
-        return SessionPage(items=[session_view(s) for s in found], last=last)
+        return await reading.session_page(deps, request)
 
     @routes.responder("register", Register)
+    @refusals_replied
     async def register(request: Register) -> RegisterReply:
-        return await registrations.register(deps, request.session_id, request.form, now())
+        return await registrations.register(deps, request.session_id, request.form, clock())
 
     @routes.responder("confirm_by_token", ConfirmByToken)
+    @refusals_replied
     async def confirm_by_token(request: ConfirmByToken) -> Registered:
-        registration_id = tokens.registration_id_of_token(
-            deps.signer, request.token, CONFIRM_ACTION, now())
-        return await confirmation.confirm(deps, registration_id, now())
+        now = clock()
+        registration_id = registration_id_of_token(deps.signer, request.token, CONFIRM_ACTION,
+                                                   now)
+        return await confirmation.confirm(deps, registration_id, now)
 
     @routes.responder("describe_by_confirm_token", ConfirmByToken)
+    @refusals_replied
     async def describe_by_confirm_token(request: ConfirmByToken) -> ParticipantPage:
-        registration_id = tokens.registration_id_of_token(
-            deps.signer, request.token, CONFIRM_ACTION, now())
-        return await registrations.describe(deps, registration_id, now())
+        now = clock()
+        registration_id = registration_id_of_token(deps.signer, request.token, CONFIRM_ACTION,
+                                                   now)
+        return await registrations.describe(deps, registration_id, now)
 
     @routes.responder("cancel_by_token", CancelByToken)
+    @refusals_replied
     async def cancel_by_token(request: CancelByToken) -> Registered:
-        registration_id = tokens.registration_id_of_token(
-            deps.signer, request.token, CANCEL_ACTION, now())
-        return await registrations.cancel(deps, registration_id, "participant", now())
+        now = clock()
+        registration_id = registration_id_of_token(deps.signer, request.token, CANCEL_ACTION,
+                                                   now)
+        return await registrations.cancel(deps, registration_id, "participant", now)
 
     @routes.responder("describe_by_token", CancelByToken)
+    @refusals_replied
     async def describe_by_token(request: CancelByToken) -> ParticipantPage:
-        registration_id = tokens.registration_id_of_token(
-            deps.signer, request.token, CANCEL_ACTION, now())
-        return await registrations.describe(deps, registration_id, now())
+        now = clock()
+        registration_id = registration_id_of_token(deps.signer, request.token, CANCEL_ACTION,
+                                                   now)
+        return await registrations.describe(deps, registration_id, now)
 
     @routes.responder("cancel_registration", RegistrationAction)
+    @refusals_replied
     async def cancel_registration(request: RegistrationAction) -> Registered:
-        return await registrations.cancel(deps, request.registration_id, "secretariat", now())
+        return await registrations.cancel(deps, request.registration_id, "secretariat", clock())
 
     @routes.responder("approve", RegistrationAction)
+    @refusals_replied
     async def approve(request: RegistrationAction) -> Registered:
-        return await approvals.approve(deps, request.registration_id, now())
+        return await approvals.approve(deps, request.registration_id, clock())
 
     @routes.responder("reject", RegistrationAction)
+    @refusals_replied
     async def reject(request: RegistrationAction) -> Registered:
-        if not request.reason:
-            raise ServiceError("invalid", "A reason is required.",
-                               {"errors": [{"loc": ["reason"], "msg": "required"}]})
-        return await approvals.reject(deps, request.registration_id, request.reason, now())
+        return await approvals.reject(deps, request.registration_id, request.reason, clock())
 
     @routes.responder("list_registrations", RegistrationQuery)
+    @refusals_replied
     async def list_registrations(request: RegistrationQuery) -> RegistrationPage:
-        query: dict[str, str] = {"session_id": request.session_id}
-        if request.status is not None:
-            query["status"] = request.status
-        found = await store.registration_page(query, request.after, request.limit)
-        last = found[-1]["_id"] if len(found) == request.limit else None
-        return RegistrationPage(items=[registration_view(r) for r in found], last=last)
+        return await reading.registration_page(deps, request)
 
     @routes.responder("record_attendance", RecordAttendance)
+    @refusals_replied
     async def record_attendance(request: RecordAttendance) -> AttendanceRecorded:
         return await attendance.record_attendance(deps, request.session_id, request.attendees,
-                                                  now())
+                                                  clock())
 
     @routes.responder("stats", StatsQuery)
+    @refusals_replied
     async def stats(request: StatsQuery) -> Stats:
-        return await attendance.statistics(deps, request, now())
+        return await attendance.statistics(deps, request, clock())
 
     return routes.router
 
@@ -192,7 +209,11 @@ def ingest_router(runtime: Runtime, deps: Deps) -> NatsRouter:
 
     async def on_attendance(event: CloudEvent) -> None:
         report = AttendanceReport.from_cloudevent(event)  # ValidationError: rejected, DLQ
-        await attendance.record_attendance(deps, report.session_id, report.attendees, now())
+        try:
+            await attendance.record_attendance(deps, report.session_id, report.attendees,
+                                               deps.clock())
+        except Refusal as refusal:  # no such session: dead-lettered at once
+            raise ServiceError(refusal.code, refusal.message, refusal.details) from None
 
     subscribe(router, runtime, subject=ATTENDANCE_SUBJECT, stream="INGEST",
               durable="registration-attendance", handler=on_attendance)

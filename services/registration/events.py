@@ -8,8 +8,9 @@ registration carries the signed cancel token.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from services.registration.ids import new_id
+from services.registration.domain.registrations import HOLDS
 from shared.contracts.events import Event
 from shared.contracts.registration import (
     Participant,
@@ -24,9 +25,13 @@ from shared.contracts.registration import (
     ParticipantPromoted,
     ParticipantRejected,
     ParticipantWaitlisted,
+    SessionCancelled,
+    SessionPublished,
+    SessionRescheduled,
     SessionSnapshot,
 )
 from shared.db import Document
+from shared.ids import new_id
 from shared.outbox import outbox_entry
 from shared.tokens import Signer
 
@@ -55,6 +60,27 @@ def entry(event: Event, now: datetime, subject: str, event_id: str | None = None
                         subject=subject)
 
 
+def session_published(session: Document, now: datetime) -> Document:
+    """A session is published once: its event id is fixed, so a write redone after a crash
+    queues the same event, and it is deduplicated."""
+    return entry(SessionPublished(session=snapshot(session)), now, session["_id"],
+                 event_id=f"{session['_id']}-SessionPublished")
+
+
+def session_cancelled(session: Document, reason: str, now: datetime) -> Document:
+    """A session is cancelled once (a fixed event id, as `session_published`)."""
+    return entry(SessionCancelled(session=snapshot(session), reason=reason), now,
+                 session["_id"], event_id=f"{session['_id']}-SessionCancelled")
+
+
+def session_rescheduled(after: Document, before: Document, now: datetime) -> Document:
+    """A session moved in time, once per `sequence` (a fixed event id per sequence)."""
+    return entry(SessionRescheduled(
+        session=snapshot(after), previous_starts_at=before["starts_at"],
+        previous_ends_at=before["ends_at"]), now, before["_id"],
+        event_id=f"{before['_id']}-SessionRescheduled-{after['sequence']}")
+
+
 def cancel_token(signer: Signer, registration: Document, session: Document,
                  now: datetime) -> str:
     """A token to cancel this registration, valid until the session ends."""
@@ -66,6 +92,14 @@ def confirm_token(signer: Signer, registration: Document, confirm_by: datetime,
                   now: datetime) -> str:
     """A token to confirm this registration's address, valid until its place is released."""
     return signer.issue(registration["_id"], CONFIRM_ACTION, now=now, ttl=confirm_by - now)
+
+
+def held_extra(signer: Signer, registration: Document, confirm_by: datetime,
+               placed: str | None, now: datetime) -> dict[str, Any]:
+    """What the event of a registration now awaiting the confirmation of its address adds:
+    the deadline, what it holds meanwhile, and the token to confirm with."""
+    return {"confirm_by": confirm_by, "holds": HOLDS.get(placed or "", "nothing"),
+            "confirm_token": confirm_token(signer, registration, confirm_by, now)}
 
 
 def participant_entry(

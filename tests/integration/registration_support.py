@@ -19,10 +19,10 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.registration.bootstrap import STUCK_AFTER
+from services.registration.domain.errors import Refusal
 from services.registration.handlers import Deps
 from services.registration.handlers.recovery import sweep
 from services.registration.store import Store
-from shared.bus import ServiceError
 from shared.db import Document
 from shared.tokens import Signer
 
@@ -107,15 +107,16 @@ class World:
 
     async def ids(self, name: str) -> list[str]:
         """The registrations of `name@example.org`, oldest first."""
-        found = await Store(self.db).registrations_matching(
-            {"session_id": self.session_id, "email": f"{name}@example.org"})
+        found = await Store(self.db).registrations.find(
+            {"session_id": self.session_id, "email": f"{name}@example.org"}).to_list()
         return sorted(r["_id"] for r in found)
 
     async def id(self, name: str) -> str:
         return (await self.ids(name))[-1]
 
     async def outcome(self) -> Outcome:
-        found = await Store(self.db).registrations_matching({"session_id": self.session_id})
+        found = await Store(self.db).registrations.find(
+            {"session_id": self.session_id}).to_list()
         seen: Outcome = {}
         # Oldest first: those that gave their address up to a newer one, then by id.
         for registration in sorted(found, key=lambda r: (
@@ -128,8 +129,8 @@ class World:
         store = Store(self.db)
         session = await store.session(self.session_id)
         assert session is not None
-        ledger_is_exact(session, await store.registrations_matching(
-            {"session_id": self.session_id}))
+        ledger_is_exact(session, await store.registrations.find(
+            {"session_id": self.session_id}).to_list())
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ async def crash_everywhere(db: AsyncDatabase[Document], signer: Signer, scenario
             _expect(await world.outcome(), scenario.outcome, f"unfinished, crash at {at}")
         try:
             await scenario.act(world, world.deps())
-        except ServiceError as refused:
+        except Refusal as refused:
             assert refused.code == "conflict", refused  # approving twice, say
         await sweep(world.deps(), scenario.sweep_at, STUCK_AFTER)
         await world.assert_exact()

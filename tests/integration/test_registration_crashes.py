@@ -19,7 +19,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.registration.bootstrap import STUCK_AFTER
 from services.registration.handlers import Deps
 from services.registration.handlers.approvals import approve, reject
-from services.registration.handlers.confirmation import confirm, expire_lapsed_holds
+from services.registration.handlers.confirmation import confirm
+from services.registration.handlers.expiry import expire_lapsed_holds
 from services.registration.handlers.recovery import sweep
 from services.registration.handlers.registrations import cancel, register
 from services.registration.handlers.sessions import (

@@ -46,7 +46,7 @@ async def test_the_sweeper_finishes_stuck_registrations_and_promotions(
     await deps.store.insert_registration(first)
     ledger = await deps.store.session(session["_id"])
     assert ledger is not None
-    from services.registration.handlers.seats import place
+    from services.registration.handlers.placing import place
     (status, _), _ = await place(deps, session["_id"], first, now)
     assert status == "confirmed"
     # Crash 2: inserted as `received`, nothing else.
@@ -55,14 +55,15 @@ async def test_the_sweeper_finishes_stuck_registrations_and_promotions(
 
     assert await finish_stuck(deps, now, timedelta(seconds=10)) == 2
     assert await finish_stuck(deps, now, timedelta(seconds=10)) == 0
-    done = {r["_id"]: r["status"] for r in await deps.store.registrations_matching({})}
+    done = {r["_id"]: r["status"] for r in await deps.store.registrations.find({}).to_list()}
     assert done == {first["_id"]: "confirmed", second["_id"]: "waitlisted"}
     ledger = await deps.store.session(session["_id"])
     assert ledger is not None and ledger["confirmed"] == 1 and ledger["seats"] == [first["_id"]]
 
     # Crash 3: the first cancelled, the waiter moved into the seat, its status never written.
     await deps.store.release(session["_id"], first["_id"], "BR")
-    await deps.store.set_registration(first["_id"], {}, {"status": "cancelled"}, [])
+    await deps.store.registrations.update_one({"_id": first["_id"]},
+                                              {"$set": {"status": "cancelled"}})
     claim_ledger = await deps.store.session(session["_id"])
     assert claim_ledger is not None
     from services.registration.domain.rules import seat_claim_for

@@ -43,11 +43,11 @@ class TornOnce(Store):
         await collection.update_one({"_id": document_id}, push_to_outbox({}, events))
         raise AutoReconnect("connection closed mid-write")
 
-    async def update_session(self, session_id: str, expect: dict[str, Any],
-                             update: dict[str, Any], events: Sequence[Document] = ()) -> bool:
+    async def change_status(self, session_id: str, from_status: str, changes: dict[str, Any],
+                            events: Sequence[Document]) -> bool:
         if self.tear and events:
             await self._torn(self.sessions, session_id, events)
-        return await super().update_session(session_id, expect, update, events)
+        return await super().change_status(session_id, from_status, changes, events)
 
     async def advance(self, registration_id: str, from_status: Sequence[str],
                       changes: dict[str, Any], events: Sequence[Document]) -> bool:

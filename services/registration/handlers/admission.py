@@ -11,13 +11,11 @@ read: their registrations wait for the secretariat without a ledger write to con
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from services.registration.domain.countries import is_known_country
-from services.registration.domain.rules import why_registration_is_closed
+from services.registration.domain.errors import Refusal, no_session
+from services.registration.domain.registrations import refuse_unless_admitted
 from services.registration.handlers import Deps
 from services.registration.handlers.tokens import check_invitation
-from shared.bus import ServiceError
 from shared.contracts.registration import RegistrationForm
 from shared.db import Document
 
@@ -30,28 +28,18 @@ async def admitting_session(deps: Deps, session_id: str, form: RegistrationForm,
             and not remembered["requires_approval"]:
         try:
             admit(deps, remembered, form, now)
-        except ServiceError:
+        except Refusal:
             pass  # maybe stale: decide on a fresh read
         else:
             return remembered
     session = await deps.store.session_summary(session_id)
     if session is None:
-        raise ServiceError("not_found", f"There is no session {session_id!r}.")
+        raise no_session(session_id)
     admit(deps, session, form, now)
     return session
 
 
 def admit(deps: Deps, session: Document, form: RegistrationForm, now: datetime) -> None:
-    """Refuse (ServiceError) unless this person may register for `session` at `now`."""
-    if session["status"] == "draft":
-        raise ServiceError("not_found", f"There is no session {session['_id']!r}.")
-    if (reason := why_registration_is_closed(session, now)) is not None:
-        raise ServiceError("conflict", reason)
-    if not is_known_country(form.country):
-        raise ServiceError("invalid", "Unknown country code.", field_error("country"))
+    """Refuse unless this person may register for `session` at `now`, invited if need be."""
+    refuse_unless_admitted(session, form, now)
     check_invitation(deps.signer, session, form.invitation_token, now)
-
-
-def field_error(name: str) -> dict[str, Any]:
-    """Problem details naming one invalid field."""
-    return {"errors": [{"loc": [name], "msg": f"invalid {name}"}]}

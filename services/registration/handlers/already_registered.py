@@ -12,11 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from services.registration.domain.registrations import deadline_of
 from services.registration.domain.rules import hold_has_lapsed, owner_mail_slot
 from services.registration.events import confirm_token, participant_entry
 from services.registration.handlers import Deps
-from services.registration.handlers.holds import deadline_of
-from services.registration.store import REGISTRATIONS
 from shared.contracts.registration import ParticipantAlreadyRegistered
 from shared.db import Document
 
@@ -37,13 +36,9 @@ async def tell_owner(deps: Deps, registration: Document, now: datetime) -> None:
         event = participant_entry(ParticipantAlreadyRegistered, registration, session,
                                   deps.signer, now, occurrence=str(slot),
                                   **_standing(deps, registration, now))
-        # `$nin` rather than `$ne`: in a write filter the stand-in's `$ne` never matches a
-        # missing field.
-        if await deps.store.set_registration(
-                registration["_id"],
-                {"status": registration["status"], "owner_told": {"$nin": [slot]}},
-                {"owner_told": slot}, [event]):
-            deps.kick(REGISTRATIONS, registration["_id"])
+        if await deps.store.note_owner_told(registration["_id"], registration["status"],
+                                            slot, event):
+            deps.kick_registration(registration["_id"])
             return
         found = await deps.store.registration(registration["_id"])
         if found is None:

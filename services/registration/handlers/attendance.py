@@ -6,11 +6,10 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.registration.domain.registrations import anonymized
 from services.registration.domain.rules import email_key, suppress_small
 from services.registration.events import participant_entry
-from services.registration.handlers import Deps
-from services.registration.views import starts_within
-from shared.bus import ServiceError
+from services.registration.handlers import Deps, session_of
 from shared.contracts.registration import (
     AttendanceRecorded,
     Attendee,
@@ -21,15 +20,11 @@ from shared.contracts.registration import (
 )
 from shared.db import Document
 
-PERSONAL = ("name", "email", "institution", "job_title", "accessibility_needs")
-
 
 async def record_attendance(deps: Deps, session_id: str, attendees: list[Attendee],
                             now: datetime) -> AttendanceRecorded:
     """Mark confirmed people as attended (once each; a no-show who came is corrected)."""
-    session = await deps.store.session(session_id)
-    if session is None:
-        raise ServiceError("not_found", f"There is no session {session_id!r}.")
+    session = await session_of(deps, session_id)
     recorded = unknown = 0
     for attendee in attendees:
         registration = await _find(deps, session_id, attendee)
@@ -38,12 +33,7 @@ async def record_attendance(deps: Deps, session_id: str, attendees: list[Attende
             continue
         event = participant_entry(ParticipantAttended, registration, session, deps.signer,
                                   now, minutes=attendee.minutes)
-        if await deps.store.set_registration(
-                # `$in` rather than `$ne`: in a write filter the stand-in's `$ne` never
-                # matches a null field.
-                registration["_id"],
-                {"status": "confirmed", "attendance": {"$in": [None, "no_show"]}},
-                {"attendance": "attended", "attendance_minutes": attendee.minutes}, [event]):
+        if await deps.store.mark_attended(registration["_id"], attendee.minutes, event):
             recorded += 1
     deps.kick()
     return AttendanceRecorded(recorded=recorded, unknown=unknown)
@@ -52,16 +42,12 @@ async def record_attendance(deps: Deps, session_id: str, attendees: list[Attende
 async def mark_no_shows(deps: Deps, now: datetime) -> int:
     """Confirmed people without attendance in sessions that ended become no-shows."""
     marked = 0
-    for session in await deps.store.sessions_matching(
-            {"status": "published", "ends_at": {"$lt": now}, "no_shows_marked": False}):
-        for registration in await deps.store.registrations_matching(
-                {"session_id": session["_id"], "status": "confirmed", "attendance": None}):
+    for session in await deps.store.ended_without_no_shows(now):
+        for registration in await deps.store.confirmed_without_attendance(session["_id"]):
             event = participant_entry(ParticipantNoShow, registration, session, deps.signer, now)
-            if await deps.store.set_registration(
-                    registration["_id"], {"status": "confirmed", "attendance": None},
-                    {"attendance": "no_show"}, [event]):
+            if await deps.store.mark_no_show(registration["_id"], event):
                 marked += 1
-        await deps.store.update_session(session["_id"], {}, {"$set": {"no_shows_marked": True}})
+        await deps.store.note_no_shows_marked(session["_id"])
     if marked:
         deps.kick()
     return marked
@@ -70,28 +56,18 @@ async def mark_no_shows(deps: Deps, now: datetime) -> int:
 async def anonymize_past(deps: Deps, now: datetime, retention: timedelta) -> int:
     """Erase personal data of sessions ended before the retention period; counts survive."""
     done = 0
-    for session in await deps.store.sessions_matching({"ends_at": {"$lt": now - retention}}):
-        for registration in await deps.store.registrations_matching(
-                {"session_id": session["_id"], "anonymized": False}, {"_id": 1}):
-            changes: dict[str, Any] = {name: None for name in PERSONAL}
-            changes.update(anonymized=True, email_key=f"anonymized:{registration['_id']}")
-            if await deps.store.set_registration(registration["_id"], {"anonymized": False},
-                                                 changes, []):
+    for session in await deps.store.sessions_ended_before(now - retention):
+        for registration_id in await deps.store.not_anonymized(session["_id"]):
+            if await deps.store.anonymize(registration_id, anonymized(registration_id)):
                 done += 1
     return done
 
 
 async def statistics(deps: Deps, query: StatsQuery, now: datetime) -> Stats:
     """Sessions held and their confirmed participants, by dimension, small cells hidden."""
-    held: dict[str, Any] = {"status": "published", "ends_at": {"$lt": now}}
-    if query.session_id is not None:
-        held["_id"] = query.session_id
-    if starts := starts_within(query.starts_from, query.starts_to):
-        held["starts_at"] = starts
-    sessions = {s["_id"]: s for s in await deps.store.sessions_matching(held)}
-    people = await deps.store.registrations_matching(
-        {"session_id": {"$in": list(sessions)}, "status": "confirmed"},
-        {"country": 1, "region": 1, "sector": 1, "gender": 1, "session_id": 1})
+    sessions = {s["_id"]: s for s in await deps.store.sessions_held(
+        now, query.session_id, query.starts_from, query.starts_to)}
+    people = await deps.store.confirmed_profiles(list(sessions))
     count = _counter(people)
     return Stats(
         sessions_held=len(sessions), participants=len(people),

@@ -32,11 +32,14 @@ from datetime import datetime, timedelta
 
 from services.registration.events import participant_entry
 from services.registration.handlers import Deps
-from services.registration.handlers.confirmation import expire_lapsed_holds
-from services.registration.handlers.registrations import finish
-from services.registration.handlers.seats import fill_free_seats, give_back_place, mark_promoted
-from services.registration.handlers.sessions import cancel_participants
-from services.registration.ids import id_floor
+from services.registration.handlers.expiry import expire_lapsed_holds
+from services.registration.handlers.placing import (
+    fill_free_seats,
+    give_back_place,
+    mark_promoted,
+    place_received,
+)
+from services.registration.handlers.session_cancelled import when_session_is_cancelled
 from shared.contracts.registration import ParticipantCancelled
 
 
@@ -51,7 +54,7 @@ async def sweep(deps: Deps, now: datetime, older_than: timedelta) -> int:
 
 async def finish_stuck(deps: Deps, now: datetime, older_than: timedelta) -> int:
     """Complete registrations left `received` by a crash; how many."""
-    stuck = await deps.store.stuck_received(id_floor(now - older_than))
+    stuck = await deps.store.stuck_received(now - older_than)
     for registration in stuck:
         session = await deps.store.session(registration["session_id"])
         if session is not None and session["status"] == "cancelled":
@@ -62,13 +65,13 @@ async def finish_stuck(deps: Deps, now: datetime, older_than: timedelta) -> int:
             await deps.store.advance(registration["_id"], ("received",),
                                      {"status": "cancelled"}, events if told else [])
         elif session is not None:
-            await finish(deps, registration, session, now)
+            await place_received(deps, registration, session, now)
     return len(stuck)
 
 
 async def finish_releases(deps: Deps, now: datetime, older_than: timedelta) -> int:
     """Give back the places of cancellations interrupted before they did; how many."""
-    due = await deps.store.releases_due(id_floor(now - older_than))
+    due = await deps.store.releases_due(now - older_than)
     for registration in due:
         await give_back_place(deps, registration, now)
     return len(due)
@@ -78,9 +81,9 @@ async def finish_session_cancellations(deps: Deps, now: datetime,
                                        older_than: timedelta) -> int:
     """Cancel the participants of cancelled sessions that an interruption left; how many
     sessions."""
-    due = await deps.store.session_cancellations_due(id_floor(now - older_than))
+    due = await deps.store.session_cancellations_due(now - older_than)
     for session in due:
-        await cancel_participants(deps, session, now)
+        await when_session_is_cancelled(deps, session, now)
     return len(due)
 
 
@@ -88,11 +91,8 @@ async def repair_promotions(deps: Deps, now: datetime) -> int:
     """Record promotions whose ledger move happened but whose status write did not, then
     offer seats left free to the waiting lists; how many people this moved."""
     repaired = 0
-    for session in await deps.store.sessions_matching(
-            {"status": "published", "ends_at": {"$gt": now}}):
-        for stuck in await deps.store.registrations_matching(
-                {"session_id": session["_id"], "status": "waitlisted",
-                 "_id": {"$in": session["seats"]}}):
+    for session in await deps.store.running_sessions(now):
+        for stuck in await deps.store.waitlisted_in_seats(session):
             await mark_promoted(deps, stuck, session, now)
             repaired += 1
         if session["waiting"]:

@@ -1,10 +1,11 @@
-"""The signed tokens participants act with: cancelling, and invitations to a session."""
+"""The signed tokens participants act with: cancelling, confirming, and invitations to a
+session. A bad token is refused (`forbidden`), an expired one told apart (`gone`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from shared.bus import ServiceError
+from services.registration.domain.errors import Refusal
 from shared.contracts.registration import Invitation
 from shared.db import Document
 from shared.tokens import Signer, TokenError
@@ -14,17 +15,22 @@ INVITE_ACTION = "register"
 
 def registration_id_of_token(signer: Signer, token: str, action: str, now: datetime) -> str:
     """The registration a mailed token acts on; 410 if expired, 403 if not valid."""
+    return subject_of(signer, token, action, now)
+
+
+def subject_of(signer: Signer, token: str, action: str, now: datetime) -> str:
+    """What a token for `action` was issued for; refused unless valid and unexpired."""
     try:
         return signer.verify(token, action, now=now)
     except TokenError as error:
-        raise ServiceError("gone" if error.expired else "forbidden", str(error)) from None
+        raise Refusal("gone" if error.expired else "forbidden", str(error)) from None
 
 
 def invitation(signer: Signer, session: Document, now: datetime) -> Invitation:
     """A token for registering to this session, valid until it starts (it names no one:
     whoever holds it may register once with their own address)."""
     if session["status"] == "cancelled" or session["starts_at"] <= now:
-        raise ServiceError("conflict", "The session is cancelled or has started.")
+        raise Refusal("conflict", "The session is cancelled or has started.")
     token = signer.issue(session["_id"], INVITE_ACTION, now=now,
                          ttl=session["starts_at"] - now)
     return Invitation(token=token, expires_at=session["starts_at"])
@@ -36,10 +42,7 @@ def check_invitation(signer: Signer, session: Document, token: str | None,
     if session["visibility"] != "invite_only":
         return
     if token is None:
-        raise ServiceError("forbidden", "This session is by invitation only.")
-    try:
-        subject = signer.verify(token, INVITE_ACTION, now=now)
-    except TokenError as error:
-        raise ServiceError("gone" if error.expired else "forbidden", str(error)) from None
+        raise Refusal("forbidden", "This session is by invitation only.")
+    subject = subject_of(signer, token, INVITE_ACTION, now)
     if subject != session["_id"]:
-        raise ServiceError("forbidden", "The invitation is for another session.")
+        raise Refusal("forbidden", "The invitation is for another session.")

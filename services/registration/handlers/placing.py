@@ -1,6 +1,6 @@
-"""Placing people in seats or on the waiting list, and promoting from it.
+"""Placing people in seats or on the waiting list, promoting from it, giving places back.
 
-Each step is one conditional update of the session's ledger (see store.py), so capacity and
+Each ledger step is one conditional update of the session (store/ledger.py), so capacity and
 quotas hold under any concurrency, across replicas. A lost race re-reads the ledger and tries
 again. Every path that may free a seat or add a waiter ends with `fill_free_seats`, which moves
 the first waiter into a free seat one at a time: the waiter is pulled from `waiting` in the same
@@ -9,31 +9,78 @@ twice; someone who cancelled is no longer in `waiting` and is never offered a se
 Nobody new takes a general seat while anyone waits (`newcomer_must_wait`, and the write's guard
 that the list is empty), so a seat given back between a release and its `fill_free_seats` is
 not taken from the first waiter by a registration racing in.
+
+`place_received` is the one way a `received` registration gets its status: registering,
+approving, confirming an address and the sweeper all end there.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any
 
+from services.registration.domain import registrations as transitions
+from services.registration.domain.errors import Refusal, no_session
+from services.registration.domain.ledger import Placement, may_have_a_seat, place_held
 from services.registration.domain.rules import (
+    awaits_approval,
     awaits_confirmation,
     newcomer_must_wait,
     seat_claim_for,
 )
-from services.registration.events import participant_entry
+from services.registration.events import STATUS_EVENT, held_extra, participant_entry
 from services.registration.handlers import Deps
-from shared.bus import ServiceError
-from shared.contracts.registration import ParticipantPromoted
+from services.registration.views import registered_view
+from shared.contracts.registration import ParticipantPromoted, Registered
 from shared.db import Document
+from shared.metrics import REGISTRATIONS
 
 MAX_ATTEMPTS = 200
-Placement = tuple[Literal["confirmed", "waitlisted"], int | None]
 
 
 class SessionChanged(Exception):
     """The session is no longer published with the settings a new registration was admitted
     under (read, or remembered, before it was inserted): admit it again on a fresh read."""
+
+
+async def place_received(deps: Deps, registration: Document, session: Document, now: datetime,
+                         *, fresh: bool = True, new: bool = False) -> Registered:
+    """Place a `received` registration and record its status with its event.
+
+    `fresh`: `session` was read after the registration was inserted, so the ledger in it
+    may serve as the first read. `new`: this request inserted the registration (with an
+    empty outbox), so nothing else has placed it or queued events on it.
+    """
+    ledger: Document | None = session
+    placed: str | None = None
+    confirming = awaits_confirmation(session, registration)
+    if awaits_approval(session, registration):
+        # The address is confirmed first, so the secretariat reviews only real ones.
+        status, position = "awaiting_confirmation" if confirming else "pending_approval", None
+    else:
+        (placed, position), ledger = await place(deps, session["_id"], registration, now,
+                                                 ledger=session if fresh else None, new=new)
+        status = "awaiting_confirmation" if confirming else placed
+    changes = transitions.placed(status, position)
+    extra: dict[str, Any] = {"waitlist_position": position} if position is not None else {}
+    if confirming:
+        hold, confirm_by = transitions.held(registration["registered_at"], session)
+        changes.update(hold)
+        extra.update(held_extra(deps.signer, registration, confirm_by, placed, now))
+    event = participant_entry(STATUS_EVENT[status], registration, session, deps.signer, now,
+                              **extra)
+    done = await deps.store.advance(registration["_id"], ("received",), changes, [event])
+    if done:
+        # Still `received` until now, so this is its first event (every write that queues
+        # one moves it out of `received`): when new, the relay may publish it as given.
+        deps.kick_registration(registration["_id"], [event] if new else None)
+        REGISTRATIONS.add(1, {"outcome": status})
+    # A seat may have been freed between our reading "full" (maybe a remembered summary)
+    # and joining the list; if someone moved up, it may be this very person.
+    moved = placed == "waitlisted" and await fill_free_seats(deps, session["_id"], now, ledger)
+    current = {**registration, **changes} if done and not moved else \
+        await deps.store.registration(registration["_id"])
+    return registered_view(current or {**registration, **changes}, created=True)
 
 
 async def place(deps: Deps, session_id: str, registration: Document, now: datetime,
@@ -62,7 +109,7 @@ async def place(deps: Deps, session_id: str, registration: Document, now: dateti
                                      or session["status"] != "published"):
             raise SessionChanged
         if session["status"] != "published":
-            raise ServiceError("conflict", f"The session is {session['status']}.")
+            raise Refusal("conflict", f"The session is {session['status']}.")
         if (held := place_held(session, reg_id)) is not None:
             return held, session
         claim = seat_claim_for(session.get("capacity"), session["confirmed"],
@@ -76,19 +123,7 @@ async def place(deps: Deps, session_id: str, registration: Document, now: dateti
         after = await deps.store.join_waitlist(session, reg_id)
         if after is not None:
             return ("waitlisted", int(after["waitlist_next"])), after
-    raise ServiceError("unavailable", "The session is too busy right now; try again.")
-
-
-def place_held(session: Document, reg_id: str) -> Placement | None:
-    """The place the ledger already gives this registration (none known in a summary): a
-    seat, or the waiting list at its rank now."""
-    if reg_id in session.get("seats", ()):
-        return "confirmed", None
-    if reg_id in session.get("waiting", ()):
-        # Recovered after a crash: the rank now (the original number was lost with it).
-        rank = session["waiting"].index(reg_id) + 1 + session.get("promoted", 0)
-        return "waitlisted", rank
-    return None
+    raise Refusal("unavailable", "The session is too busy right now; try again.")
 
 
 async def fill_free_seats(deps: Deps, session_id: str, now: datetime,
@@ -102,7 +137,7 @@ async def fill_free_seats(deps: Deps, session_id: str, now: datetime,
     for _ in range(MAX_ATTEMPTS):
         session = ledger or await _ledger(deps, session_id)
         ledger = None
-        if session["status"] != "published" or not _may_have_a_seat(session, now):
+        if session["status"] != "published" or not may_have_a_seat(session, now):
             break
         if "waiting" not in session:
             continue  # a summary: read the whole ledger
@@ -123,14 +158,6 @@ async def fill_free_seats(deps: Deps, session_id: str, now: datetime,
     return promoted
 
 
-def _may_have_a_seat(session: Document, now: datetime) -> bool:
-    """Whether anyone at all could get a seat (saves reading the first waiter when full)."""
-    if session.get("country_quotas"):
-        return True  # depends on the waiter's country
-    return seat_claim_for(session.get("capacity"), session["confirmed"], {}, [], "", now) \
-        is not None
-
-
 async def give_back_place(deps: Deps, registration: Document, now: datetime) -> None:
     """Finish a cancellation recorded with `release_due`: give back the place it held, offer
     the seat to the waiting list, then note it done. Every step is guarded by the ledger, so a
@@ -138,7 +165,7 @@ async def give_back_place(deps: Deps, registration: Document, now: datetime) -> 
     session_id = registration["session_id"]
     await deps.store.release(session_id, registration["_id"], registration["country"])
     await fill_free_seats(deps, session_id, now)
-    await deps.store.set_registration(registration["_id"], {}, {"release_due": None}, [])
+    await deps.store.note_place_given_back(registration["_id"])
 
 
 async def mark_promoted(deps: Deps, registration: Document, session: Document,
@@ -150,9 +177,8 @@ async def mark_promoted(deps: Deps, registration: Document, session: Document,
     # "received": the registrant's own request may not have recorded its waitlist place yet;
     # unless it is to be confirmed first (it will be recorded `awaiting_confirmation`).
     early = () if awaits_confirmation(session, registration) else ("received",)
-    done = await deps.store.transition(
-        registration["_id"], ("waitlisted", *early),
-        {"status": "confirmed", "promoted_at": now.isoformat(), "waitlist_position": None}, [event])
+    done = await deps.store.transition(registration["_id"], ("waitlisted", *early),
+                                       transitions.promoted(now), [event])
     if done is not None:
         deps.kick()
 
@@ -161,5 +187,5 @@ async def _ledger(deps: Deps, session_id: str, *, summary: bool = False) -> Docu
     store = deps.store
     session = await (store.session_summary(session_id) if summary else store.session(session_id))
     if session is None:
-        raise ServiceError("not_found", f"There is no session {session_id!r}.")
+        raise no_session(session_id)
     return session

@@ -1,0 +1,36 @@
+"""The only code of the registration service that knows MongoDB: its documents, queries,
+conditional writes and indexes, and the stand-in's quirks they work around.
+
+The Store is one object over the two collections (base.py says what they hold), in three
+parts: session documents (sessions.py, their list filters in session_filters.py), the seat
+ledger inside them (ledger.py), and registration documents (registrations.py).
+"""
+
+from __future__ import annotations
+
+from services.registration.store.base import ACTIVE, REGISTRATIONS, SESSIONS, SUMMARY
+from services.registration.store.ledger import SeatLedger
+from services.registration.store.registrations import RegistrationDocuments
+from services.registration.store.sessions import SessionDocuments
+from shared.db import IndexSpec
+from shared.inbox import Inbox
+
+__all__ = ["ACTIVE", "REGISTRATIONS", "SESSIONS", "SUMMARY", "Store", "indexes"]
+
+
+class Store(SessionDocuments, SeatLedger, RegistrationDocuments):
+    """Documents of one service database."""
+
+
+def indexes() -> list[IndexSpec]:
+    """Every index of the service (the outbox relay adds its own)."""
+    return [
+        *Inbox.indexes(),
+        IndexSpec(REGISTRATIONS, (("session_id", 1), ("email_key", 1)), unique=True),
+        # `status` alone serves the sweep of registrations left `received`; with
+        # `release_due` the sweep of cancellations whose place is still to give back.
+        IndexSpec(REGISTRATIONS, (("status", 1), ("release_due", 1))),
+        # Holds whose time to confirm the address is over.
+        IndexSpec(REGISTRATIONS, (("status", 1), ("confirm_due", 1))),
+        IndexSpec(SESSIONS, (("status", 1), ("starts_at", 1))),
+    ]

@@ -1,0 +1,170 @@
+"""Registration documents: inserting, reading, and each conditional write of their life.
+
+Every write that changes a status expects the status it was decided on (or a field that tells
+the step is still to do), and queues the transition's events in the same write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from services.registration.store.base import ACTIVE, Collections, with_events
+from shared.db import Document
+from shared.ids import id_floor
+
+
+class RegistrationDocuments(Collections):
+    """The `registrations` collection."""
+
+    async def insert_registration(self, document: Document) -> Document | None:
+        """Insert; None if it went in, else the registration of that address already there."""
+        try:
+            await self.registrations.insert_one(document)
+        except DuplicateKeyError:
+            return await self.registrations.find_one(
+                {"session_id": document["session_id"], "email_key": document["email_key"]})
+        return None
+
+    async def retire_email(self, registration: Document) -> None:
+        """Free the address of a cancelled or expired registration for a new one (the unique
+        index allows one per address and session); the old one keeps its history."""
+        await self.registrations.update_one(
+            {"_id": registration["_id"], "status": {"$in": ["cancelled", "expired"]},
+             "email_key": registration["email_key"]},
+            {"$set": {"email_key": f"retired:{registration['_id']}"}})
+
+    async def forget_received(self, registration_id: str) -> None:
+        """Delete a registration refused after it was inserted, before it got any place or
+        event (so that the address may register again once the session allows it)."""
+        await self.registrations.delete_one({"_id": registration_id, "status": "received"})
+
+    async def registration(self, registration_id: str) -> Document | None:
+        return await self.registrations.find_one({"_id": registration_id})
+
+    async def registration_by_email(self, session_id: str, key: str) -> Document | None:
+        return await self.registrations.find_one({"session_id": session_id, "email_key": key})
+
+    # --- transitions ---
+    async def transition(self, registration_id: str, from_status: Sequence[str],
+                         changes: dict[str, Any], events: Sequence[Document]) -> Document | None:
+        """Set `changes` and queue `events` if the status is still one of `from_status`."""
+        return await self.registrations.find_one_and_update(
+            {"_id": registration_id, "status": {"$in": list(from_status)}},
+            with_events(changes, events), return_document=ReturnDocument.AFTER)
+
+    async def advance(self, registration_id: str, from_status: Sequence[str],
+                      changes: dict[str, Any], events: Sequence[Document]) -> bool:
+        """`transition` for a caller that knows the document already: whether it applied."""
+        return await self._set(registration_id, {"status": {"$in": list(from_status)}},
+                               changes, events)
+
+    async def record_approval(self, registration_id: str, changes: dict[str, Any]) -> bool:
+        """Record an approval if the registration is still pending it."""
+        return await self._set(registration_id, {"status": "pending_approval"}, changes, [])
+
+    async def note_owner_told(self, registration_id: str, status: str, slot: int,
+                              event: Document) -> bool:
+        """Queue the mail to the owner of an address registered again, once per `slot`, if
+        the status it tells is still the registration's."""
+        # `$nin` rather than `$ne`: in a write filter the stand-in's `$ne` never matches a
+        # missing field.
+        return await self._set(registration_id,
+                               {"status": status, "owner_told": {"$nin": [slot]}},
+                               {"owner_told": slot}, [event])
+
+    async def mark_attended(self, registration_id: str, minutes: int | None,
+                            event: Document) -> bool:
+        """A confirmed participant attended (once; a no-show who came is corrected)."""
+        # `$in` rather than `$ne`: in a write filter the stand-in's `$ne` never matches a
+        # null field.
+        return await self._set(
+            registration_id, {"status": "confirmed", "attendance": {"$in": [None, "no_show"]}},
+            {"attendance": "attended", "attendance_minutes": minutes}, [event])
+
+    async def mark_no_show(self, registration_id: str, event: Document) -> bool:
+        """A confirmed participant without attendance once the session ended (once)."""
+        return await self._set(registration_id, {"status": "confirmed", "attendance": None},
+                               {"attendance": "no_show"}, [event])
+
+    async def anonymize(self, registration_id: str, changes: dict[str, Any]) -> bool:
+        """Erase personal data (`changes`) unless done already."""
+        return await self._set(registration_id, {"anonymized": False}, changes, [])
+
+    async def note_place_given_back(self, registration_id: str) -> None:
+        """The place of a cancelled or expired registration is back in the ledger."""
+        await self._set(registration_id, {}, {"release_due": None}, [])
+
+    async def _set(self, registration_id: str, expect: dict[str, Any],
+                   changes: dict[str, Any], events: Sequence[Document]) -> bool:
+        """Set `changes` and queue `events` if the registration still matches `expect`."""
+        return (await self.registrations.update_one(
+            {"_id": registration_id, **expect}, with_events(changes, events))
+        ).matched_count == 1
+
+    # --- lists ---
+    async def registration_page(self, session_id: str, status: str | None, after: str | None,
+                                limit: int) -> list[Document]:
+        """A session's registrations (maybe of one status) in id order, after `after`."""
+        query: dict[str, Any] = {"session_id": session_id}
+        if status is not None:
+            query["status"] = status
+        if after is not None:
+            query = {**query, "_id": {"$gt": after}}
+        return await self.registrations.find(query, {"outbox": 0}).sort("_id", 1) \
+            .limit(limit).to_list()
+
+    async def active_registrations(self, session_id: str) -> list[Document]:
+        """Registrations of the session that hold or await a place."""
+        return await self.registrations.find(
+            {"session_id": session_id, "status": {"$in": list(ACTIVE)}}).to_list()
+
+    async def confirmed_without_attendance(self, session_id: str) -> list[Document]:
+        return await self.registrations.find(
+            {"session_id": session_id, "status": "confirmed", "attendance": None}).to_list()
+
+    async def not_anonymized(self, session_id: str) -> list[str]:
+        """Ids of the session's registrations that still hold personal data."""
+        found = await self.registrations.find(
+            {"session_id": session_id, "anonymized": False}, {"_id": 1}).to_list()
+        return [registration["_id"] for registration in found]
+
+    async def confirmed_profiles(self, session_ids: Sequence[str]) -> list[Document]:
+        """What the statistics count of each confirmed participant of these sessions."""
+        return await self.registrations.find(
+            {"session_id": {"$in": list(session_ids)}, "status": "confirmed"},
+            {"country": 1, "region": 1, "sector": 1, "gender": 1, "session_id": 1}).to_list()
+
+    async def waitlisted_in_seats(self, session: Document) -> list[Document]:
+        """Registrations still `waitlisted` that the session's ledger seats: promotions whose
+        status write did not happen."""
+        return await self.registrations.find(
+            {"session_id": session["_id"], "status": "waitlisted",
+             "_id": {"$in": session["seats"]}}).to_list()
+
+    # --- what the sweeper finishes ---
+    async def stuck_received(self, before: datetime, limit: int = 100) -> list[Document]:
+        """Registrations still `received` that were created before `before` (ids sort by
+        creation time)."""
+        return await self.registrations.find(
+            {"status": "received", "_id": {"$lt": id_floor(before)}}).limit(limit).to_list()
+
+    async def releases_due(self, before: datetime, limit: int = 100) -> list[Document]:
+        """Cancelled or expired registrations whose place was due back before `before`."""
+        found = []
+        for status in ("cancelled", "expired"):  # two plain queries: `$in`/`$or` cost more
+            found += await self.registrations.find(
+                {"status": status, "release_due": {"$lt": id_floor(before)}}
+            ).limit(limit).to_list()
+        return found
+
+    async def lapsed_holds(self, now: datetime, limit: int = 100) -> list[Document]:
+        """Registrations still awaiting the confirmation of their address whose deadline
+        (`confirm_due`) is `now` or earlier."""
+        return await self.registrations.find(
+            {"status": "awaiting_confirmation", "confirm_due": {"$lte": id_floor(now)}}
+        ).limit(limit).to_list()
