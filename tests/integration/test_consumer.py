@@ -17,7 +17,7 @@ from shared.bus import ServiceError
 from shared.consumer import subscribe
 from shared.contracts import ErrorCode
 from shared.contracts.envelope import CloudEvent
-from shared.service import RunningService, Runtime, start_service
+from shared.service import Parts, RunningService, Runtime, start_service
 from shared.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -56,13 +56,13 @@ class Recorder:
 
 async def running(settings: Settings, recorder: Recorder, subject: str, stream: str,
                   ack_wait: float = 30.0) -> RunningService:
-    def routers(runtime: Runtime) -> list[NatsRouter]:
+    def build(runtime: Runtime) -> Parts:
         router = NatsRouter()
         subscribe(router, runtime, subject=subject, stream=stream, durable="test-consumer",
                   handler=recorder, backoff=(0.05,), ack_wait=ack_wait)
-        return [router]
+        return Parts(routers=[router])
 
-    return await start_service(replace(SPEC, routers=routers), settings)
+    return await start_service(replace(SPEC, build=build), settings)
 
 
 @pytest.fixture

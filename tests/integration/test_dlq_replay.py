@@ -17,7 +17,7 @@ from services.registration.bootstrap import SPEC
 from shared.consumer import subscribe
 from shared.contracts.envelope import CloudEvent
 from shared.dlq import read_dead_letters
-from shared.service import Runtime, start_service
+from shared.service import Parts, Runtime, start_service
 from shared.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -42,13 +42,13 @@ async def test_dead_letter_is_listed_and_replayed_once(
             raise RuntimeError("a bug, fixed later")
         applied.append(event.id)
 
-    def routers(runtime: Runtime) -> list[NatsRouter]:
+    def build(runtime: Runtime) -> Parts:
         router = NatsRouter()
         subscribe(router, runtime, subject="registration.>", stream="REGISTRATION",
                   durable="replay-test", handler=handler, backoff=(0.05,))
-        return [router]
+        return Parts(routers=[router])
 
-    service = await start_service(replace(SPEC, routers=routers), quick)
+    service = await start_service(replace(SPEC, build=build), quick)
     try:
         event = CloudEvent(id="evt-poison", type="registration.session.published.v1",
                            source="test", time=datetime.now(UTC), data={"session_id": "s"})
@@ -100,13 +100,13 @@ async def test_a_replay_goes_back_only_where_the_letter_came_from(
     async def handler(event: CloudEvent) -> None:
         applied.append(event.id)
 
-    def routers(runtime: Runtime) -> list[NatsRouter]:
+    def build(runtime: Runtime) -> Parts:
         router = NatsRouter()
         subscribe(router, runtime, subject="registration.session.>", stream="REGISTRATION",
                   durable="replay-test", handler=handler)
-        return [router]
+        return Parts(routers=[router])
 
-    service = await start_service(replace(SPEC, routers=routers), settings)
+    service = await start_service(replace(SPEC, build=build), settings)
     forged = [  # (stored on, consumer, subject, stream)
         ("dlq.replay-test.rpc.registration.cancel", "replay-test", "rpc.registration.cancel",
          "REGISTRATION"),

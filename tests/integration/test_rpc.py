@@ -114,6 +114,7 @@ async def slow_service(settings: Settings, concurrency: int) -> AsyncIterator[Sl
     broker = make_broker(settings, client_name="slow-service")
     broker.include_router(routes.router)
     await broker.start()
+    await broker.connection.flush()  # the server has our subscription before anyone asks
     try:
         yield service
     finally:
