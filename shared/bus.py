@@ -22,7 +22,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import nats.errors
 from faststream.nats import NatsBroker, NatsRouter
@@ -43,6 +43,7 @@ from shared.contracts.rpc import (
 )
 from shared.contracts.rpc import Request as RpcRequest
 from shared.metrics import RPC_DURATION
+from shared.refusal import Refusal
 from shared.streams import DLQ_STREAM as DLQ_STREAM
 from shared.streams import INGEST_STREAM as INGEST_STREAM
 from shared.streams import StreamSpec as StreamSpec
@@ -157,9 +158,9 @@ async def _reply(
                                                  details=details))
     try:
         result = await fn(request)
-    except ServiceError as error:
-        return RpcReply(ok=False, error=RpcError(code=error.code, message=error.message,
-                                                 details=error.details))
+    except (ServiceError, Refusal) as error:  # a refusal the service meant, with its code
+        return RpcReply(ok=False, error=RpcError(code=cast(ErrorCode, error.code),
+                                                 message=error.message, details=error.details))
     except ConnectionFailure as error:
         # The service's database is away (an outage, a failover): 503, not a bug's 500.
         log.warning("rpc responder lost its database",

@@ -34,6 +34,7 @@ from shared.contracts.envelope import CloudEvent, InvalidEnvelope
 from shared.dlq import DeadLetter, dead_letter, publish_rejection
 from shared.durables import DurableTerms
 from shared.inbox import Inbox
+from shared.refusal import Refusal
 from shared.service import Runtime
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ async def _failed(
 
 def permanent(error: Exception) -> bool:
     """Whether no later delivery can succeed, so the event is dead-lettered at once."""
-    if isinstance(error, ServiceError):
+    if isinstance(error, ServiceError | Refusal):
         return error.code not in TEMPORARY_CODES
     return isinstance(error, PermanentFailure | ValidationError)
 
@@ -170,6 +171,6 @@ def describe_failure(error: Exception) -> str:
         fields: list[Any] = [".".join(str(p) for p in e["loc"]) + f": {e['msg']}"
                              for e in error.errors(include_input=False, include_url=False)]
         return "invalid event data: " + "; ".join(fields)
-    if isinstance(error, PermanentFailure | ServiceError):
+    if isinstance(error, PermanentFailure | ServiceError | Refusal):
         return f"{type(error).__name__}: {error}"
     return f"handler failed: {type(error).__name__}"

@@ -14,12 +14,9 @@ the same way, at once, so no portal can revise another portal's documents."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 from faststream.nats import NatsRouter
 from faststream.nats.message import NatsMessage
-from pydantic import BaseModel
 
 from services.catalog.domain.errors import Refusal
 from services.catalog.handlers import Deps, documents, files, incoming, reading
@@ -35,19 +32,8 @@ log = logging.getLogger(__name__)
 
 TRANSLATIONS_DURABLE = "catalog-translations"
 INGEST_DURABLE = "catalog-ingest"
-Request = TypeVar("Request", bound=BaseModel)
-T = TypeVar("T")
 
 
-def refusals_replied(fn: Callable[[Request], Awaitable[T]]) -> Callable[[Request], Awaitable[T]]:
-    """Turn the rules' refusals into the bus's error replies."""
-    async def answer(request: Request) -> T:
-        try:
-            return await fn(request)
-        except Refusal as refusal:
-            raise ServiceError(refusal.code, refusal.message, refusal.details) from None
-    answer.__name__ = fn.__name__
-    return answer
 
 
 def rpc_router(deps: Deps) -> NatsRouter:
@@ -55,72 +41,60 @@ def rpc_router(deps: Deps) -> NatsRouter:
     routes = RpcRoutes("catalog")
 
     @routes.responder("create", contracts.CreateDocument)
-    @refusals_replied
     async def create(request: contracts.CreateDocument) -> contracts.DocumentView:
         fields = request.draft.model_dump(exclude_none=True)
         return document_view(await documents.create(deps, fields, request.editor), None)
 
     @routes.responder("change", contracts.ChangeDocument)
-    @refusals_replied
     async def change(request: contracts.ChangeDocument) -> contracts.DocumentView:
         changes = request.changes.model_dump(exclude_none=True)
         return document_view(await documents.change(deps, request.document_id, changes,
                                                     request.editor), None)
 
     @routes.responder("publish", contracts.DocumentAction)
-    @refusals_replied
     async def publish(request: contracts.DocumentAction) -> contracts.DocumentView:
         return document_view(await documents.publish(deps, request.document_id), None)
 
     @routes.responder("withdraw", contracts.DocumentAction)
-    @refusals_replied
     async def withdraw(request: contracts.DocumentAction) -> contracts.DocumentView:
         return document_view(await documents.withdraw(deps, request.document_id,
                                                       request.reason), None)
 
     @routes.responder("get", contracts.GetDocument)
-    @refusals_replied
     async def get(request: contracts.GetDocument) -> contracts.DocumentView:
         doc = await reading.document_at(deps, request.document_id, request.revision,
                                         request.include_drafts)
         return document_view(doc, request.lang)
 
     @routes.responder("revisions", contracts.ListRevisions)
-    @refusals_replied
     async def revisions(request: contracts.ListRevisions) -> contracts.RevisionList:
         return await reading.revision_page(deps, request.document_id, request.before,
                                            request.limit)
 
     @routes.responder("upload_part", contracts.UploadPart)
-    @refusals_replied
     async def upload_part(request: contracts.UploadPart) -> contracts.PartStored:
         await files.keep_upload_piece(deps, request)
         return contracts.PartStored(index=request.index)
 
     @routes.responder("commit_upload", contracts.CommitUpload)
-    @refusals_replied
     async def commit_upload(request: contracts.CommitUpload) -> contracts.AttachedFile:
         return await files.attach_upload(deps, request)
 
     @routes.responder("file_info", contracts.GetFile)
-    @refusals_replied
     async def file_info(request: contracts.GetFile) -> contracts.FileInfo:
         return await files.file_info(deps, request.document_id, request.file_id)
 
     @routes.responder("read_file", contracts.ReadFile)
-    @refusals_replied
     async def read_file(request: contracts.ReadFile) -> contracts.FileChunk:
         return contracts.FileChunk(data=await files.file_piece(
             deps, request.document_id, request.file_id, request.offset, request.length))
 
     @routes.responder("find_content", contracts.FindContent)
-    @refusals_replied
     async def find_content(request: contracts.FindContent) -> contracts.ContentFound:
         holders = await reading.documents_holding(deps, request.sha256)
         return contracts.ContentFound(found=bool(holders), document_ids=holders)
 
     @routes.responder("stats", contracts.CatalogStatsRequest)
-    @refusals_replied
     async def stats(_: contracts.CatalogStatsRequest) -> contracts.CatalogStats:
         return await reading.stats(deps)
 

@@ -8,12 +8,9 @@ Refusals of the handlers become typed error replies.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 from faststream.nats import NatsRouter
-from pydantic import BaseModel
 
-from services.notify.domain.errors import Refusal
 from services.notify.domain.participants import MAIL_KIND
 from services.notify.handlers import (
     catalog_events,
@@ -24,7 +21,7 @@ from services.notify.handlers import (
 )
 from services.notify.handlers.context import Context
 from services.notify.views import delivery_view, subscription_state
-from shared.bus import RpcRoutes, ServiceError, service_stream
+from shared.bus import RpcRoutes, service_stream
 from shared.consumer import subscribe
 from shared.contracts import registration as reg
 from shared.contracts.catalog import DocumentPublished, DocumentTranslated
@@ -115,20 +112,8 @@ def event_router(runtime: Runtime, ctx: Context) -> NatsRouter:
     return router
 
 
-Request = TypeVar("Request", bound=BaseModel)
-Reply = TypeVar("Reply", bound=BaseModel)
 
 
-def refusals_replied(fn: Callable[[Request], Awaitable[Reply]]
-                     ) -> Callable[[Request], Awaitable[Reply]]:
-    """Turn the handlers' refusals into the bus's error replies."""
-    async def answer(request: Request) -> Reply:
-        try:
-            return await fn(request)
-        except Refusal as refusal:
-            raise ServiceError(refusal.code, refusal.message) from None
-    answer.__name__ = fn.__name__
-    return answer
 
 
 def rpc_router(runtime: Runtime, ctx: Context) -> NatsRouter:
@@ -142,7 +127,6 @@ def rpc_router(runtime: Runtime, ctx: Context) -> NatsRouter:
                             next_after=next_after)
 
     @routes.responder("retry_delivery", RetryDelivery)
-    @refusals_replied
     async def retry_delivery(request: RetryDelivery) -> DeliveryView:
         return delivery_view(await deliveries.retry_delivery(ctx, request.delivery_id), False)
 
@@ -152,18 +136,15 @@ def rpc_router(runtime: Runtime, ctx: Context) -> NatsRouter:
         return SubscriptionRequested()
 
     @routes.responder("confirm_subscription", SubscriptionToken)
-    @refusals_replied
     async def confirm(request: SubscriptionToken) -> SubscriptionState:
         return subscription_state(await subscriptions.confirm(ctx, request.token), "confirm")
 
     @routes.responder("unsubscribe", SubscriptionToken)
-    @refusals_replied
     async def unsubscribe(request: SubscriptionToken) -> SubscriptionState:
         return subscription_state(await subscriptions.unsubscribe(ctx, request.token),
                                   "unsubscribe")
 
     @routes.responder("describe_unsubscribe", SubscriptionToken)
-    @refusals_replied
     async def describe(request: SubscriptionToken) -> SubscriptionState:
         record = await subscriptions.describe_unsubscribe(ctx, request.token)
         return subscription_state(record, "unsubscribe")

@@ -5,11 +5,7 @@ that shared.consumer dead-letters at once unless it may pass later."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 from faststream.nats import NatsRouter
-from pydantic import BaseModel
 
 from services.registration.calendars import calendar, calendar_feed
 from services.registration.domain.errors import Refusal
@@ -56,20 +52,8 @@ from shared.contracts.registration import (
 from shared.service import Runtime
 
 ATTENDANCE_SUBJECT = "ingest.registration.attendance.v1"
-Request = TypeVar("Request", bound=BaseModel)
-Reply = TypeVar("Reply", bound=BaseModel)
 
 
-def refusals_replied(fn: Callable[[Request], Awaitable[Reply]]
-                     ) -> Callable[[Request], Awaitable[Reply]]:
-    """Turn the handlers' refusals into the bus's error replies."""
-    async def answer(request: Request) -> Reply:
-        try:
-            return await fn(request)
-        except Refusal as refusal:
-            raise ServiceError(refusal.code, refusal.message, refusal.details) from None
-    answer.__name__ = fn.__name__
-    return answer
 
 
 def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
@@ -79,66 +63,55 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
     clock = deps.clock
 
     @routes.responder("create_session", CreateSession)
-    @refusals_replied
     async def create_session(request: CreateSession) -> SessionView:
         created = await sessions.create_session(deps, request.fields, clock())
         return session_view(created, include_secret=True)
 
     @routes.responder("patch_session", PatchSession)
-    @refusals_replied
     async def patch_session(request: PatchSession) -> SessionView:
         return session_view(await sessions.patch_session(
             deps, request.session_id, request.fields, unset_capacity=request.unset_capacity,
             force=request.force, now=clock()), include_secret=True)
 
     @routes.responder("publish_session", SessionRef)
-    @refusals_replied
     async def publish_session(request: SessionRef) -> SessionView:
         published = await sessions.publish(deps, request.session_id, clock())
         return session_view(published, include_secret=True)
 
     @routes.responder("cancel_session", CancelSession)
-    @refusals_replied
     async def cancel_session(request: CancelSession) -> SessionView:
         return session_view(await sessions.cancel_session(
             deps, request.session_id, request.reason, clock()), include_secret=True)
 
     @routes.responder("get_session", SessionRef)
-    @refusals_replied
     async def get_session(request: SessionRef) -> SessionView:
         session = await reading.session_shown(deps, request.session_id,
                                               include_secret=request.include_secret)
         return session_view(session, include_secret=request.include_secret)
 
     @routes.responder("calendar", SessionRef)
-    @refusals_replied
     async def session_calendar(request: SessionRef) -> Calendar:
         session = await reading.session_shown(deps, request.session_id, include_secret=False)
         return Calendar(ics=calendar(session))
 
     @routes.responder("calendar_feed", SessionQuery)
-    @refusals_replied
     async def session_calendar_feed(request: SessionQuery) -> Calendar:
         upcoming = await reading.upcoming_sessions(deps, request, clock())
         return Calendar(ics=calendar_feed(upcoming, public_base_url))
 
     @routes.responder("invite", SessionRef)
-    @refusals_replied
     async def invite(request: SessionRef) -> Invitation:
         return await reading.invitation_to(deps, request.session_id, clock())
 
     @routes.responder("list_sessions", SessionQuery)
-    @refusals_replied
     async def list_sessions(request: SessionQuery) -> SessionPage:
         return await reading.session_page(deps, request)
 
     @routes.responder("register", Register)
-    @refusals_replied
     async def register(request: Register) -> RegisterReply:
         return await registrations.register(deps, request.session_id, request.form, clock())
 
     @routes.responder("confirm_by_token", ConfirmByToken)
-    @refusals_replied
     async def confirm_by_token(request: ConfirmByToken) -> Registered:
         now = clock()
         registration_id = registration_id_of_token(deps.signer, request.token, CONFIRM_ACTION,
@@ -146,7 +119,6 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
         return await confirmation.confirm(deps, registration_id, now)
 
     @routes.responder("describe_by_confirm_token", ConfirmByToken)
-    @refusals_replied
     async def describe_by_confirm_token(request: ConfirmByToken) -> ParticipantPage:
         now = clock()
         registration_id = registration_id_of_token(deps.signer, request.token, CONFIRM_ACTION,
@@ -154,7 +126,6 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
         return await registrations.describe(deps, registration_id, now)
 
     @routes.responder("cancel_by_token", CancelByToken)
-    @refusals_replied
     async def cancel_by_token(request: CancelByToken) -> Registered:
         now = clock()
         registration_id = registration_id_of_token(deps.signer, request.token, CANCEL_ACTION,
@@ -162,7 +133,6 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
         return await registrations.cancel(deps, registration_id, "participant", now)
 
     @routes.responder("describe_by_token", CancelByToken)
-    @refusals_replied
     async def describe_by_token(request: CancelByToken) -> ParticipantPage:
         now = clock()
         registration_id = registration_id_of_token(deps.signer, request.token, CANCEL_ACTION,
@@ -170,33 +140,27 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
         return await registrations.describe(deps, registration_id, now)
 
     @routes.responder("cancel_registration", RegistrationAction)
-    @refusals_replied
     async def cancel_registration(request: RegistrationAction) -> Registered:
         return await registrations.cancel(deps, request.registration_id, "secretariat", clock())
 
     @routes.responder("approve", RegistrationAction)
-    @refusals_replied
     async def approve(request: RegistrationAction) -> Registered:
         return await approvals.approve(deps, request.registration_id, clock())
 
     @routes.responder("reject", RegistrationAction)
-    @refusals_replied
     async def reject(request: RegistrationAction) -> Registered:
         return await approvals.reject(deps, request.registration_id, request.reason, clock())
 
     @routes.responder("list_registrations", RegistrationQuery)
-    @refusals_replied
     async def list_registrations(request: RegistrationQuery) -> RegistrationPage:
         return await reading.registration_page(deps, request)
 
     @routes.responder("record_attendance", RecordAttendance)
-    @refusals_replied
     async def record_attendance(request: RecordAttendance) -> AttendanceRecorded:
         return await attendance.record_attendance(deps, request.session_id, request.attendees,
                                                   clock())
 
     @routes.responder("stats", StatsQuery)
-    @refusals_replied
     async def stats(request: StatsQuery) -> Stats:
         return await attendance.statistics(deps, request, clock())
 

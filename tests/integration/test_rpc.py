@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from shared.bus import RpcRoutes, ServiceError, call, make_broker
 from shared.contracts.rpc import DEADLINE_HEADER, RpcFailure
+from shared.refusal import Refusal
 from shared.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -32,6 +33,8 @@ async def responder(settings: Settings) -> AsyncIterator[NatsBroker]:
     async def say(request: Echo) -> Echo:
         if request.text == "refuse":
             raise ServiceError("conflict", "the session is full", {"seats_left": 0})
+        if request.text == "domain-refuse":
+            raise Refusal("not_found", "there is no such session")
         if request.text == "crash":
             raise RuntimeError("secret internals: mongodb://user:pw@host")
         return Echo(text=request.text.upper())
@@ -61,6 +64,14 @@ async def test_a_refusal_carries_its_code_and_details(responder: NatsBroker) -> 
         await call(responder, "rpc.echo.say", Echo(text="refuse"), Echo, timeout=2)
     assert (failure.value.code, failure.value.message) == ("conflict", "the session is full")
     assert failure.value.details == {"seats_left": 0}
+
+
+async def test_a_domain_refusal_is_answered_with_its_code(responder: NatsBroker) -> None:
+    """Services raise their domain's refusal; the responder answers it without wrapping."""
+    with pytest.raises(RpcFailure) as failure:
+        await call(responder, "rpc.echo.say", Echo(text="domain-refuse"), Echo, timeout=2)
+    assert (failure.value.code, failure.value.message) == ("not_found",
+                                                          "there is no such session")
 
 
 async def test_a_bug_answers_internal_without_leaking(responder: NatsBroker) -> None:

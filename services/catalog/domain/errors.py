@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from shared.refusal import Refusal as BaseRefusal
+
 RefusalCode = Literal["invalid", "not_found", "conflict", "gone", "too_large"]
 
 
-class Refusal(Exception):
+class Refusal(BaseRefusal):
     """A request the catalog's rules do not allow."""
 
     def __init__(self, code: RefusalCode, message: str,
                  details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
+        super().__init__(code, message, details)
         self.code: RefusalCode = code
-        self.message = message
-        self.details = details

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from shared.refusal import Refusal as BaseRefusal
+
 RefusalCode = Literal["invalid", "not_found", "conflict", "gone", "forbidden", "unavailable"]
 """`unavailable`: the state kept changing under a handler's retries; asking again may pass."""
 
 
-class Refusal(Exception):
+class Refusal(BaseRefusal):
     """A request the registration service does not carry out, with the code the caller sees."""
 
     def __init__(self, code: RefusalCode, message: str,
                  details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
+        super().__init__(code, message, details)
         self.code: RefusalCode = code
-        self.message = message
-        self.details = details
 
 
 def field_refusal(field: str, message: str, msg: str | None = None) -> Refusal:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
+from shared.refusal import Refusal as BaseRefusal
+
 RefusalCode = Literal["invalid", "not_found", "conflict", "forbidden", "gone"]
 
 
-class Refused(Exception):
+class Refused(BaseRefusal):
     """An action the rules do not allow, with the code the caller sees."""
 
     def __init__(self, code: RefusalCode, message: str) -> None:
-        super().__init__(message)
+        super().__init__(code, message)
         self.code: RefusalCode = code
-        self.message = message
