@@ -35,7 +35,6 @@ from opentelemetry.sdk.metrics import (
 from opentelemetry.sdk.metrics.export import (
     CardinalityLimits,
     InstrumentCardinalityKey,
-    MetricExporter,
     MetricReader,
     PeriodicExportingMetricReader,
 )
@@ -43,6 +42,7 @@ from opentelemetry.sdk.metrics.view import View
 from opentelemetry.sdk.resources import Resource
 
 from shared.settings import Settings
+from shared.telemetry import otlp_exporter
 
 if TYPE_CHECKING:
     from faststream.nats import NatsBroker
@@ -105,7 +105,7 @@ def setup_metrics(resource: Resource, settings: Settings) -> MeterProvider:
     limits: CardinalityLimits = dict.fromkeys(kinds, SERIES_PER_INSTRUMENT)
     readers: list[MetricReader] = [PrometheusMetricReader(cardinality_limits=limits)]
     if settings.otel_exporter_otlp_endpoint:
-        readers.append(PeriodicExportingMetricReader(_otlp_exporter(settings)))
+        readers.append(PeriodicExportingMetricReader(otlp_exporter(settings, "metrics")))
     # Exemplars (a trace id beside a measurement) only travel by OTLP; Prometheus text drops
     # them, and offering one to every histogram bucket costs CPU on every record.
     exemplars = None if settings.otel_exporter_otlp_endpoint else AlwaysOffExemplarFilter()
@@ -124,17 +124,6 @@ def bounded_views() -> list[View]:
     """Views that drop the unbounded attributes of other libraries' instruments."""
     return [View(meter_name=scope, attribute_keys=keys)
             for scope, keys in BOUNDED_ATTRIBUTES.items()]
-
-
-def _otlp_exporter(settings: Settings) -> MetricExporter:
-    if settings.otel_exporter_otlp_protocol == "grpc":
-        from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
-        return OTLPMetricExporter(endpoint=settings.otel_exporter_otlp_endpoint)
-    from opentelemetry.exporter.otlp.proto.http.metric_exporter import (
-        OTLPMetricExporter as HttpExporter,
-    )
-    endpoint = (settings.otel_exporter_otlp_endpoint or "").rstrip("/") + "/v1/metrics"
-    return HttpExporter(endpoint=endpoint)
 
 
 async def watch_jetstream(broker: NatsBroker, consumers: list[tuple[str, str]],

@@ -6,14 +6,16 @@ its trace. Spans and logs must never carry personal data: code logs ids, never e
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import sys
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, Literal, overload
 
 from opentelemetry import trace
+from opentelemetry.sdk.metrics.export import MetricExporter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
@@ -76,15 +78,24 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     faststream.propagate = True
 
 
-def _exporter(settings: Settings) -> SpanExporter:
-    if settings.otel_exporter_otlp_protocol == "grpc":
-        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-        return OTLPSpanExporter(endpoint=settings.otel_exporter_otlp_endpoint)
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
-        OTLPSpanExporter as HttpExporter,
-    )
-    endpoint = (settings.otel_exporter_otlp_endpoint or "").rstrip("/") + "/v1/traces"
-    return HttpExporter(endpoint=endpoint)
+@overload
+def otlp_exporter(settings: Settings, signal: Literal["traces"]) -> SpanExporter: ...
+@overload
+def otlp_exporter(settings: Settings, signal: Literal["metrics"]) -> MetricExporter: ...
+def otlp_exporter(settings: Settings, signal: Literal["traces", "metrics"]
+                  ) -> SpanExporter | MetricExporter:
+    """The OTLP exporter of `signal` for `OTEL_EXPORTER_OTLP_PROTOCOL`, imported only when an
+    endpoint is set. Over HTTP the endpoint is the collector's base URL (`/v1/<signal>` is
+    added, as the OpenTelemetry SDKs do); over gRPC it is used as given."""
+    grpc = settings.otel_exporter_otlp_protocol == "grpc"
+    kind = "trace" if signal == "traces" else "metric"
+    module = importlib.import_module(
+        f"opentelemetry.exporter.otlp.proto.{'grpc' if grpc else 'http'}.{kind}_exporter")
+    exporter = getattr(module, "OTLPSpanExporter" if signal == "traces" else "OTLPMetricExporter")
+    base = settings.otel_exporter_otlp_endpoint or ""
+    made: SpanExporter | MetricExporter = exporter(
+        endpoint=base if grpc else base.rstrip("/") + f"/v1/{signal}")
+    return made
 
 
 def resource_of(service: str, settings: Settings) -> Resource:
@@ -113,6 +124,6 @@ def setup_tracing(service: str, settings: Settings) -> TracerProvider:
     resource = resource_of(service, settings)
     provider = TracerProvider(resource=resource, sampler=sampler_for(settings))
     if settings.otel_exporter_otlp_endpoint:
-        provider.add_span_processor(BatchSpanProcessor(_exporter(settings)))
+        provider.add_span_processor(BatchSpanProcessor(otlp_exporter(settings, "traces")))
     trace.set_tracer_provider(provider)
     return provider
