@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
@@ -23,11 +23,13 @@ from litestar.plugins.problem_details import (
     ProblemDetailsException,
     ProblemDetailsPlugin,
 )
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from pymongo.errors import ConnectionFailure
 
 from services.gateway.admission import Overloaded
 from shared.contracts.rpc import ErrorCode, RpcFailure
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +104,40 @@ def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
                        extensions={"errors": [{"message": exc.detail, "source": "body"}]})
     if isinstance(exc, ValidationException) or isinstance(exc.extra, list):
         # Litestar's validation detail repeats the URL, query string included; say it plainly.
-        errors = exc.extra if isinstance(exc.extra, list) else []
+        errors = [invalid_field(item) for item in exc.extra or [] if isinstance(item, dict)]
+        if status == 400 and errors and all(e["source"] == "body" for e in errors):
+            status = 422  # a well-formed body that breaks the contract, as `parse_body` says
         return problem(status, "The request is not valid; `errors` says where.",
                        kind="invalid-request", headers=exc.headers, extensions={"errors": errors})
     detail = exc.detail
     if detail == HTTPStatus(status).phrase:
         detail = _DEFAULT_DETAIL.get(status, detail)
     return problem(status, detail, headers=exc.headers, extensions=exc.extra)
+
+
+def invalid_field(item: Mapping[str, Any]) -> dict[str, str]:
+    """One of Litestar's validation errors in the shape every route answers: the field, what is
+    wrong with it, and where it was (`body` when Litestar names no parameter source)."""
+    return {"field": str(item.get("key") or "body"), "message": str(item.get("message", "")),
+            "source": str(item.get("source") or "body")}
+
+
+def parse_body(model: type[ModelT], data: Any, **extra: Any) -> ModelT:
+    """Validate a JSON body with `model` (with `extra` fields from the path): 422 naming each
+    bad field otherwise, the same answer Litestar's typed bodies give (`from_http_exception`).
+    For routes whose request merges path parameters into the body's model."""
+    if not isinstance(data, dict):
+        raise problem(422, "The body must be a JSON object.", kind="invalid-request",
+                      extensions={"errors": [{"field": "body", "message": "not an object",
+                                              "source": "body"}]})
+    try:
+        return model.model_validate({**extra, **data} if extra else data)
+    except ValidationError as error:
+        errors = [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"],
+                   "source": "body"}
+                  for e in error.errors(include_url=False, include_input=False)]
+        raise problem(422, "The request is not valid; `errors` says where.",
+                      kind="invalid-request", extensions={"errors": errors}) from None
 
 
 def from_undecodable_body(exc: UnicodeDecodeError) -> ProblemDetailsException:
@@ -173,10 +202,11 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI `responses=` declaring the problem answers a route may give.
 
     400 is always declared: Litestar answers it (as a problem, see `from_http_exception`) for
-    any parameter or body it cannot parse, and would otherwise document it as plain JSON.
+    any parameter it cannot parse or body it cannot decode, and would otherwise document it as
+    plain JSON; so is 422, for a body that breaks its model.
     """
     return {
         status: ResponseSpec(Problem, description=HTTPStatus(status).phrase,
                              media_type=PROBLEM_JSON, generate_examples=False)
-        for status in sorted({400, *statuses})
+        for status in sorted({400, 422, *statuses})
     }

@@ -88,10 +88,9 @@ async def test_an_address_that_cannot_be_mailed_is_refused_at_the_door(
         assert names_email(body), (address, body)
         assert "ASCII" in str(body["errors"]), body  # says why, not only "invalid"
 
-        # The subscription route answers a bad field 400, as for every other field.
         answer = await gateway_http.post("/v1/subscriptions",
                                          json={"email": address, "language": "es"})
-        assert names_email(assert_problem(answer, 400)), address
+        assert names_email(assert_problem(answer, 422)), address
 
         page = await submit(gateway_http, f"/sessions/{session_id}",
                             f"/sessions/{session_id}/register",

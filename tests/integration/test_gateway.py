@@ -201,14 +201,15 @@ async def test_bodies_over_the_limit_are_refused(settings: Settings) -> None:
         assert_problem(await http.post("/v1/keys", headers=admin, content=chunks()), 413)
 
 
-async def test_malformed_and_invalid_bodies_are_400(app: Litestar, http: httpx.AsyncClient) -> None:
+async def test_a_malformed_body_is_400_and_an_invalid_one_422(app: Litestar,
+                                                              http: httpx.AsyncClient) -> None:
     admin = {"X-API-Key": await new_key(app, "admin"), "Content-Type": "application/json"}
     malformed = assert_problem(await http.post("/v1/keys", headers=admin, content=b'{"role":'), 400)
     assert malformed["errors"]
     invalid = assert_problem(
-        await http.post("/v1/keys", headers=admin, json={"role": "emperor", "name": ""}), 400
+        await http.post("/v1/keys", headers=admin, json={"role": "emperor", "name": ""}), 422
     )
-    assert {error["key"] for error in invalid["errors"]} == {"role", "name"}  # type: ignore[attr-defined]
+    assert {error["field"] for error in invalid["errors"]} == {"role", "name"}  # type: ignore[attr-defined]
     assert_problem(await http.get("/v1/keys?limit=0", headers=admin), 400)
 
 

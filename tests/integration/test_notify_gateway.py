@@ -134,10 +134,10 @@ async def test_double_opt_in_news_and_one_click_unsubscribe(
 
 async def test_subscription_requests_are_checked(gateway_http: httpx.AsyncClient) -> None:
     r = await gateway_http.post("/v1/subscriptions", json={"email": "nope", "language": "pt"})
-    body = assert_problem(r, 400)
+    body = assert_problem(r, 422)
     assert "email" in str(body["errors"])
     r = await gateway_http.post("/v1/subscriptions", json={"email": "a@b.org", "language": "de"})
-    assert_problem(r, 400)
+    assert_problem(r, 422)
     assert_problem(await gateway_http.post("/v1/subscriptions/confirm",
                                            json={"token": "forged.token-value"}), 403)
     assert_problem(await gateway_http.post("/v1/subscriptions/unsubscribe", content=b"x"), 400)

@@ -144,7 +144,7 @@ async def test_a_spanish_document_is_translated_reviewed_and_delivered(
         assert submitted.json()["warnings"] == []
 
         assert_problem(await http.post(f"{job_url}/approve", headers=bob), 403)  # four eyes
-        assert_problem(await http.post(f"{job_url}/reject", json={}, headers=boss), 400)
+        assert_problem(await http.post(f"{job_url}/reject", json={}, headers=boss), 422)
         rejected = await http.post(f"{job_url}/reject", json={"reason": "Use the title case."},
                                    headers=boss)
         assert rejected.json()["job"]["status"] == "rejected"
@@ -196,7 +196,7 @@ async def test_the_glossary_is_editable_and_guarded(settings: Settings, bus_clie
                                       headers=translator), 403)
         assert (await http.get("/v1/glossary")).status_code == 401
         bad = assert_problem(await http.put("/v1/glossary", headers=boss, json={
-            "entries": [{"terms": {"es": "solo"}}]}), 400)
+            "entries": [{"terms": {"es": "solo"}}]}), 422)
         assert "terms" in json.dumps(bad["errors"])
         saved = await http.put("/v1/glossary", json={"entries": entries}, headers=boss)
         assert saved.status_code == 200, saved.text
@@ -216,4 +216,4 @@ async def test_the_glossary_is_editable_and_guarded(settings: Settings, bus_clie
             "document_id": "doc-g", "target_language": "es"}), 422)
         assert_problem(await http.post("/v1/translations", headers=boss, json={
             "document_id": "doc-g", "target_language": "pt", "due_at": "2026-12-01T10:00"}),
-            400)
+            422)

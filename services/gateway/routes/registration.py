@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from services.gateway.auth import SECURITY, authenticate, requires_role
 from services.gateway.context import Gateway
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
-from services.gateway.problems import problem, problem_responses
+from services.gateway.problems import parse_body, problem, problem_responses
 from shared.contracts.registration import (
     AttendanceRecorded,
     Calendar,
@@ -60,11 +60,12 @@ CSV_MAX_ROWS = 100_000
 
 
 def parse(model: type[Model], data: Any, **extra: Any) -> Model:
-    """Validate a body with `model`; a 422 problem naming each bad field otherwise."""
+    """Validate query parameters gathered into `model`: 422 naming each bad one otherwise."""
     try:
         return model.model_validate({**extra, **data} if extra else data)
     except ValidationError as error:
-        errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+        errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"],
+                   "source": "query"}
                   for e in error.errors(include_url=False, include_input=False)]
         raise problem(422, "The request is not valid; `errors` says where.",
                       kind="invalid-request", extensions={"errors": errors}) from None
@@ -75,13 +76,6 @@ def _after(cursor: str | None) -> str | None:
         return decode_cursor(cursor) if cursor else None
     except ValueError:
         raise problem(400, "The cursor is not one this API gave out.") from None
-
-
-def _body(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise problem(422, "The body must be a JSON object.", kind="invalid-request",
-                      extensions={"errors": [{"field": "body", "message": "not an object"}]})
-    return data
 
 
 # --- public ---
@@ -134,7 +128,7 @@ async def register(gateway: NamedDependency[Gateway], session_id: FromPath[str],
     """201 with the new registration (`awaiting_confirmation` with its `confirm_by` when the
     session holds places until the address is confirmed). An address already registered:
     202 and no more (whoever typed it may not own it); its owner is mailed instead."""
-    form = parse(RegistrationForm, _body(data))
+    form = parse_body(RegistrationForm, data)
     reply = await gateway.call(SVC, "register", Register(session_id=session_id, form=form),
                                RegisterReply)
     if not reply.created:
@@ -146,7 +140,7 @@ async def register(gateway: NamedDependency[Gateway], session_id: FromPath[str],
       responses=problem_responses(403, 404, 409, 410, 422, 429))
 async def cancel_by_token(gateway: NamedDependency[Gateway], data: JSONBody[Any]) -> Registered:
     """Cancel a registration or leave the waiting list with the token from the e-mail."""
-    request = parse(CancelByToken, _body(data))
+    request = parse_body(CancelByToken, data)
     return await gateway.call(SVC, "cancel_by_token", request, Registered)
 
 
@@ -156,7 +150,7 @@ async def confirm_by_token(gateway: NamedDependency[Gateway], data: JSONBody[Any
     """Confirm the address of a registration that holds its place until then: it takes
     the seat held (the join link is mailed), keeps its waiting-list place, or goes to the
     secretariat. 410 once the time to confirm is over."""
-    request = parse(ConfirmByToken, _body(data))
+    request = parse_body(ConfirmByToken, data)
     return await gateway.call(SVC, "confirm_by_token", request, Registered)
 
 
@@ -185,7 +179,7 @@ async def stats(
 async def create_session(gateway: NamedDependency[Gateway],
                          data: JSONBody[Any]) -> SessionView:
     """A draft; publish it to open registration."""
-    fields = parse(SessionFields, _body(data))
+    fields = parse_body(SessionFields, data)
     return await gateway.call(SVC, "create_session", CreateSession(fields=fields), SessionView)
 
 
@@ -196,9 +190,8 @@ async def patch_session(
     force: Annotated[bool, QueryParameter()] = False,
 ) -> SessionView:
     """A new time is a reschedule; more capacity promotes; less than confirmed needs force."""
-    body = dict(_body(data))
-    unset = "capacity" in body and body["capacity"] is None
-    fields = parse(SessionFields, body)
+    fields = parse_body(SessionFields, data)
+    unset = "capacity" in data and data["capacity"] is None  # a dict: parse_body checked
     request = PatchSession(session_id=session_id, fields=fields, unset_capacity=unset,
                            force=force)
     return await gateway.call(SVC, "patch_session", request, SessionView)
@@ -217,7 +210,7 @@ async def publish_session(gateway: NamedDependency[Gateway],
 async def cancel_session(gateway: NamedDependency[Gateway], session_id: FromPath[str],
                          data: JSONBody[Any]) -> SessionView:
     """Cancel with a reason; every participant is told."""
-    request = parse(CancelSession, _body(data), session_id=session_id)
+    request = parse_body(CancelSession, data, session_id=session_id)
     return await gateway.call(SVC, "cancel_session", request, SessionView)
 
 
@@ -272,11 +265,12 @@ def _registration_action(action: str, needs_reason: bool = False) -> Any:
           name=f"registration_{action}")
     async def act(gateway: NamedDependency[Gateway], registration_id: FromPath[str],
                   data: JSONBody[Any | None] = None) -> Registered:
-        body = _body(data) if data is not None else {}
-        request = parse(RegistrationAction, body, registration_id=registration_id)
+        request = parse_body(RegistrationAction, {} if data is None else data,
+                             registration_id=registration_id)
         if needs_reason and not request.reason:
             raise problem(422, "A reason is required.", kind="invalid-request",
-                          extensions={"errors": [{"field": "reason", "message": "required"}]})
+                          extensions={"errors": [{"field": "reason", "message": "required",
+                                                  "source": "body"}]})
         return await gateway.call(SVC, action if action != "cancel" else "cancel_registration",
                                   request, Registered)
 
@@ -295,7 +289,7 @@ async def invite(gateway: NamedDependency[Gateway], session_id: FromPath[str]) -
 async def record_attendance(gateway: NamedDependency[Gateway], session_id: FromPath[str],
                             data: JSONBody[Any]) -> AttendanceRecorded:
     """E-mails or registration ids with minutes attended."""
-    request = parse(RecordAttendance, _body(data), session_id=session_id)
+    request = parse_body(RecordAttendance, data, session_id=session_id)
     return await gateway.call(SVC, "record_attendance", request, AttendanceRecorded)
 
 
