@@ -53,14 +53,6 @@ meter = metrics.get_meter("dialogues")
 RPC_DURATION = meter.create_histogram(
     "dialogues.rpc.duration", unit="s",
     description="Time a service took to answer a request, by service, action and outcome.")
-REGISTRATIONS = meter.create_counter(
-    "dialogues.registrations", unit="{registration}",
-    description="Registrations by outcome (confirmed, waitlisted, pending_approval, ...).")
-MAILS = meter.create_counter(
-    "dialogues.mails", unit="{mail}", description="Mails by kind and outcome (sent, failed).")
-TRANSLATION_BACKLOG = meter.create_gauge(
-    "dialogues.translation.backlog", unit="{job}",
-    description="Open translation jobs, by source and target language.")
 DEAD_LETTERS = meter.create_counter(
     "dialogues.dead_letters", unit="{message}",
     description="Messages this process moved to the dead-letter stream, by consumer.")

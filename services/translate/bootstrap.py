@@ -16,11 +16,11 @@ from services.translate.entrypoints import (
 )
 from services.translate.handlers import Deps
 from services.translate.handlers.queries import stats
+from services.translate.metrics import TRANSLATION_BACKLOG
 from services.translate.settings import TranslateSettings
 from services.translate.store import INDEXES, JOBS, Store
 from shared.bus import service_stream
 from shared.clock import utc_now
-from shared.metrics import TRANSLATION_BACKLOG
 from shared.service import Parts, Runtime, ServiceSpec
 
 log = logging.getLogger(__name__)

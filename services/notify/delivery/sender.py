@@ -23,11 +23,11 @@ from services.notify import events
 from services.notify.delivery.due import DueMails, watch
 from services.notify.delivery.smtp import SmtpConnection
 from services.notify.domain.delivery import Delivery, SmtpResult, attempted
+from services.notify.metrics import MAILS
 from services.notify.settings import NotifySettings
 from services.notify.store import DELIVERIES, Deliveries, ms
 from shared.clock import Clock
 from shared.ids import new_id
-from shared.metrics import MAILS
 from shared.outbox import OutboxRelay
 from shared.settings import Settings
 

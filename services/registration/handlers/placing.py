@@ -30,10 +30,10 @@ from services.registration.domain.rules import (
 )
 from services.registration.events import STATUS_EVENT, held_extra, participant_entry
 from services.registration.handlers import Deps
+from services.registration.metrics import REGISTRATIONS
 from services.registration.views import registered_view
 from shared.contracts.registration import ParticipantPromoted, Registered
 from shared.db import Document
-from shared.metrics import REGISTRATIONS
 
 MAX_ATTEMPTS = 200
 

@@ -31,6 +31,7 @@ from services.registration.handlers import Deps, registration_of
 from services.registration.handlers.admission import admitting_session
 from services.registration.handlers.already_registered import tell_owner
 from services.registration.handlers.placing import SessionChanged, give_back_place, place_received
+from services.registration.metrics import REGISTRATIONS
 from services.registration.views import participant_page, registered_view
 from shared.contracts.registration import (
     ParticipantCancelled,
@@ -41,7 +42,6 @@ from shared.contracts.registration import (
 )
 from shared.db import Document
 from shared.ids import new_id
-from shared.metrics import REGISTRATIONS
 
 MAX_ADMISSIONS = 5
 """Fresh admissions of one registration whose session keeps changing before it is placed."""
