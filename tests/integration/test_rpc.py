@@ -160,7 +160,11 @@ async def test_a_request_the_caller_gave_up_on_while_it_waited_is_never_carried_
     async with slow_service(settings, concurrency=1) as service:
         busy = asyncio.create_task(call(bus_client, "rpc.slow.work",
                                         Work(tag="busy", seconds=1.5), Work, timeout=5))
-        await asyncio.sleep(0.2)  # the one worker is busy; the next request waits behind it
+        for _ in range(500):  # until the one worker is busy with it (at most 5 s)
+            if service.running:
+                break
+            await asyncio.sleep(0.01)
+        assert service.running == 1  # the next request waits behind it
         with pytest.raises(RpcFailure) as failure:
             await call(bus_client, "rpc.slow.work", Work(tag="given up"), Work, timeout=0.6)
         assert failure.value.code == "unavailable"
