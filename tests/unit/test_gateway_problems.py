@@ -68,8 +68,22 @@ def test_validation_errors_are_listed_and_the_url_is_not_repeated() -> None:
         detail="Validation failed for GET /v1/keys?token=abc", extra=errors
     ))
     assert exc.status_code == 400
-    assert exc.extra == {"errors": errors}
+    assert exc.extra == {"errors": [{"field": "limit", "message": "Expected `int` >= 1",
+                                     "source": "query"}]}
     assert "token" not in exc.detail
+
+
+def test_a_body_that_breaks_its_model_is_422_naming_each_field() -> None:
+    """Litestar names no source for a body's fields: the answer is the same as parse_body's."""
+    errors = [{"message": "Field required", "key": "email"},
+              {"message": "String should have at least 2 characters", "key": "items.0.name"}]
+    exc = from_http_exception(ValidationException(detail="Validation failed for POST /x",
+                                                  extra=errors))
+    assert exc.status_code == 422
+    assert exc.extra == {"errors": [
+        {"field": "email", "message": "Field required", "source": "body"},
+        {"field": "items.0.name", "message": "String should have at least 2 characters",
+         "source": "body"}]}
 
 
 def test_an_undecodable_body_is_an_invalid_request() -> None:
