@@ -171,6 +171,9 @@ async def start_service(spec: ServiceSpec, settings: Settings, *,
     for hook in parts.on_start:
         await hook()
     await broker.start()
+    # A round trip to the server: our subscriptions are registered there before we call the
+    # service started, so a request sent right after (a readiness probe) finds responders.
+    await broker.connection.flush()
     relay.start()
     loops = [*(loop() for loop in parts.background), watch_jetstream(broker, runtime.consumers)]
     tasks = [asyncio.create_task(loop) for loop in loops]
