@@ -6,10 +6,8 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -57,19 +55,6 @@ def person(email_: str, language: str = "es") -> dict[str, Any]:
     return {"name": "Participante", "email": email_, "country": "PA", "institution": "DGCP",
             "sector": "government", "job_title": "Analyst", "preferred_language": language,
             "consent": True}
-
-
-async def eventually(condition: Callable[[], bool | Awaitable[bool]], timeout: float,
-                     what: str, interval: float = 0.1) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if not isinstance(result, bool):
-            result = await result
-        if result:
-            return
-        assert time.monotonic() < deadline, f"{what} within {timeout:g} s"
-        await asyncio.sleep(interval)
 
 
 async def register_many(stack: Stack, session_id: str, addresses: list[str],

@@ -29,7 +29,8 @@ from shared.contracts.rpc import Ping, Pong, RpcFailure
 from shared.db import make_client
 from shared.settings import SERVICES
 from tests.faults.conftest import ROOT, Stack
-from tests.faults.support import eventually, open_session, register_many
+from tests.faults.support import open_session, register_many
+from tests.support import eventually
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(330)]
 
@@ -86,17 +87,18 @@ async def test_three_minutes_without_nats(stack: Callable[..., Stack]) -> None:
     up = stack(replicas=1)
     spare = up.spawn("registration", "services.registration")  # stopped during the outage
     await eventually(lambda: up.logs("registration").count('"service started"') == 2, 30,
-                     "the spare registration replica started")
+                     "the spare registration replica started", interval=0.1)
     session_id, auth = await open_session(up)
     before = [f"before{i}@example.org" for i in range(PER_PHASE)]
     assert set((await register_many(up, session_id, before)).values()) == {201}
-    await eventually(lambda: set(before) <= set(up.smtp.box.per_address()), 60, "mailed")
+    await eventually(lambda: set(before) <= set(up.smtp.box.per_address()), 60, "mailed",
+                     interval=0.1)
 
     [notify] = up.live("notify")
     notify.send_signal(signal.SIGSTOP)  # its events now wait in JetStream
     paused = [f"paused{i}@example.org" for i in range(PER_PHASE)]
     assert set((await register_many(up, session_id, paused)).values()) == {201}
-    await eventually(lambda: outbox_is_empty(up), 30, "every event in JetStream")
+    await eventually(lambda: outbox_is_empty(up), 30, "every event in JetStream", interval=0.1)
     connection = await nats.connect(up.nats.url)
     waiting = await connection.jetstream().consumer_info("REGISTRATION", "notify-registration")
     await connection.close()
@@ -106,7 +108,7 @@ async def test_three_minutes_without_nats(stack: Callable[..., Stack]) -> None:
     outage = time.monotonic()
     notify.send_signal(signal.SIGCONT)
     watched = [p for name in (*SERVICES, "gateway") for p in up.live(name) if p is not spare]
-    await eventually(lambda: live_answers(up, 503), 15, "liveness fails without NATS")
+    await eventually(lambda: live_answers(up, 503), 15, "liveness fails without NATS", interval=0.1)
     check = subprocess.run([sys.executable, "-m", "shared.healthcheck", "registration"],
                            cwd=ROOT, env=up.env, timeout=30, check=False)
     assert check.returncode == 1
@@ -115,7 +117,7 @@ async def test_three_minutes_without_nats(stack: Callable[..., Stack]) -> None:
     await asyncio.sleep(outage + SIGTERM_AT_S - time.monotonic())
     spare.send_signal(signal.SIGTERM)
     asked = time.monotonic()
-    await eventually(lambda: spare.poll() is not None, 15, "SIGTERM stops a service")
+    await eventually(lambda: spare.poll() is not None, 15, "SIGTERM stops a service", interval=0.1)
     stop_took = time.monotonic() - asked
     assert spare.returncode == 0
 
@@ -133,7 +135,8 @@ async def test_three_minutes_without_nats(stack: Callable[..., Stack]) -> None:
     async with httpx.AsyncClient(base_url=up.gateway_url, timeout=10, headers=auth) as http:
         page = await http.get(f"/v1/sessions/{session_id}/registrations", params={"limit": 200})
     assert {item["email"] for item in page.json()["items"]} == everyone
-    await eventually(lambda: everyone <= set(up.smtp.box.per_address()), 30, "all mailed")
+    await eventually(lambda: everyone <= set(up.smtp.box.per_address()), 30, "all mailed",
+                     interval=0.1)
     await asyncio.sleep(2)  # room for a late duplicate
     assert max(up.smtp.box.per_address().values()) == 1 and up.smtp.box.doubled() == {}
     print(f"\noutage {OUTAGE_S:.0f} s; SIGTERM at {SIGTERM_AT_S:.0f} s stopped in "

@@ -16,13 +16,13 @@ from shared.contracts.catalog import IngestedDocument
 from shared.contracts.registration import AttendanceReport, Attendee
 from tests.faults.support import (
     Stack,
-    eventually,
     open_session,
     publish_event,
     register_many,
     republish_everything,
     state_digest,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.faults
 
@@ -65,7 +65,8 @@ async def test_every_event_published_twice_changes_nothing(stack: Callable[..., 
         title={"es": "Guía de compras sostenibles"}, summary={"es": "Una guía."},
         body={"es": "Texto de la guía."}, topics=["sustainable_procurement"], countries=["PA"],
     ))
-    await eventually(lambda: up.smtp.box.count() >= 6, 30, "confirmations and attendance")
+    await eventually(lambda: up.smtp.box.count() >= 6, 30, "confirmations and attendance",
+                     interval=0.1)
     before, mails = await steady(up), up.smtp.box.count()
     assert any(key.startswith("translate.") for key in before)  # the document reached it
 

@@ -17,10 +17,10 @@ from shared.db import make_client
 from tests.faults.support import (
     Stack,
     delivery_statuses,
-    eventually,
     open_session,
     person,
 )
+from tests.support import eventually
 
 # Real processes on a two-core machine: more room than the suite's default 120 s.
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
@@ -62,7 +62,8 @@ async def test_mongo_down_gets_503_in_time_and_leaves_nothing_half_written(
                                     reply.headers.get("content-type", ""))
 
         burst = asyncio.gather(*(register(i) for i in range(80)))
-        await eventually(lambda: len(answers) >= 25, 60, "registrations before the outage")
+        await eventually(lambda: len(answers) >= 25, 60, "registrations before the outage",
+                         interval=0.1)
         # SIGTERM, not kill -9: the stand-in (NeoSQLite) runs each `$addToSet` value of an
         # update as its own autocommitted SQLite statement before the rest of that update, so
         # a kill -9 can land inside one single-document write and leave half of it (a seat
@@ -124,7 +125,7 @@ async def test_mongo_down_gets_503_in_time_and_leaves_nothing_half_written(
     stored = {r["email"] for r in found}
     assert accepted <= stored, "a registration answered 201 is gone"
     await eventually(lambda: set(up.smtp.box.per_address()) == stored, 60,
-                     "one mail per registration")
+                     "one mail per registration", interval=0.1)
     await asyncio.sleep(2)
     mails = up.smtp.box.per_address()
     print(f"201: {len(accepted)}, stored: {len(found)} ({len(confirmed)} confirmed, "

@@ -17,12 +17,12 @@ import pytest
 
 from tests.faults.support import (
     Stack,
-    eventually,
     mail_attempts,
     new_session,
     person,
     secretariat_key,
 )
+from tests.support import eventually
 
 # Real processes on a two-core machine: more room than the suite's default 120 s.
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
@@ -52,7 +52,7 @@ async def test_kill_nats_during_a_burst_loses_and_doubles_no_confirmation(
                 assert reply.headers["content-type"].startswith("application/problem+json")
 
         burst = asyncio.gather(*(register(i) for i in range(BURST)))
-        await eventually(lambda: len(answers) >= BURST // 4, 60, "a quarter answered")
+        await eventually(lambda: len(answers) >= BURST // 4, 60, "a quarter answered", interval=0.1)
         up.kill_nats()
         killed_at = len(answers)
         await asyncio.sleep(OUTAGE_S)
@@ -66,7 +66,7 @@ async def test_kill_nats_during_a_burst_loses_and_doubles_no_confirmation(
     assert statuses[503] > 0, "the outage was seen by no request"
     assert len(accepted) > BURST // 2, statuses
     await eventually(lambda: accepted <= set(up.smtp.box.per_address()), 90,
-                     "every accepted registration mailed")
+                     "every accepted registration mailed", interval=0.1)
     await asyncio.sleep(3)  # room for a late duplicate to show
     mails = up.smtp.box.per_address()
     assert up.smtp.box.doubled() == {}

@@ -18,11 +18,11 @@ import pytest
 
 from tests.faults.support import (
     Stack,
-    eventually,
     mail_attempts,
     open_session,
     register_many,
 )
+from tests.support import eventually
 
 # Real processes on a two-core machine: more room than the suite's default 120 s.
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
@@ -39,7 +39,7 @@ async def test_kill_notify_mid_stream_loses_and_doubles_nothing(
     addresses = [f"stream{i}@example.org" for i in range(PEOPLE)]
     registering = asyncio.create_task(register_many(up, session_id, addresses,
                                                          retries=5))
-    await eventually(lambda: up.smtp.box.count() >= PEOPLE // 5, 60, "mails started")
+    await eventually(lambda: up.smtp.box.count() >= PEOPLE // 5, 60, "mails started", interval=0.1)
     victim = up.live("notify")[0]
     victim.kill()
     victim.wait()
@@ -53,7 +53,7 @@ async def test_kill_notify_mid_stream_loses_and_doubles_nothing(
     assert set(answers.values()) <= {201, 202}, answers  # 202: a retry found it registered
 
     await eventually(lambda: set(up.smtp.box.per_address()) == set(addresses), 60,
-                     "every confirmation mailed")
+                     "every confirmation mailed", interval=0.1)
     # A mail claimed by the dead process is sent again once its lease (5 s) runs out: wait
     # for that moment, so a double would show.
     await asyncio.sleep(max(0.0, killed_at + 6 - time.monotonic()))

@@ -17,11 +17,11 @@ from shared.db import make_client
 from tests.faults.support import (
     Stack,
     dialogues,
-    eventually,
     open_session,
     publish_event,
     register_many,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.faults
 
@@ -48,7 +48,7 @@ async def test_a_poison_event_is_dead_lettered_then_replayed_once(
     fine_people = [f"fine{i}@example.org" for i in range(3)]
     await register_many(up, damaged, broken_people)
     await register_many(up, healthy, fine_people)
-    await eventually(lambda: up.smtp.box.count() == 5, 30, "confirmations")
+    await eventually(lambda: up.smtp.box.count() == 5, 30, "confirmations", interval=0.1)
     registrations = await sessions_db(up, damaged, {"$unset": {"title": ""}})
 
     poison_id = f"poison-{uuid.uuid4().hex}"
@@ -57,12 +57,13 @@ async def test_a_poison_event_is_dead_lettered_then_replayed_once(
     await publish_event(up, AttendanceReport(session_id=healthy, attendees=[
         Attendee(email=address, minutes=60) for address in fine_people]), uuid.uuid4().hex)
     # The list behind the poison is applied while the poison waits between its deliveries.
-    await eventually(lambda: up.smtp.box.count() == 8, 30, "attendance mails of the healthy")
+    await eventually(lambda: up.smtp.box.count() == 8, 30, "attendance mails of the healthy",
+                     interval=0.1)
 
     def listed() -> str:
         return dialogues(up, "dlq", "list")
 
-    await eventually(lambda: poison_id in listed(), 60, "the poison in the DLQ")
+    await eventually(lambda: poison_id in listed(), 60, "the poison in the DLQ", interval=0.1)
     listing = listed()
     assert "registration-attendance" in listing and "deliveries=3" in listing, listing
     assert "handler failed: KeyError" in listing, listing
@@ -70,7 +71,8 @@ async def test_a_poison_event_is_dead_lettered_then_replayed_once(
 
     await sessions_db(up, damaged, {"$set": {"title": {"es": "Sesión dañada"}}})  # repaired
     assert "replayed" in dialogues(up, "dlq", "replay", "--all")
-    await eventually(lambda: up.smtp.box.count() == 10, 30, "attendance mails after replay")
+    await eventually(lambda: up.smtp.box.count() == 10, 30, "attendance mails after replay",
+                     interval=0.1)
     applied = await sessions_db(up, damaged)
     assert [r["attendance"] for r in applied] == ["attended", "attended"]
     assert "empty" in listed()

@@ -15,11 +15,11 @@ from shared.settings import SERVICES
 from tests.faults.support import (
     Stack,
     delivery_statuses,
-    eventually,
     mail_attempts,
     open_session,
     register_many,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.faults
 
@@ -54,7 +54,7 @@ async def test_two_replicas_share_the_work_and_remind_once(stack: Callable[..., 
 
     # A confirmation and a reminder each, and nothing twice.
     await eventually(lambda: up.smtp.box.count() >= 2 * PEOPLE, DUE_IN_S + 45,
-                     "confirmations and reminders")
+                     "confirmations and reminders", interval=0.1)
     await asyncio.sleep(3)
     per_address = up.smtp.box.per_address()
     subjects = {mail.subject.split(":")[0] for mail in up.smtp.box.mails}

@@ -17,10 +17,10 @@ import pytest
 from tests.faults.support import (
     Stack,
     delivery_statuses,
-    eventually,
     open_session,
     register_many,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.faults
 
@@ -40,13 +40,13 @@ async def test_smtp_down_mails_wait_then_go_out_once(stack: Callable[..., Stack]
     async def all_waiting() -> bool:
         return await delivery_statuses(up) == {"queued": PEOPLE}
 
-    await eventually(all_waiting, 30, "every mail tried and queued again")
+    await eventually(all_waiting, 30, "every mail tried and queued again", interval=0.1)
     await asyncio.sleep(max(0.0, down_at + OUTAGE_S - time.monotonic()))
     assert up.smtp.box.count() == 0
     up.smtp.start()
     back_at = time.monotonic()
     await eventually(lambda: set(up.smtp.box.per_address()) == set(addresses), 60,
-                     "every mail delivered once SMTP is back")
+                     "every mail delivered once SMTP is back", interval=0.1)
     took = time.monotonic() - back_at
     await asyncio.sleep(2)
     assert up.smtp.box.doubled() == {}

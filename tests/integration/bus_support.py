@@ -10,14 +10,15 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import nats
-import pytest
+from faststream.nats import NatsBroker
 from nats.aio.client import Client
 
-from shared.servers import LocalServer, start_nats
+from shared.bus import call
+from shared.contracts.rpc import Ping, Pong, RpcFailure
+from shared.servers import LocalServer
 from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,18 +29,6 @@ PORTALS = ("chilecompra",)  # deploy/nats-portals.conf: a portal's user is its s
 
 def config_under_test() -> Path:
     return Path(os.environ.get("NATS_CONF_UNDER_TEST") or ROOT / "deploy" / "nats.conf")
-
-
-@pytest.fixture(name="secured_nats")
-def secured_nats_fixture(tmp_path: Path) -> Iterator[LocalServer]:
-    """nats-server from the deployment's file as it is: the command line sets the address,
-    port and storage folder, the environment the passwords, as compose.yaml does."""
-    env = {**os.environ, **{f"{user.upper()}_NATS_PASSWORD": f"pw-{user}" for user in USERS},
-           **{f"PORTAL_{portal.upper()}_NATS_PASSWORD": f"pw-{portal}" for portal in PORTALS}}
-    assert set(deployed_password_variables()) <= set(env), "a user of the file has no password"
-    running = start_nats(tmp_path / "nats", config=config_under_test(), env=env)
-    yield running
-    running.stop()
 
 
 def deployed_password_variables() -> list[str]:
@@ -94,3 +83,13 @@ async def connect_as(server: LocalServer, user: str) -> tuple[Client, Seen]:
     connection = await nats.connect(url_of(server, user), inbox_prefix=own_inbox(user),
                                     error_cb=seen.record, max_reconnect_attempts=1)
     return connection, seen
+
+
+async def ping_until_answered(broker: NatsBroker, service: str, within: float = 30.0) -> Pong:
+    deadline = asyncio.get_running_loop().time() + within
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            return await call(broker, f"rpc.{service}.ping", Ping(), Pong, timeout=0.3)
+        except RpcFailure:
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"{service} never answered")

@@ -1,14 +1,19 @@
 """Fixtures shared by the integration tests: the real services, started in the test's loop,
-and a real SMTP server."""
+a real SMTP server, the catalog's search side behind the gateway, and nats-server secured by
+the deployment's own configuration."""
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from litestar import Litestar
+from pymongo import AsyncMongoClient
 
 from services.catalog.bootstrap import SPEC as CATALOG
 from services.gateway.app import create_app
@@ -16,9 +21,15 @@ from services.gateway.keys import Role
 from services.notify.bootstrap import SPEC as NOTIFY
 from services.registration.bootstrap import SPEC as REGISTRATION
 from services.translate.bootstrap import SPEC as TRANSLATE
-from shared.servers import free_port
+from shared.servers import LocalServer, free_port, start_nats
 from shared.service import RunningService, start_service
 from shared.settings import Settings
+from tests.integration.bus_support import (
+    PORTALS,
+    USERS,
+    config_under_test,
+    deployed_password_variables,
+)
 from tests.integration.notify_support import Inbox, SmtpServer
 from tests.support import new_key, serving
 
@@ -70,3 +81,37 @@ def smtp() -> Iterator[SmtpServer]:
     controller.start()
     yield SmtpServer(port, inbox)
     controller.stop()
+
+
+@pytest.fixture
+async def catalog_db(settings: Settings) -> AsyncIterator[Any]:
+    """The catalog's database, to write documents straight into."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.effective_mongo_url())
+    yield client[settings.database_name("catalog")]
+    await client.close()
+
+
+@pytest.fixture
+def fast_settings(settings: Settings) -> Settings:
+    """The usual test settings, with room for many requests from one client."""
+    return settings.model_copy(update={"public_rate_limit": 10_000})
+
+
+@pytest.fixture
+async def search_http(fast_settings: Settings, search_side: RunningService
+                      ) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway in front of the module's `search_side` (each search module starts its own)."""
+    async with serving(create_app(fast_settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def secured_nats(tmp_path: Path) -> Iterator[LocalServer]:
+    """nats-server from the deployment's file as it is: the command line sets the address,
+    port and storage folder, the environment the passwords, as compose.yaml does."""
+    env = {**os.environ, **{f"{user.upper()}_NATS_PASSWORD": f"pw-{user}" for user in USERS},
+           **{f"PORTAL_{portal.upper()}_NATS_PASSWORD": f"pw-{portal}" for portal in PORTALS}}
+    assert set(deployed_password_variables()) <= set(env), "a user of the file has no password"
+    running = start_nats(tmp_path / "nats", config=config_under_test(), env=env)
+    yield running
+    running.stop()

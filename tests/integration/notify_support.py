@@ -3,22 +3,26 @@ conftest.py), events, a settable clock."""
 
 from __future__ import annotations
 
-import asyncio
 import email
+import email.message
 import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import Message
 from email.policy import default
 from typing import Any
 
 from faststream.nats import NatsBroker
 
+from services.notify.settings import NotifySettings
+from shared.bus import call
 from shared.contracts import registration as reg
+from shared.contracts.catalog import DocumentPublished, DocumentSnapshot
 from shared.contracts.events import Event
+from shared.contracts.notify import DeliveryPage, ListDeliveries
 from shared.settings import Settings
+from tests.support import eventually
 
 START = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)
 
@@ -110,14 +114,6 @@ async def publish(broker: NatsBroker, event: Event, event_id: str | None = None,
     return event_id
 
 
-async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
-
-
 async def all_recorded(settings: Settings, timeout: float = 10.0) -> None:
     """Wait until no mail is mid-send. The SMTP server holds a message a moment before its
     sender records `sent`: a test that jumps the clock then would expire that lease, and
@@ -127,11 +123,11 @@ async def all_recorded(settings: Settings, timeout: float = 10.0) -> None:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.effective_mongo_url())
     try:
         deliveries = client[settings.database_name("notify")]["deliveries"]
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while await deliveries.count_documents({"status": "sending"}):
-            assert loop.time() < deadline, "a mail stayed mid-send"
-            await asyncio.sleep(0.05)
+
+        async def none_mid_send() -> bool:
+            return await deliveries.count_documents({"status": "sending"}) == 0
+
+        await eventually(none_mid_send, timeout=timeout, what="no mail mid-send")
     finally:
         await client.close()
 
@@ -144,3 +140,19 @@ def parts(message: Message) -> dict[str, Any]:
         if kind in ("text/plain", "text/html", "text/calendar"):
             found[kind] = part.get_content()
     return found
+
+
+FAST = NotifySettings(send_rate=1000, retry_base_seconds=0.2, poll_seconds=0.05)
+
+
+async def deliveries(broker: NatsBroker, **filters: str) -> DeliveryPage:
+    return await call(broker, "rpc.notify.list_deliveries", ListDeliveries(**filters),
+                      DeliveryPage, timeout=2.0)
+
+
+def document(document_id: str, topics: list[str]) -> DocumentPublished:
+    return DocumentPublished(document=DocumentSnapshot(
+        document_id=document_id, revision=1, type="guide", source_language="es",
+        texts={"title": {"es": "Guía de compras sostenibles", "en": "Sustainable buying guide"}},
+        available_languages=["es", "en"], missing_languages=[], topics=topics,  # type: ignore[arg-type]
+        countries=["CO"], published_on=date(2030, 1, 1)))

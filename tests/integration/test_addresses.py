@@ -24,17 +24,16 @@ from services.notify.bootstrap import build_spec
 from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.notify_support import (
+    FAST,
     SmtpServer,
     confirmed,
-    eventually,
+    deliveries,
     publish,
     with_smtp,
 )
-from tests.integration.site_support import submit
-from tests.integration.test_notify_mail import FAST, deliveries
-from tests.integration.test_site_subscriptions import WISH, send_form
+from tests.integration.site_support import WISH, send_form, submit
 from tests.security.conftest import person, published_session
-from tests.support import assert_problem
+from tests.support import assert_problem, eventually
 
 pytestmark = pytest.mark.integration
 MakeKey = Callable[[Role], Awaitable[str]]
@@ -126,7 +125,7 @@ async def test_an_internationalised_domain_is_mailed_in_punycode(
     answer = await gateway_http.post("/v1/subscriptions",
                                      json={"email": "lectora@bücher.example", "language": "es"})
     assert answer.status_code == 202, answer.text
-    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
     recipients = sorted(addressee(m) for m in smtp.inbox.messages)
     assert recipients == [PUNYCODE, "lectora@xn--bcher-kva.example"]
     assert sorted(smtp.inbox.recipients) == recipients  # the SMTP envelope too
@@ -145,7 +144,7 @@ async def test_an_event_with_an_unmailable_address_is_one_failed_delivery(
     for number, address in enumerate(UNMAILABLE):
         await publish(bus_client, confirmed(registration_id=f"bad-{number}", email_=address))
     await publish(bus_client, confirmed(registration_id="idn", email_=IDN))
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     assert addressee(smtp.inbox.messages[0]) == PUNYCODE
     assert smtp.inbox.recipients == [PUNYCODE]
 

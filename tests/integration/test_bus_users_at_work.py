@@ -9,7 +9,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -27,10 +26,10 @@ from shared.service import RunningService, start_service
 from tests.integration.bus_support import (
     ROOT,
     connect_as,
-    secured_nats_fixture,  # noqa: F401 (the `secured_nats` fixture)
     settings_of,
     url_of,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -110,10 +109,8 @@ async def test_every_service_works_under_its_own_user(
             assert await seen.violations(connection) == [], user
             await connection.close()
 
-        deadline = time.monotonic() + 20
-        while not await _drained(services):
-            assert time.monotonic() < deadline, "every consumer took and acked its messages"
-            await asyncio.sleep(0.2)
+        await eventually(lambda: _drained(services), timeout=20, interval=0.2,
+                         what="every consumer took and acked its messages")
         dlq = services["registration"].runtime.broker.connection.jetstream()
         assert (await dlq.stream_info("DLQ")).state.messages == DEAD_LETTERS
         rejections = await dlq.stream_info("INGEST", subjects_filter="ingest.rejected.v1")

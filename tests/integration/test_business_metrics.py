@@ -22,11 +22,11 @@ from shared.settings import Settings
 from tests.integration.notify_support import (
     SmtpServer,
     confirmed,
-    eventually,
     publish,
     with_smtp,
 )
-from tests.integration.test_registration_gateway import new_session, person
+from tests.support import eventually
+from tests.support.sessions import new_session, person
 
 pytestmark = pytest.mark.integration
 
@@ -83,7 +83,7 @@ async def test_mails_are_counted_by_outcome(
 ) -> None:
     before = counts(reader, "dialogues.mails", "outcome")
     await publish(bus_client, confirmed("reg-sent"))
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     smtp.inbox.refusals.append("550 5.1.1 no such mailbox")
     await publish(bus_client, confirmed("reg-refused"))
 
@@ -91,6 +91,6 @@ async def test_mails_are_counted_by_outcome(
         now = counts(reader, "dialogues.mails", "outcome")
         return now.get("failed", 0) - before.get("failed", 0) == 1
 
-    await eventually(settled)
+    await eventually(settled, timeout=10)
     after = counts(reader, "dialogues.mails", "outcome")
     assert after.get("sent", 0) - before.get("sent", 0) == 1

@@ -2,70 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import nats
 import pytest
 from faststream.nats import NatsBroker
 from pymongo import AsyncMongoClient
 
 from services.catalog.domain.documents import ingested_id
 from services.gateway.keys import Role
-from shared.contracts.catalog import IngestedDocument
-from shared.contracts.envelope import CloudEvent
 from shared.service import RunningService
 from shared.settings import Settings
-from tests.support import assert_problem
+from tests.integration.catalog_support import INGESTED, PORTAL_SUBJECT, send, stream_messages
+from tests.support import assert_problem, eventually
 
 pytestmark = pytest.mark.integration
 
 KeyMaker = Callable[[Role], Awaitable[str]]
-
-
-async def send(broker: NatsBroker, subject: str, data: dict[str, Any],
-               event_id: str | None = None) -> str:
-    event_id = event_id or uuid.uuid4().hex
-    body, headers = CloudEvent(id=event_id, type=subject, source="test",
-                               time=datetime.now(UTC), data=data).to_nats()
-    headers["Nats-Msg-Id"] = uuid.uuid4().hex  # redeliveries must be caught by the inbox
-    await broker.publish(body, subject, headers=headers, stream=subject.split(".")[0].upper())
-    return event_id
-
-
-async def stream_messages(settings: Settings, subject: str, stream: str,
-                          count: int) -> list[tuple[str, dict[str, Any]]]:
-    """The first `count` messages on `subject` (waits up to 5 s for them)."""
-    connection = await nats.connect(settings.effective_nats_url())
-    try:
-        subscription = await connection.jetstream().pull_subscribe(subject, stream=stream)
-        found: list[tuple[str, dict[str, Any]]] = []
-        async with asyncio.timeout(5):
-            while len(found) < count:
-                for message in await subscription.fetch(count - len(found), timeout=5):
-                    found.append((message.subject, _json(message.data)))
-        return found
-    finally:
-        await connection.close()
-
-
-def _json(data: bytes) -> dict[str, Any]:
-    try:
-        return dict(json.loads(data))
-    except ValueError:
-        return {}  # a dead letter of a malformed event keeps its bytes as they came
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 8.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 def completion(doc_id: str, revision: int, title: str, reviewer: str | None) -> dict[str, Any]:
@@ -95,7 +50,7 @@ async def test_translations_are_stored_once_and_never_overwrite_newer_text(
 
     first = await send(bus_client, "translate.job.completed.v1",
                        completion(doc_id, 1, "Green procurement", "reviewer-key"))
-    await eventually(lambda: _equals(english_title(), "Green procurement"))
+    await eventually(lambda: _equals(english_title(), "Green procurement"), timeout=8)
     await send(bus_client, "translate.job.completed.v1",
                completion(doc_id, 1, "Green procurement", "reviewer-key"), event_id=first)
     view = (await gateway_http.get(f"/v1/documents/{doc_id}", params={"lang": "en"})).json()
@@ -111,7 +66,7 @@ async def test_translations_are_stored_once_and_never_overwrite_newer_text(
     assert await english_title() == "Green procurement"  # kept, but marked stale
     await send(bus_client, "translate.job.completed.v1",
                completion(doc_id, 2, "Green public procurement", None))
-    await eventually(lambda: _equals(english_title(), "Green public procurement"))
+    await eventually(lambda: _equals(english_title(), "Green public procurement"), timeout=8)
 
     messages = await stream_messages(settings, "catalog.>", "CATALOG", 4)
     assert [s for s, _ in messages] == [
@@ -135,17 +90,10 @@ async def _translations_received(settings: Settings, job_prefix: str) -> dict[st
                     if str(r["_id"]).startswith(job_prefix)]
         return bool(found)
     try:
-        await eventually(arrived)
+        await eventually(arrived, timeout=8)
     finally:
         await client.close()
     return found[0]
-
-
-PORTAL_SUBJECT = IngestedDocument.subject_for("chilecompra")  # where INGESTED's portal sends
-INGESTED = {"source": "chilecompra", "external_id": "pub-42", "type": "publication",
-            "source_language": "es", "title": {"es": "Datos abiertos en compras"},
-            "summary": {"es": "Resumen"}, "topics": ["open_data"], "countries": ["CL"],
-            "published_on": "2024-03-05"}
 
 
 async def test_ingested_documents_are_deduplicated_and_bad_ones_rejected(
@@ -154,7 +102,7 @@ async def test_ingested_documents_are_deduplicated_and_bad_ones_rejected(
     doc_id = ingested_id("chilecompra", "pub-42")
     url = f"/v1/documents/{doc_id}"
     await send(bus_client, PORTAL_SUBJECT, INGESTED)
-    await eventually(lambda: _status_is(gateway_http, url, 200))
+    await eventually(lambda: _status_is(gateway_http, url, 200), timeout=8)
     doc = (await gateway_http.get(url)).json()
     assert (doc["source"], doc["external_id"], doc["year"]) == ("chilecompra", "pub-42", 2024)
     assert doc["status"] == "published" and doc["regions"] == ["southern_cone"]
@@ -162,7 +110,7 @@ async def test_ingested_documents_are_deduplicated_and_bad_ones_rejected(
     await send(bus_client, PORTAL_SUBJECT, INGESTED)  # a repeat: nothing
     await send(bus_client, PORTAL_SUBJECT,
                {**INGESTED, "title": {"es": "Datos abiertos", "en": "Open data"}})
-    await eventually(lambda: _revision_is(gateway_http, url, 2))
+    await eventually(lambda: _revision_is(gateway_http, url, 2), timeout=8)
 
     await bus_client.publish(b"{not json", PORTAL_SUBJECT,
                              headers={"ce-id": "broken-1"}, stream="INGEST")

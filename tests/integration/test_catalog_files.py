@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 from collections.abc import Awaitable, Callable
@@ -11,28 +10,19 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from docx import Document as DocxDocument
-from fpdf import FPDF
 from pymongo import AsyncMongoClient
 
 from services.catalog.domain.errors import Refusal
 from services.catalog.store import FileStore
 from services.gateway.keys import Role
 from shared.settings import Settings
-from tests.support import assert_problem
+from tests.integration.catalog_support import a_pdf, published_document, upload
+from tests.support import assert_problem, eventually
 
 pytestmark = pytest.mark.integration
 
 KeyMaker = Callable[[Role], Awaitable[str]]
 PHRASE = "Compras publicas sostenibles en la region andina"
-
-
-def a_pdf(text: str, pages: int = 1) -> bytes:
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=12)
-    for page in range(pages):
-        pdf.add_page()
-        pdf.multi_cell(0, 10, f"{text} (page {page + 1}) " + "relleno " * 200)
-    return bytes(pdf.output())
 
 
 def a_docx(text: str) -> bytes:
@@ -41,19 +31,6 @@ def a_docx(text: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-async def published_document(client: httpx.AsyncClient, editor: dict[str, str]) -> str:
-    draft = {"type": "study", "source_language": "es", "title": {"es": "Estudio de compras"}}
-    doc_id = str((await client.post("/v1/documents", json=draft, headers=editor)).json()["id"])
-    await client.post(f"/v1/documents/{doc_id}/publish", headers=editor)
-    return doc_id
-
-
-async def upload(client: httpx.AsyncClient, editor: dict[str, str], doc_id: str, name: str,
-                 data: bytes) -> httpx.Response:
-    return await client.post(f"/v1/documents/{doc_id}/files", headers=editor,
-                             files={"file": (name, data, "application/octet-stream")})
 
 
 async def test_a_pdf_is_kept_deduplicated_read_back_and_its_text_extracted(
@@ -148,10 +125,7 @@ async def test_the_text_of_an_attached_pdf_is_found_by_search(
         hits = (await gateway_http.get("/v1/search", params={"q": word.lower()})).json()
         return [hit["id"] for hit in hits.get("items", [])] == [doc_id]
 
-    deadline = asyncio.get_running_loop().time() + 10
-    while not await found():
-        assert asyncio.get_running_loop().time() < deadline, "the PDF's text was not found"
-        await asyncio.sleep(0.1)
+    await eventually(found, timeout=10, interval=0.1, what="the PDF's text found by search")
 
 
 async def test_pieces_of_abandoned_uploads_are_swept(settings: Settings) -> None:

@@ -18,12 +18,12 @@ from services.catalog.store import DocumentStore
 from shared.db import Document
 from shared.service import Parts, RunningService, Runtime, start_service
 from shared.settings import Settings
-from tests.integration.test_catalog_events import (
+from tests.integration.catalog_support import (
     INGESTED,
     PORTAL_SUBJECT,
-    eventually,
     send,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -72,12 +72,13 @@ async def test_a_conflict_on_the_first_delivery_is_applied_on_a_later_one(
 
     async def has_revision(number: int) -> bool:
         return await revision(settings, doc_id) == number
-    await eventually(lambda: has_revision(1))
+    await eventually(lambda: has_revision(1), timeout=8)
 
     Contended.losses = ATTEMPTS  # the whole first delivery loses the race, then it is quiet
     await send(bus_client, PORTAL_SUBJECT,
                {**INGESTED, "title": {"es": "Datos abiertos", "en": "Open data"}})
-    await eventually(lambda: has_revision(2))  # after the consumer's first back-off (1 s)
+    # after the consumer's first back-off (1 s)
+    await eventually(lambda: has_revision(2), timeout=8)
     assert Contended.losses == 0
     js = bus_client.connection.jetstream()
     assert (await js.stream_info("DLQ")).state.messages == 0

@@ -6,10 +6,9 @@ and events are published on the CATALOG stream the way the catalog's outbox publ
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,61 +17,23 @@ from typing import Any
 import httpx
 import pytest
 from faststream.nats import NatsBroker
-from pymongo import AsyncMongoClient
 
-from services.catalog.bootstrap import (
-    SEARCH_INDEXES,
-    new_index_sync,
-    rebuild_search_index,
-    search_parts,
-)
+from services.catalog.bootstrap import rebuild_search_index
 from services.catalog.search.entrypoints import IndexSync
-from services.gateway.app import create_app
 from shared.bus import make_broker
 from shared.contracts.envelope import CloudEvent
 from shared.contracts.search import SearchRequest
 from shared.servers import start_nats
-from shared.service import Parts, RunningService, Runtime, ServiceSpec, start_service
+from shared.service import Parts, RunningService, Runtime, start_service
 from shared.settings import Settings
 from shared.streams import DLQ_STREAM, INGEST_STREAM, declare_streams
 from tests.integration.bus_support import deployed_password_variables
-from tests.support import assert_problem, serving
+from tests.integration.search_support import SEARCH_SIDE, document, index_sync, search_side_parts
+from tests.support import assert_problem, eventually
 
 pytestmark = pytest.mark.integration
 
-_SYNCS: list[IndexSync] = []
-"""The index of every search side started by these tests."""
-
-
-def _search_side(runtime: Runtime) -> Parts:
-    sync = new_index_sync(runtime)
-    _SYNCS.append(sync)
-    return search_parts(runtime, sync)
-
-
-def index_sync(runtime: Runtime) -> IndexSync:
-    """The index of the search side running on `runtime`."""
-    return next(sync for sync in _SYNCS if sync.broker is runtime.broker)
-
-
-SEARCH_SIDE = ServiceSpec(name="catalog", indexes=SEARCH_INDEXES, build=_search_side)
-"""The catalog process with only its search side wired, independent of the rest."""
 DEPLOYED_NATS_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nats.conf"
-
-
-def document(doc_id: str, **fields: Any) -> dict[str, Any]:
-    """A catalog document as the catalog stores it (published unless told otherwise)."""
-    base: dict[str, Any] = {
-        "_id": doc_id, "type": "study", "status": "published", "source_language": "es",
-        "revision": 1, "title": {}, "summary": {}, "body": {}, "languages": {},
-        "topics": [], "countries": [], "regions": [], "authors": [], "institutions": [],
-        "published_on": "2021-05-04", "year": 2021, "files": [],
-        "updated_at": datetime.now(UTC), "outbox": [],
-    }
-    base.update(fields)
-    if not base["languages"]:
-        base["languages"] = {lang: {"status": "original"} for lang in base["title"]}
-    return base
 
 
 CORPUS = [
@@ -94,16 +55,6 @@ CORPUS = [
 ]
 
 
-@pytest.fixture
-async def catalog_db(settings: Settings) -> AsyncIterator[Any]:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.effective_mongo_url())
-    yield client[settings.database_name("catalog")]
-    await client.close()
-
-
-@pytest.fixture
-def fast_settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"public_rate_limit": 10_000})
 
 
 @pytest.fixture
@@ -113,12 +64,6 @@ async def search_side(fast_settings: Settings, catalog_db: Any) -> AsyncIterator
     yield service
     await service.stop()
 
-
-@pytest.fixture
-async def http(fast_settings: Settings, search_side: RunningService
-               ) -> AsyncIterator[httpx.AsyncClient]:
-    async with serving(create_app(fast_settings)) as client:
-        yield client
 
 
 async def publish(bus: NatsBroker, subject: str, data: dict[str, Any]) -> None:
@@ -130,13 +75,6 @@ async def publish(bus: NatsBroker, subject: str, data: dict[str, Any]) -> None:
                       stream="CATALOG")
 
 
-async def eventually(check: Callable[[], Any], timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
-
-
 def ids(body: dict[str, Any]) -> list[str]:
     return [hit["id"] for hit in body["items"]]
 
@@ -145,31 +83,32 @@ def ids(body: dict[str, Any]) -> list[str]:
     ("licitacion", "doc-es"), ("tenders", "doc-en"), ('"compras publicas"', "doc-es"),
     ("contratação", "doc-pt"), ("CONTRATACAO", "doc-pt"),
 ])
-async def test_the_issue_examples_are_found(http: httpx.AsyncClient, query: str,
+async def test_the_issue_examples_are_found(search_http: httpx.AsyncClient, query: str,
                                             expected: str) -> None:
-    response = await http.get("/v1/search", params={"q": query})
+    response = await search_http.get("/v1/search", params={"q": query})
     assert response.status_code == 200, response.text
     assert ids(response.json()) == [expected]
 
 
-async def test_a_hit_shows_the_asked_language_else_the_source_one(http: httpx.AsyncClient) -> None:
-    english = (await http.get("/v1/search", params={"q": "evaluar", "lang": "en"})).json()
+async def test_a_hit_shows_the_asked_language_else_the_source_one(
+        search_http: httpx.AsyncClient) -> None:
+    english = (await search_http.get("/v1/search", params={"q": "evaluar", "lang": "en"})).json()
     hit = english["items"][0]
     assert (hit["id"], hit["title"], hit["title_language"]) == (
         "doc-en", "How to evaluate a tender", "en")
     assert hit["languages"] == ["es", "en"] and hit["score"] > 0
     assert "<b>evaluar</b>" in hit["snippet"] and hit["snippet_language"] == "es"
-    portuguese = (await http.get("/v1/search", params={"q": "estudo", "lang": "fr"})).json()
+    portuguese = (await search_http.get("/v1/search", params={"q": "estudo", "lang": "fr"})).json()
     assert portuguese["items"][0]["title_language"] == "pt"
 
 
-async def test_drafts_are_not_found(http: httpx.AsyncClient) -> None:
-    body = (await http.get("/v1/search", params={"q": "borrador"})).json()
+async def test_drafts_are_not_found(search_http: httpx.AsyncClient) -> None:
+    body = (await search_http.get("/v1/search", params={"q": "borrador"})).json()
     assert body["items"] == [] and body["total"] == 0
 
 
-async def test_facets_count_the_filtered_hits(http: httpx.AsyncClient) -> None:
-    body = (await http.get("/v1/search", params={"region": "southern_cone"})).json()
+async def test_facets_count_the_filtered_hits(search_http: httpx.AsyncClient) -> None:
+    body = (await search_http.get("/v1/search", params={"region": "southern_cone"})).json()
     assert sorted(ids(body)) == ["doc-es", "doc-pt"] and body["total"] == 2
     facets = {name: {f["value"]: f["count"] for f in counts}
               for name, counts in body["facets"].items()}
@@ -189,17 +128,17 @@ async def test_facets_count_the_filtered_hits(http: httpx.AsyncClient) -> None:
     ({"available_in": "en"}, ["doc-en"]),
     ({"q": "licitaciones", "type": "study"}, []),
 ])
-async def test_filters(http: httpx.AsyncClient, params: dict[str, Any],
+async def test_filters(search_http: httpx.AsyncClient, params: dict[str, Any],
                        expected: list[str]) -> None:
-    body = (await http.get("/v1/search", params=params)).json()
+    body = (await search_http.get("/v1/search", params=params)).json()
     assert sorted(ids(body)) == expected
 
 
-async def test_sort_by_date_and_walk_the_cursor(http: httpx.AsyncClient) -> None:
+async def test_sort_by_date_and_walk_the_cursor(search_http: httpx.AsyncClient) -> None:
     seen: list[str] = []
     params: dict[str, Any] = {"sort": "date", "limit": 1}
     while True:
-        body = (await http.get("/v1/search", params=params)).json()
+        body = (await search_http.get("/v1/search", params=params)).json()
         seen += ids(body)
         if body["next_cursor"] is None:
             break
@@ -211,8 +150,8 @@ async def test_sort_by_date_and_walk_the_cursor(http: httpx.AsyncClient) -> None
     'title:( AND OR NOT "unclosed [x TO } ^2 ~ * \\ / +-!&|', '"', "))))", "*", ":",
     "a" * 500, "\u0000\ufeff😀",
 ])
-async def test_any_query_text_is_safe(http: httpx.AsyncClient, query: str) -> None:
-    response = await http.get("/v1/search", params={"q": query})
+async def test_any_query_text_is_safe(search_http: httpx.AsyncClient, query: str) -> None:
+    response = await search_http.get("/v1/search", params={"q": query})
     assert response.status_code == 200, response.text
 
 
@@ -221,9 +160,9 @@ async def test_any_query_text_is_safe(http: httpx.AsyncClient, query: str) -> No
     {"sort": "random"}, {"cursor": "!!!"}, {"country": "Chile"}, {"q": "a" * 501},
     {"limit": 0}, {"region": "europe"},
 ])
-async def test_bad_parameters_are_problems(http: httpx.AsyncClient,
+async def test_bad_parameters_are_problems(search_http: httpx.AsyncClient,
                                            params: dict[str, Any]) -> None:
-    assert_problem(await http.get("/v1/search", params=params), 400)
+    assert_problem(await search_http.get("/v1/search", params=params), 400)
 
 
 async def test_events_keep_every_replica_current(
@@ -241,17 +180,17 @@ async def test_events_keep_every_replica_current(
             "doc-new", title={"en": "Framework agreements"}, source_language="en"))
         await publish(bus_client, "catalog.document.published.v1",
                       {"document": {"document_id": "doc-new"}})
-        await eventually(lambda: _equals(found("framework"), [["doc-new"], ["doc-new"]]))
+        await eventually(lambda: _equals(found("framework"), [["doc-new"], ["doc-new"]]), timeout=5)
         await catalog_db["documents"].update_one(
             {"_id": "doc-new"}, {"$set": {"title.en": "Dynamic purchasing systems"}})
         await publish(bus_client, "catalog.document.revised.v1",
                       {"document": {"document_id": "doc-new"}})
-        await eventually(lambda: _equals(found("dynamic"), [["doc-new"], ["doc-new"]]))
+        await eventually(lambda: _equals(found("dynamic"), [["doc-new"], ["doc-new"]]), timeout=5)
         assert await found("framework") == [[], []]
         await catalog_db["documents"].update_one({"_id": "doc-es"},
                                                  {"$set": {"status": "withdrawn"}})
         await publish(bus_client, "catalog.document.withdrawn.v1", {"document_id": "doc-es"})
-        await eventually(lambda: _equals(found("licitacion"), [[], []]))
+        await eventually(lambda: _equals(found("licitacion"), [[], []]), timeout=5)
     finally:
         await replica.stop()
 
@@ -268,7 +207,7 @@ async def test_file_text_is_searchable(
     async def found() -> bool:
         return [h.id for h in engine.search(SearchRequest(q="pregao")).hits] == ["doc-pt"]
 
-    await eventually(found)
+    await eventually(found, timeout=5)
 
 
 async def _equals(value: Any, expected: Any) -> bool:
@@ -281,7 +220,7 @@ async def test_a_change_made_while_the_index_is_rebuilt_is_applied(
     """The follower subscribes before the rebuild reads MongoDB, so nothing falls between."""
 
     def rebuild_then_change_at_start(runtime: Runtime) -> Parts:
-        parts = _search_side(runtime)
+        parts = search_side_parts(runtime)
         return replace(parts, on_start=[lambda: rebuild_then_change(index_sync(runtime))])
 
     async def rebuild_then_change(sync: IndexSync) -> None:
@@ -300,7 +239,7 @@ async def test_a_change_made_while_the_index_is_rebuilt_is_applied(
         async def found() -> bool:
             return [h.id for h in engine.search(SearchRequest(q="subasta")).hits] == ["doc-es"]
 
-        await eventually(found)
+        await eventually(found, timeout=5)
     finally:
         await service.stop()
 
@@ -332,7 +271,7 @@ async def test_the_follower_works_under_the_deployed_nats_permissions(
         async def found() -> bool:
             return [h.id for h in engine.search(SearchRequest(q="pliego")).hits] == ["doc-x"]
 
-        await eventually(found)
+        await eventually(found, timeout=5)
     finally:
         await bus.stop()
         await service.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -11,6 +10,7 @@ import httpx
 import pytest
 
 from services.gateway.keys import Role
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -29,13 +29,6 @@ async def hits(http: httpx.AsyncClient, **params: Any) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-async def until(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, "not reached in time"
-        await asyncio.sleep(0.1)
 
 
 async def record(http: httpx.AsyncClient, doc_id: str) -> ET.Element:
@@ -59,7 +52,7 @@ async def test_publish_revise_withdraw(
     async def found(query: str) -> bool:
         return [h["id"] for h in (await hits(gateway_http, q=query))["items"]] == [doc_id]
 
-    await until(lambda: found("contratação"))
+    await eventually(lambda: found("contratação"), timeout=10, interval=0.1)
     body = await hits(gateway_http, q="municipios", topic="sustainable_procurement")
     assert body["facets"]["region"] == [{"value": "southern_cone", "count": 1}]
     title = (await record(gateway_http, doc_id)).findtext(".//dc:title", namespaces=OAI)
@@ -68,7 +61,7 @@ async def test_publish_revise_withdraw(
     revised = await gateway_http.patch(f"/v1/documents/{doc_id}", headers=editor,
                                        json={"title": {"pt": "Pregão eletrônico nos estados"}})
     assert revised.status_code == 200, revised.text
-    await until(lambda: found("pregao"))
+    await eventually(lambda: found("pregao"), timeout=10, interval=0.1)
 
     withdrawn = await gateway_http.post(f"/v1/documents/{doc_id}/withdraw", headers=editor,
                                         json={"reason": "superseded"})
@@ -77,6 +70,6 @@ async def test_publish_revise_withdraw(
     async def gone() -> bool:
         return bool((await hits(gateway_http, q="pregao"))["total"] == 0)
 
-    await until(gone)
+    await eventually(gone, timeout=10, interval=0.1)
     header = (await record(gateway_http, doc_id)).find(".//o:header", OAI)
     assert header is not None and header.get("status") == "deleted"

@@ -13,13 +13,7 @@ import pytest
 from services.gateway.app import create_app
 from shared.service import start_service
 from shared.settings import Settings
-from tests.integration.test_catalog_search_api import (
-    SEARCH_SIDE,
-    catalog_db,  # noqa: F401  (a fixture)
-    document,
-    fast_settings,  # noqa: F401  (a fixture)
-    )
-from tests.integration.test_catalog_search_api import http as gateway  # noqa: F401
+from tests.integration.search_support import SEARCH_SIDE, document
 from tests.support import assert_problem, serving
 
 pytestmark = pytest.mark.integration
@@ -31,7 +25,7 @@ EARLIER = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 @pytest.fixture
-async def search_side(fast_settings: Settings, catalog_db: Any) -> AsyncIterator[Any]:  # noqa: F811
+async def search_side(fast_settings: Settings, catalog_db: Any) -> AsyncIterator[Any]:
     documents = [document(f"d{n:03d}", title={"es": f"Documento {n}", "en": f"Document {n}"},
                           type="guide" if n % 2 else "study",
                           topics=["open_data"] if n < 5 else [],
@@ -69,8 +63,8 @@ def error_code(root: ET.Element) -> str | None:
     return None if error is None else error.get("code")
 
 
-async def test_identify_and_formats(gateway: httpx.AsyncClient) -> None:  # noqa: F811
-    root = await oai(gateway, verb="Identify")
+async def test_identify_and_formats(search_http: httpx.AsyncClient) -> None:
+    root = await oai(search_http, verb="Identify")
     identify = root.find("o:Identify", NS)
     assert identify is not None
     assert identify.findtext("o:protocolVersion", namespaces=NS) == "2.0"
@@ -78,28 +72,28 @@ async def test_identify_and_formats(gateway: httpx.AsyncClient) -> None:  # noqa
     assert identify.findtext("o:baseURL", namespaces=NS, default="").endswith("/oai")
     request = root.find("o:request", NS)
     assert request is not None and request.get("verb") == "Identify"
-    formats = await oai(gateway, verb="ListMetadataFormats", identifier=ID + "d001")
+    formats = await oai(search_http, verb="ListMetadataFormats", identifier=ID + "d001")
     assert formats.findtext(".//o:metadataPrefix", namespaces=NS) == "oai_dc"
-    sets = await oai(gateway, verb="ListSets")
+    sets = await oai(search_http, verb="ListSets")
     specs = {e.text for e in sets.iterfind(".//o:setSpec", NS)}
     assert {"topic", "type", "topic:open_data", "type:guide"} <= specs
 
 
-async def test_list_records_walks_resumption_tokens(gateway: httpx.AsyncClient) -> None:  # noqa: F811
-    root = await oai(gateway, verb="ListRecords", metadataPrefix="oai_dc")
+async def test_list_records_walks_resumption_tokens(search_http: httpx.AsyncClient) -> None:
+    root = await oai(search_http, verb="ListRecords", metadataPrefix="oai_dc")
     identifiers: list[str] = []
     while True:
         identifiers += [e.text or "" for e in root.iterfind(".//o:header/o:identifier", NS)]
         token = root.find(".//o:resumptionToken", NS)
         if token is None or not token.text:
             break
-        root = await oai(gateway, verb="ListRecords", resumptionToken=token.text)
+        root = await oai(search_http, verb="ListRecords", resumptionToken=token.text)
     assert len(identifiers) == 151 and len(set(identifiers)) == 151
     assert ID + "x-draft" not in identifiers
 
 
-async def test_get_record_in_dublin_core(gateway: httpx.AsyncClient) -> None:  # noqa: F811
-    root = await oai(gateway, verb="GetRecord", identifier=ID + "d001", metadataPrefix="oai_dc")
+async def test_get_record_in_dublin_core(search_http: httpx.AsyncClient) -> None:
+    root = await oai(search_http, verb="GetRecord", identifier=ID + "d001", metadataPrefix="oai_dc")
     dc = root.find(".//oai_dc:dc", NS)
     assert dc is not None
     titles = {e.get("{http://www.w3.org/XML/1998/namespace}lang"): e.text
@@ -115,8 +109,8 @@ async def test_get_record_in_dublin_core(gateway: httpx.AsyncClient) -> None:  #
     assert {e.text for e in header.iterfind("o:setSpec", NS)} == {"type:guide", "topic:open_data"}
 
 
-async def test_withdrawn_documents_are_deleted_records(gateway: httpx.AsyncClient) -> None:  # noqa: F811
-    root = await oai(gateway, verb="GetRecord", identifier=ID + "w-1", metadataPrefix="oai_dc")
+async def test_withdrawn_documents_are_deleted_records(search_http: httpx.AsyncClient) -> None:
+    root = await oai(search_http, verb="GetRecord", identifier=ID + "w-1", metadataPrefix="oai_dc")
     header = root.find(".//o:header", NS)
     assert header is not None and header.get("status") == "deleted"
     assert root.find(".//o:metadata", NS) is None
@@ -130,9 +124,9 @@ async def test_withdrawn_documents_are_deleted_records(gateway: httpx.AsyncClien
     ({"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "from": "2024-01-03T03:04:05Z",
       "until": "2024-01-04T03:04:05Z"}, 2),
 ])
-async def test_selective_harvesting(gateway: httpx.AsyncClient,  # noqa: F811
+async def test_selective_harvesting(search_http: httpx.AsyncClient,
                                     params: dict[str, str], expected: int) -> None:
-    root = await oai(gateway, **params)
+    root = await oai(search_http, **params)
     assert error_code(root) is None
     assert len(root.findall(".//o:header", NS)) == expected
 
@@ -160,19 +154,19 @@ async def test_selective_harvesting(gateway: httpx.AsyncClient,  # noqa: F811
     ({"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "from": "2999-01-01"},
      "noRecordsMatch"),
 ])
-async def test_protocol_errors(gateway: httpx.AsyncClient,  # noqa: F811
+async def test_protocol_errors(search_http: httpx.AsyncClient,
                                params: dict[str, str], code: str) -> None:
-    root = await oai(gateway, **params)
+    root = await oai(search_http, **params)
     assert error_code(root) == code
 
 
-async def test_repeated_arguments_and_post(gateway: httpx.AsyncClient) -> None:  # noqa: F811
-    response = await gateway.get("/oai?verb=Identify&verb=Identify")
+async def test_repeated_arguments_and_post(search_http: httpx.AsyncClient) -> None:
+    response = await search_http.get("/oai?verb=Identify&verb=Identify")
     assert error_code(parse(response.content)) == "badVerb"
-    response = await gateway.get(
+    response = await search_http.get(
         "/oai?verb=ListRecords&metadataPrefix=oai_dc&metadataPrefix=oai_dc")
     assert error_code(parse(response.content)) == "badArgument"
-    posted = await gateway.post("/oai", data={"verb": "Identify"})
+    posted = await search_http.post("/oai", data={"verb": "Identify"})
     assert posted.status_code == 200
     assert parse(posted.content).find("o:Identify", NS) is not None
 
@@ -186,9 +180,9 @@ async def test_repeated_arguments_and_post(gateway: httpx.AsyncClient) -> None: 
     "verb=ListSets&resumptionToken=%EF%BF%BE",
 ])
 async def test_control_characters_in_a_request_never_break_the_xml(
-        gateway: httpx.AsyncClient, query: str) -> None:  # noqa: F811
-    for response in (await gateway.get(f"/oai?{query}"),
-                     await gateway.post("/oai", content=query.encode(), headers={
+        search_http: httpx.AsyncClient, query: str) -> None:
+    for response in (await search_http.get(f"/oai?{query}"),
+                     await search_http.post("/oai", content=query.encode(), headers={
                          "Content-Type": "application/x-www-form-urlencoded"})):
         assert response.status_code == 200, response.text
         root = parse(response.content)  # well-formed, or this raises
@@ -198,7 +192,7 @@ async def test_control_characters_in_a_request_never_break_the_xml(
 
 
 async def test_without_the_catalog_the_answer_is_503(
-    fast_settings: Settings,  # noqa: F811
+    fast_settings: Settings,
 ) -> None:
     async with serving(create_app(fast_settings)) as client:
         response = await client.get("/oai", params={"verb": "Identify"})

@@ -19,6 +19,7 @@ from shared.contracts import ErrorCode
 from shared.contracts.envelope import CloudEvent
 from shared.service import Parts, RunningService, Runtime, start_service
 from shared.settings import Settings
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -75,13 +76,6 @@ def client(bus_client: NatsBroker) -> NatsBroker:
     return bus_client
 
 
-async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
-
-
 async def dlq_messages(url: str, expected: int) -> list[nats.aio.msg.Msg]:
     connection = await nats.connect(url)
     subscription = await connection.jetstream().pull_subscribe("dlq.>", stream="DLQ")
@@ -98,7 +92,7 @@ async def test_a_redelivered_event_is_applied_once(quick: Settings, client: Nats
         await publish(client, event("e-1"), msg_id="m-1")
         await publish(client, event("e-1"), msg_id="m-2")
         await publish(client, event("e-2"))
-        await eventually(lambda: recorder.applied == ["e-1", "e-2"])
+        await eventually(lambda: recorder.applied == ["e-1", "e-2"], timeout=10)
         await asyncio.sleep(0.5)
         assert recorder.applied == ["e-1", "e-2"]
     finally:
@@ -112,7 +106,7 @@ async def test_a_failing_handler_is_retried_until_it_succeeds(
     service = await running(quick, recorder, "registration.>", "REGISTRATION")
     try:
         await publish(client, event("e-retry"))
-        await eventually(lambda: recorder.applied == ["e-retry"])
+        await eventually(lambda: recorder.applied == ["e-retry"], timeout=10)
         assert recorder.calls["e-retry"] == 3
     finally:
         await service.stop()
@@ -126,7 +120,7 @@ async def test_a_poison_event_is_dead_lettered_and_the_rest_flow(
     try:
         await publish(client, event("poison"))
         await publish(client, event("after"))
-        await eventually(lambda: "after" in recorder.applied)
+        await eventually(lambda: "after" in recorder.applied, timeout=10)
         [letter] = await dlq_messages(quick.effective_nats_url(), 1)
         assert recorder.calls["poison"] == quick.consumer_max_deliver
         assert letter.subject == "dlq.test-consumer.registration.session.published.v1"
@@ -152,7 +146,7 @@ async def test_malformed_ingest_is_rejected_with_a_reason(quick: Settings, clien
         await client.publish(json.dumps(structured).encode(), "ingest.registration.attendance.v1",
                              headers={"content-type": "application/cloudevents+json"},
                              stream="INGEST")
-        await eventually(lambda: recorder.applied == ["good-1"])
+        await eventually(lambda: recorder.applied == ["good-1"], timeout=10)
         [letter] = await dlq_messages(quick.effective_nats_url(), 1)
         assert letter.headers is not None
         assert "not valid UTF-8 JSON" in letter.headers["dlq-reason"]
@@ -192,7 +186,7 @@ async def test_a_refusal_that_may_pass_is_retried(code: ErrorCode, quick: Settin
     service = await running(quick, handler, "registration.>", "REGISTRATION")
     try:
         await publish(client, event(f"e-{code}"))
-        await eventually(lambda: handler.applied == [f"e-{code}"])
+        await eventually(lambda: handler.applied == [f"e-{code}"], timeout=10)
         assert handler.calls[f"e-{code}"] == 2
     finally:
         await service.stop()
@@ -234,7 +228,7 @@ async def test_a_handler_slower_than_the_ack_wait_gets_its_event_once(
                 for _ in range(2)]
     try:
         await publish(client, event("e-slow"))
-        await eventually(lambda: handler.applied == ["e-slow"])
+        await eventually(lambda: handler.applied == ["e-slow"], timeout=10)
         await asyncio.sleep(1.5)  # longer than the ack wait: a late redelivery would show
         assert handler.calls == {"e-slow": 1}
         connection = await nats.connect(quick.effective_nats_url())

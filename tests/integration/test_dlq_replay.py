@@ -19,6 +19,7 @@ from shared.contracts.envelope import CloudEvent
 from shared.dlq import read_dead_letters
 from shared.service import Parts, Runtime, start_service
 from shared.settings import Settings
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,10 +55,8 @@ async def test_dead_letter_is_listed_and_replayed_once(
                            source="test", time=datetime.now(UTC), data={"session_id": "s"})
         body, headers = event.to_nats()
         await bus_client.publish(body, event.type, headers=headers, stream="REGISTRATION")
-        for _ in range(100):
-            if await read_dead_letters(bus_client):
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: read_dead_letters(bus_client), timeout=5,
+                         what="the poison event dead-lettered")
         listing = await asyncio.to_thread(dialogues, quick, "dlq", "list")
         assert "replay-test" in listing and "evt-poison" in listing
         assert "handler failed: RuntimeError" in listing
@@ -65,10 +64,7 @@ async def test_dead_letter_is_listed_and_replayed_once(
         broken = False
         replayed = await asyncio.to_thread(dialogues, quick, "dlq", "replay", "--all")
         assert "replayed" in replayed
-        for _ in range(100):
-            if applied:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: applied, timeout=5, what="the replayed event applied")
         assert applied == ["evt-poison"]
         assert await read_dead_letters(bus_client) == []
         again = await asyncio.to_thread(dialogues, quick, "dlq", "replay", "--all")
@@ -143,10 +139,7 @@ async def test_a_replay_goes_back_only_where_the_letter_came_from(
         assert f"replayed {ack.seq} on registration.session.published.v1" in finished.stdout
         assert "not a subject of a known stream" in finished.stdout
         assert "does not read 'registration.participant.confirmed.v1'" in finished.stdout
-        for _ in range(100):
-            if applied:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: applied, timeout=5, what="the genuine event applied")
         assert applied == ["evt-genuine"]
         js = bus_client.connection.jetstream()
         assert (await js.stream_info("REGISTRATION")).state.messages == 1

@@ -31,6 +31,11 @@ from services.gateway.routes.health import READY_FOR
 from shared.contracts.rpc import RpcFailure
 from shared.service import RunningService
 from shared.settings import SERVICES, Settings
+from tests.integration.gateway_support import (
+    listening_url,
+    retry_until_answered,
+    wait_clear_of_window_end,
+)
 from tests.support import PROBLEM_JSON, assert_problem, new_key, serving
 
 pytestmark = pytest.mark.integration
@@ -231,14 +236,7 @@ async def test_service_refusals_keep_their_meaning(http: httpx.AsyncClient) -> N
     assert problem["session_id"] == "s1"
     assert str(problem["type"]).endswith(":conflict")
 
-
 # Rate limit
-
-def wait_clear_of_window_end(window: float = 60.0, margin: float = 5.0) -> None:
-    """Windows are aligned on the wall clock; stay inside one for the whole test."""
-    if (left := window - time.time() % window) < margin:
-        time.sleep(left + 0.01)
-
 
 async def test_public_routes_are_rate_limited_per_client(settings: Settings) -> None:
     app = create_app(settings.model_copy(update={"public_rate_limit": 3}))
@@ -333,26 +331,6 @@ async def test_the_gateway_process_serves_and_stops_cleanly(
     lines = (await asyncio.to_thread(log_path.read_text)).splitlines()
     assert all(line.startswith("{") for line in lines), lines[:3]
     assert any('"message": "gateway stopped"' in line for line in lines), lines[-5:]
-
-
-async def listening_url(log_path: Path, process: subprocess.Popen[bytes]) -> str:
-    for _ in range(200):
-        text = await asyncio.to_thread(log_path.read_text)
-        for line in text.splitlines():
-            if '"gateway listening"' in line:
-                return str(json.loads(line)["url"])
-        assert process.poll() is None, text
-        await asyncio.sleep(0.05)
-    raise AssertionError("the gateway never said where it listens")
-
-
-async def retry_until_answered(http: httpx.AsyncClient, path: str) -> httpx.Response:
-    for _ in range(100):
-        try:
-            return await http.get(path)
-        except httpx.TransportError:
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"nothing answered on {path}")
 
 
 @pytest.fixture

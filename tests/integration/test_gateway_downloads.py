@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 
-from tests.integration.test_catalog_files import a_pdf, published_document, upload
+from tests.integration.catalog_support import a_pdf, published_document, upload
 
 pytestmark = pytest.mark.integration
 

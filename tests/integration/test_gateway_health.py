@@ -19,7 +19,7 @@ from shared.servers import free_port
 from shared.service import RunningService
 from shared.settings import SERVICES, Settings
 from shared.telemetry import package_version
-from tests.integration.test_gateway import listening_url, retry_until_answered
+from tests.integration.gateway_support import listening_url, retry_until_answered
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ import pytest
 from services.gateway.__main__ import bind, make_server
 from services.gateway.app import create_app
 from shared.settings import Settings
-from tests.integration.test_gateway import wait_clear_of_window_end
+from tests.integration.gateway_support import wait_clear_of_window_end
 from tests.support import assert_problem, serving
 
 pytestmark = pytest.mark.integration

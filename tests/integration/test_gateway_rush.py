@@ -20,7 +20,7 @@ from services.gateway.app import create_app
 from services.gateway.context import Gateway
 from shared.bus import call
 from shared.settings import Settings
-from tests.integration.test_rpc import Work, slow_service
+from tests.integration.rpc_support import Work, slow_service
 from tests.support import assert_problem, serving
 
 pytestmark = pytest.mark.integration

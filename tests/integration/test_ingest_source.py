@@ -15,7 +15,8 @@ from services.catalog.domain.documents import ingested_id
 from shared.contracts.catalog import IngestedDocument
 from shared.service import RunningService, start_service
 from shared.settings import Settings
-from tests.integration.test_catalog_events import INGESTED, eventually, send, stream_messages
+from tests.integration.catalog_support import INGESTED, send, stream_messages
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -55,7 +56,7 @@ async def test_a_document_naming_its_own_source_is_ingested(
         stored[:] = [found] if found else []
         return bool(stored)
 
-    await eventually(ingested)
+    await eventually(ingested, timeout=8)
     assert (stored[0]["source"], stored[0]["status"]) == ("a", "published")
     info = await bus_client.connection.jetstream().stream_info(
         "INGEST", subjects_filter="ingest.rejected.v1")
@@ -92,6 +93,6 @@ async def test_a_catalog_upgraded_over_the_old_durable_reads_the_portals_subject
         async def ingested() -> bool:
             return await documents.find_one({"_id": ingested_id("a", "pub-9")}) is not None
 
-        await eventually(ingested)
+        await eventually(ingested, timeout=8)
     finally:
         await catalog.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -18,6 +17,7 @@ from shared.inbox import Inbox
 from shared.service import Parts, Runtime, ServiceSpec, start_service
 from shared.settings import Settings
 from shared.streams import DLQ_STREAM
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -53,10 +53,7 @@ async def test_applied_event_ids_expire_after_a_replay_from_the_dlq_is_possible(
                            time=datetime.now(UTC), data={})
         body, headers = event.to_nats()
         await bus_client.publish(body, event.type, headers=headers, stream="INBOXTEST")
-        for _ in range(100):
-            if applied:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: applied, timeout=5, what="the event applied")
         inbox = service.runtime.db["applied_events"]
         record = await inbox.find_one({"event_id": "e-ttl"})
         assert record is not None and isinstance(record["applied_at"], datetime)

@@ -17,7 +17,7 @@ from shared.bus import call
 from shared.contracts.rpc import Ping, Pong
 from shared.servers import free_port
 from shared.settings import Settings
-from tests.integration.test_service_process import ping_until_answered
+from tests.integration.bus_support import ping_until_answered
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,6 @@ from shared.servers import LocalServer
 from shared.service import start_service
 from tests.integration.bus_support import (
     connect_as,
-    secured_nats_fixture,  # noqa: F401 (the `secured_nats` fixture)
     settings_of,
 )
 

@@ -26,12 +26,12 @@ from tests.integration.notify_support import (
     Clock,
     SmtpServer,
     all_recorded,
-    eventually,
+    document,
     parts,
     publish,
     with_smtp,
 )
-from tests.integration.test_notify_gateway import document
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -64,7 +64,7 @@ async def test_a_daily_digest_gathers_the_days_news_into_one_mail(
     await rpc(bus_client, "subscribe", Subscribe(
         email="digest@example.org", language="en", topics=["sustainable_procurement"],
         frequency="daily"), SubscriptionRequested)
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     token = re.search(r"confirm\?token=(\S+)", parts(smtp.inbox.messages[0])["text/plain"])
     assert token is not None
     state = await rpc(bus_client, "confirm_subscription",
@@ -77,7 +77,7 @@ async def test_a_daily_digest_gathers_the_days_news_into_one_mail(
     assert len(smtp.inbox.messages) == 1  # nothing until the day is over
     await all_recorded(settings)
     clock.advance(timedelta(days=1))
-    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
     await asyncio.sleep(0.5)
     assert len(smtp.inbox.messages) == 2  # two replicas, one digest
     digest = smtp.inbox.messages[1]
@@ -100,7 +100,7 @@ async def test_translators_hear_of_jobs_for_the_pairs_they_follow(
     await rpc(bus_client, "subscribe", Subscribe(
         email="traductora@example.org", language="es", documents=False,
         translation_pairs=["es>en"]), SubscriptionRequested)
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     token = re.search(r"confirm\?token=(\S+)", parts(smtp.inbox.messages[0])["text/plain"])
     assert token is not None
     await rpc(bus_client, "confirm_subscription", SubscriptionToken(token=token.group(1)),
@@ -110,7 +110,7 @@ async def test_translators_hear_of_jobs_for_the_pairs_they_follow(
         await publish(bus_client, JobQueued(job=JobRef(
             job_id=job_id, document_id="doc-a", revision=1, source_language="es",
             target_language=target)))  # type: ignore[arg-type]
-    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
     await asyncio.sleep(0.5)
     assert len(smtp.inbox.messages) == 2
     job = smtp.inbox.messages[1]

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import date
 
 import httpx
 import pytest
 from faststream.nats import NatsBroker
 
 from services.gateway.keys import Role
-from shared.contracts.catalog import DocumentPublished, DocumentSnapshot
 from shared.settings import Settings
 from tests.integration.notify_support import (
     SmtpServer,
     confirmed,
-    eventually,
+    document,
     parts,
     publish,
     with_smtp,
 )
-from tests.support import assert_problem
+from tests.support import assert_problem, eventually
 
 pytestmark = pytest.mark.integration
 MakeKey = Callable[[Role], Awaitable[str]]
@@ -33,20 +31,12 @@ def settings(settings: Settings, smtp: SmtpServer) -> Settings:
     return with_smtp(settings, smtp)
 
 
-def document(document_id: str, topics: list[str]) -> DocumentPublished:
-    return DocumentPublished(document=DocumentSnapshot(
-        document_id=document_id, revision=1, type="guide", source_language="es",
-        texts={"title": {"es": "Guía de compras sostenibles", "en": "Sustainable buying guide"}},
-        available_languages=["es", "en"], missing_languages=[], topics=topics,  # type: ignore[arg-type]
-        countries=["CO"], published_on=date(2030, 1, 1)))
-
-
 async def test_the_delivery_log_masks_addresses_except_for_admins(
     gateway_http: httpx.AsyncClient, make_key: MakeKey, smtp: SmtpServer,
     bus_client: NatsBroker,
 ) -> None:
     await publish(bus_client, confirmed())
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     secretariat = {"X-API-Key": await make_key("secretariat")}
     admin = {"X-API-Key": await make_key("admin")}
 
@@ -56,9 +46,8 @@ async def test_the_delivery_log_masks_addresses_except_for_admins(
         assert r.status_code == 200, r.text
         items: list[dict[str, object]] = r.json()["items"]
         return items
-    for _ in range(50):
-        if await sent():
-            break
+
+    await eventually(sent, timeout=10, what="the delivery in the log")
     [item] = await sent()
     assert item["recipient"] == "m***@e***.org"
     assert item["smtp_code"] == 250 and item["attempts"] == 1
@@ -84,13 +73,12 @@ async def test_a_failed_mail_can_be_retried_by_the_secretariat(
         r = await gateway_http.get("/v1/notifications?status=failed", headers=key)
         failed[:] = r.json()["items"]
         return bool(failed)
-    for _ in range(100):
-        if await find_failed():
-            break
+
+    await eventually(find_failed, timeout=10, what="the failed delivery in the log")
     delivery = failed[0]["id"]
     r = await gateway_http.post(f"/v1/notifications/{delivery}/retry", headers=key)
     assert r.status_code == 202, r.text
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     assert_problem(await gateway_http.post(f"/v1/notifications/{delivery}/retry",
                                            headers=key), 409)
     assert_problem(await gateway_http.post("/v1/notifications/nope/retry", headers=key), 404)
@@ -103,7 +91,7 @@ async def test_double_opt_in_news_and_one_click_unsubscribe(
         "email": "lector@example.org", "language": "pt", "topics": ["sustainable_procurement"],
         "frequency": "immediate"})
     assert r.status_code == 202, r.text
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     confirm_mail = smtp.inbox.messages[0]
     assert confirm_mail["Content-Language"] == "pt"
     token = re.search(r"/subscriptions/confirm\?token=(\S+)", parts(confirm_mail)["text/plain"])
@@ -114,7 +102,7 @@ async def test_double_opt_in_news_and_one_click_unsubscribe(
 
     await publish(bus_client, document("doc-other", ["open_data"]))
     await publish(bus_client, document("doc-1", ["sustainable_procurement"]))
-    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
     news = smtp.inbox.messages[1]
     assert "Guía de compras sostenibles" in news["Subject"]  # no pt title: the original
     assert news["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -128,7 +116,7 @@ async def test_double_opt_in_news_and_one_click_unsubscribe(
     assert r.json()["status"] == "unsubscribed"
     await publish(bus_client, document("doc-2", ["sustainable_procurement"]))
     await publish(bus_client, confirmed())  # transactional mail still flows
-    await eventually(lambda: len(smtp.inbox.messages) == 3)
+    await eventually(lambda: len(smtp.inbox.messages) == 3, timeout=10)
     assert smtp.inbox.messages[2]["Subject"].startswith("Su lugar")
 
 

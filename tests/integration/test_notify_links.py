@@ -38,13 +38,13 @@ from tests.integration.notify_support import (
     Clock,
     SmtpServer,
     all_recorded,
-    eventually,
     participant,
     parts,
     publish,
     snapshot,
     with_smtp,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -154,7 +154,7 @@ async def subscribe(bus: NatsBroker, smtp: SmtpServer, language: str, frequency:
         email=f"{frequency}-{language}@example.org", language=language,
         topics=["sustainable_procurement"], frequency=frequency,
         translation_pairs=["es>en"]), SubscriptionRequested, timeout=2.0)
-    await eventually(lambda: len(smtp.inbox.messages) == seen + 1)
+    await eventually(lambda: len(smtp.inbox.messages) == seen + 1, timeout=10)
     mail = smtp.inbox.messages[-1]
     token = re.search(r"confirm\?token=(\S+)", parts(mail)["text/plain"])
     assert token is not None

@@ -17,27 +17,26 @@ from faststream.nats import NatsBroker
 from services.notify.bootstrap import build_spec
 from services.notify.domain.strings import Strings
 from services.notify.domain.texts import SUBJECT
-from services.notify.settings import NotifySettings
-from shared.bus import call
 from shared.contracts import registration as reg
-from shared.contracts.notify import DeliveryPage, ListDeliveries
+from shared.contracts.notify import DeliveryPage
 from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.notify_support import (
+    FAST,
     START,
     SmtpServer,
     confirmed,
-    eventually,
+    deliveries,
     participant,
     parts,
     publish,
     snapshot,
     with_smtp,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
-FAST = NotifySettings(send_rate=1000, retry_base_seconds=0.2, poll_seconds=0.05)
 STRINGS = Strings.load()
 
 
@@ -46,11 +45,6 @@ async def notify(settings: Settings, smtp: SmtpServer) -> AsyncIterator[RunningS
     service = await start_service(build_spec(options=FAST), with_smtp(settings, smtp))
     yield service
     await service.stop()
-
-
-async def deliveries(broker: NatsBroker, **filters: str) -> DeliveryPage:
-    return await call(broker, "rpc.notify.list_deliveries", ListDeliveries(**filters),
-                      DeliveryPage, timeout=2.0)
 
 
 def calendar_of(message: object) -> icalendar.Calendar:
@@ -63,7 +57,7 @@ async def test_a_confirmation_is_a_complete_mail_in_the_participants_language(
     language: str, notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker,
 ) -> None:
     await publish(bus_client, confirmed(language=language))
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     message = smtp.inbox.messages[0]
     title = "Sustainable public procurement" if language == "en" \
         else "Compras públicas sostenibles"  # no pt/fr title: the session's first language
@@ -130,11 +124,11 @@ async def test_an_event_delivered_three_times_gives_one_mail(
         body, headers = ce.to_nats()
         await bus_client.publish(body, event.subject(), headers=headers,
                                  stream="REGISTRATION")
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     page = await settled_deliveries(bus_client)
     assert len(page.items) == 1 and page.items[0].status == "sent"
     await publish(bus_client, event, event_id="evt-same-again-later")
-    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
 
 
 async def test_a_confirmation_overtaken_by_a_cancellation_is_not_mailed(
@@ -144,10 +138,10 @@ async def test_a_confirmation_overtaken_by_a_cancellation_is_not_mailed(
     await publish(bus_client, reg.ParticipantCancelled(
         registration_id="reg-1", participant=participant(), session=snapshot(),
         cancelled_by="participant"))
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     await publish(bus_client, confirmed(), time=earlier)  # redelivered late, out of order
     await publish(bus_client, confirmed(registration_id="reg-2", email_="other@example.org"))
-    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
     await asyncio.sleep(0.5)
     assert [m["To"].addresses[0].addr_spec for m in smtp.inbox.messages] == [
         "maria.perez@example.org", "other@example.org"]
@@ -181,13 +175,11 @@ async def test_a_permanent_refusal_is_recorded_failed_and_not_retried(
 ) -> None:
     smtp.inbox.refusals.append("550 5.1.1 no such mailbox")
     await publish(bus_client, confirmed())
+
     async def failed() -> bool:
         page = await deliveries(bus_client, status="failed")
         return len(page.items) == 1
-    for _ in range(100):
-        if await failed():
-            break
-        await asyncio.sleep(0.1)
+    await eventually(failed, timeout=15, interval=0.1)
     page = await deliveries(bus_client, status="failed")
     record = page.items[0]
     assert (record.attempts, record.smtp_code) == (1, 550)
@@ -206,13 +198,13 @@ async def test_reschedule_and_cancellation_update_the_calendar(
     notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker,
 ) -> None:
     await publish(bus_client, confirmed(language="en"))
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     moved = snapshot(starts_at=START + timedelta(days=1),
                      ends_at=START + timedelta(days=1, minutes=90), sequence=1)
     await publish(bus_client, reg.SessionRescheduled(
         session=moved, previous_starts_at=START,
         previous_ends_at=START + timedelta(minutes=90)))
-    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
     update = smtp.inbox.messages[1]
     event = calendar_of(update).walk("VEVENT")[0]
     assert calendar_of(update)["METHOD"] == "REQUEST"
@@ -224,7 +216,7 @@ async def test_reschedule_and_cancellation_update_the_calendar(
     await publish(bus_client, reg.SessionCancelled(
         session=snapshot(sequence=2, starts_at=moved.starts_at, ends_at=moved.ends_at),
         reason="The speakers are unavailable."))
-    await eventually(lambda: len(smtp.inbox.messages) == 3)
+    await eventually(lambda: len(smtp.inbox.messages) == 3, timeout=10)
     cancel = smtp.inbox.messages[2]
     assert calendar_of(cancel)["METHOD"] == "CANCEL"
     event = calendar_of(cancel).walk("VEVENT")[0]

@@ -21,12 +21,12 @@ from tests.integration.notify_support import (
     SmtpServer,
     all_recorded,
     confirmed,
-    eventually,
     parts,
     publish,
     snapshot,
     with_smtp,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -60,17 +60,17 @@ async def test_reminders_come_due_with_the_clock(
     clock: Clock,
 ) -> None:
     await publish(bus_client, confirmed(language="en"))
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     await settle()
     assert reminders(smtp) == []
     await all_recorded(settings)
     clock.advance(timedelta(days=1, minutes=1))  # 23 h 59 min before the start
-    await eventually(lambda: len(reminders(smtp)) == 1)
+    await eventually(lambda: len(reminders(smtp)) == 1, timeout=10)
     message = smtp.inbox.messages[-1]
     assert "https://meet.example.org/j/42" in parts(message)["text/plain"]
     await all_recorded(settings)
     clock.advance(timedelta(hours=23))  # 59 min before
-    await eventually(lambda: len(reminders(smtp)) == 2)
+    await eventually(lambda: len(reminders(smtp)) == 2, timeout=10)
     await settle()
     assert len(reminders(smtp)) == 2
 
@@ -80,23 +80,23 @@ async def test_a_reschedule_moves_reminders_and_a_cancellation_drops_them(
     clock: Clock,
 ) -> None:
     await publish(bus_client, confirmed())
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     later = START + timedelta(days=3)
     await publish(bus_client, reg.SessionRescheduled(
         session=snapshot(starts_at=later, ends_at=later + timedelta(hours=1), sequence=1),
         previous_starts_at=START, previous_ends_at=START + timedelta(minutes=90)))
-    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
     await all_recorded(settings)
     clock.advance(timedelta(days=1, hours=12))  # past the old 24 h mark, before the new one
     await settle()
     assert reminders(smtp) == []
     await all_recorded(settings)
     clock.now = later - timedelta(hours=23)
-    await eventually(lambda: len(reminders(smtp)) == 1)
+    await eventually(lambda: len(reminders(smtp)) == 1, timeout=10)
     await publish(bus_client, reg.SessionCancelled(
         session=snapshot(starts_at=later, ends_at=later + timedelta(hours=1), sequence=2),
         reason="Sin ponentes"))
-    await eventually(lambda: len(smtp.inbox.messages) == 4)  # + the cancellation
+    await eventually(lambda: len(smtp.inbox.messages) == 4, timeout=10)  # + the cancellation
     await all_recorded(settings)
     clock.now = later - timedelta(minutes=30)
     await settle()
@@ -113,13 +113,13 @@ async def test_a_reminder_missed_while_down_is_sent_late_only_before_the_start(
     await publish(bus_client, confirmed(registration_id="reg-2", email_="late@example.org",
                                         session_id="ses-2", starts_at=early,
                                         ends_at=early + timedelta(minutes=30)))
-    await eventually(lambda: len(smtp.inbox.messages) == 2)
+    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
     await all_recorded(settings)
     await service.stop()
     clock.now = START - timedelta(minutes=10)  # ses-1 not begun yet, ses-2 started 50 min ago
     service = await start_service(spec, configured)
     try:
-        await eventually(lambda: len(reminders(smtp)) == 2)
+        await eventually(lambda: len(reminders(smtp)) == 2, timeout=10)
         await settle()
         assert reminders(smtp) == ["maria.perez@example.org"] * 2
     finally:
@@ -179,7 +179,7 @@ async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends
         await settle()
         assert smtp.inbox.messages == []  # its lease still holds
         clock.advance(timedelta(seconds=31))
-        await eventually(lambda: len(smtp.inbox.messages) == 1)
+        await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
         await settle()
         [record] = await deliveries.collection.find().to_list()
         assert (record["status"], record["attempts"]) == ("sent", 2)
@@ -216,7 +216,7 @@ async def test_a_mail_queued_by_another_replica_is_found_by_the_sweep(
                            DueMails(clock))  # another replica's, whose sender never runs
         await elsewhere.session_mail("evt-y", Recipient("bo@example.org", "Bo", "es", "reg-y"),
                                      snapshot(), SessionMail(kind="confirmed", name="Bo"))
-        await eventually(lambda: len(smtp.inbox.messages) == 1)
+        await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
         await settle()
         [record] = await deliveries.collection.find().to_list()
         assert (record["status"], record["attempts"]) == ("sent", 1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -25,6 +24,7 @@ from tests.integration.notify_support import (
     publish,
     with_smtp,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -34,13 +34,14 @@ FAST = NotifySettings(send_rate=1000, poll_seconds=0.05, retention_days=365)
 async def sent(service: RunningService, address: str) -> Document:
     """The delivery record of the mail to `address`, once recorded sent."""
     deliveries = service.runtime.db["deliveries"]
-    found: Document | None = None
-    for _ in range(200):
+
+    async def recorded_sent() -> Document | None:
         found = await deliveries.find_one({"to_hash": recipient_hash(address)})
-        if found is not None and found["status"] == "sent":
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no sent mail: {found and found['status']}")
+        return found if found is not None and found["status"] == "sent" else None
+
+    found: Document = await eventually(recorded_sent, timeout=10,
+                                       what=f"the mail to {address} recorded sent")
+    return found
 
 
 async def test_mails_ended_before_the_retention_period_lose_address_and_message(
@@ -63,11 +64,11 @@ async def test_mails_ended_before_the_retention_period_lose_address_and_message(
     service = await start_service(build_spec(clock, FAST), configured)  # purges at start
     try:
         db = service.runtime.db
-        for _ in range(100):
-            erased = await db["deliveries"].find_one({"_id": old["_id"]})
-            if erased is not None and erased["to"] == "":
-                break
-            await asyncio.sleep(0.05)
+        async def old_erased() -> Document | None:
+            found = await db["deliveries"].find_one({"_id": old["_id"]})
+            return found if found is not None and found["to"] == "" else None
+
+        erased = await eventually(old_erased, timeout=5, what="the old delivery's address erased")
         assert erased is not None
         assert (erased["to"], erased["to_hash"], erased["status"]) == (
             "", recipient_hash("old@example.org"), "sent")
@@ -107,10 +108,10 @@ async def test_a_sessions_audience_is_forgotten_once_the_period_after_it_ended_i
     service = await start_service(build_spec(clock, FAST), configured)  # purges at start
     try:
         recipients = service.runtime.db["recipients"]
-        for _ in range(100):
-            if await recipients.count_documents({"session_id": "ses-1"}) == 0:
-                break
-            await asyncio.sleep(0.05)
+        async def ses_1_forgotten() -> bool:
+            return await recipients.count_documents({"session_id": "ses-1"}) == 0
+
+        await eventually(ses_1_forgotten, timeout=5)
         assert await recipients.count_documents({"session_id": "ses-1"}) == 0
         [kept] = await recipients.find({}).to_list()
         assert (kept["session_id"], kept["email"]) == ("ses-2", "b@example.org")

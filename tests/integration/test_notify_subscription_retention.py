@@ -24,6 +24,7 @@ from shared.service import start_service
 from shared.settings import Settings
 from shared.tokens import Signer
 from tests.integration.notify_support import START, Clock, SmtpServer, all_recorded, with_smtp
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -83,10 +84,10 @@ async def test_unconfirmed_and_long_unsubscribed_subscriptions_are_deleted(
     service = await start_service(build_spec(clock, FAST), configured)  # purges at start
     try:
         subscriptions = service.runtime.db["subscriptions"]
-        for _ in range(100):
-            if await subscriptions.count_documents({}) == 5:
-                break
-            await asyncio.sleep(0.05)
+        async def five_left() -> bool:
+            return await subscriptions.count_documents({}) == 5
+
+        await eventually(five_left, timeout=5)
         kept = {record["email"]: record["status"]
                 for record in await subscriptions.find({}).to_list()}
         assert kept == {"stays@example.org": "active", "recently-left@example.org": "unsubscribed",

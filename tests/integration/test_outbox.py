@@ -19,6 +19,7 @@ from shared.db import Document
 from shared.outbox import OutboxRelay, outbox_entry, push_to_outbox
 from shared.servers import start_nats
 from shared.settings import Settings
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -116,11 +117,13 @@ async def test_relay_keeps_events_through_a_nats_outage(mongo_url: str, tmp_path
         server = start_nats(tmp_path / "nats", port=server.port)
         [message] = await stream_messages(server.url, 1, timeout=30)
         assert message.headers is not None and message.headers["ce-id"] == "during-outage"
-        for _ in range(100):
-            done = await db.sessions.find_one({"_id": "s"})
-            if done is not None and done["outbox"] == []:
-                break
-            await asyncio.sleep(0.1)
+
+        async def relayed() -> Document | None:
+            found = await db.sessions.find_one({"_id": "s"})
+            return found if found is not None and found["outbox"] == [] else None
+
+        done = await eventually(relayed, timeout=10, interval=0.1,
+                                what="the outbox entry marked relayed")
         assert done is not None and done["outbox"] == []
     finally:
         await relay.stop()

@@ -17,7 +17,7 @@ from services.registration.handlers.attendance import anonymize_past, mark_no_sh
 from shared.contracts.envelope import CloudEvent
 from shared.service import RunningService
 from shared.settings import Settings
-from tests.integration.test_registration_gateway import new_session, person
+from tests.support.sessions import new_session, person
 
 pytestmark = pytest.mark.integration
 MakeKey = Callable[[Role], Awaitable[str]]

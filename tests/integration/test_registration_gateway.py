@@ -14,6 +14,7 @@ from services.registration.events import CANCEL_ACTION
 from shared.settings import Settings
 from shared.tokens import Signer
 from tests.support import assert_problem
+from tests.support.sessions import new_session, person, session_body
 
 pytestmark = pytest.mark.integration
 MakeKey = Callable[[Role], Awaitable[str]]
@@ -23,42 +24,6 @@ MakeKey = Callable[[Role], Awaitable[str]]
 def settings(settings: Settings) -> Settings:
     """The usual test settings, with room for many requests from one client."""
     return settings.model_copy(update={"public_rate_limit": 10_000})
-
-
-def session_body(**changes: Any) -> dict[str, Any]:
-    starts = datetime.now(UTC) + timedelta(days=10)
-    body: dict[str, Any] = {
-        "title": {"es": "Contratación abierta", "en": "Open contracting"},
-        "summary": {"en": "Open data in procurement"}, "format": "panel",
-        "topics": ["open_data"], "starts_at": starts.isoformat(),
-        "ends_at": (starts + timedelta(hours=2)).isoformat(), "timezone": "America/Panama",
-        "languages": ["es", "en"], "interpretation": ["pt"], "capacity": 2,
-        "speakers": [{"name": "Speaker", "institution": "ChileCompra", "country": "CL"}],
-        "join_url": "https://meet.example.org/very-secret",
-    }
-    body.update(changes)
-    return body
-
-
-def person(email: str = "ana@example.org", **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": "Ana", "email": email, "country": "PA", "institution": "DGCP",
-        "sector": "government", "job_title": "Director", "gender": "female",
-        "preferred_language": "es", "consent": True}
-    body.update(changes)
-    return body
-
-
-async def new_session(http: httpx.AsyncClient, key: str, publish: bool = True,
-                      **changes: Any) -> str:
-    auth = {"Authorization": f"Bearer {key}"}
-    created = await http.post("/v1/sessions", json=session_body(**changes), headers=auth)
-    assert created.status_code == 201, created.text
-    session_id: str = created.json()["id"]
-    if publish:
-        published = await http.post(f"/v1/sessions/{session_id}/publish", headers=auth)
-        assert published.status_code == 200, published.text
-    return session_id
 
 
 async def test_a_session_from_draft_to_registrations(

@@ -25,10 +25,11 @@ from services.registration.store import Store
 from shared.db import make_client
 from shared.settings import Settings
 from shared.tokens import Signer
-from tests.integration.notify_support import SmtpServer, eventually, parts, with_smtp
+from tests.integration.notify_support import SmtpServer, parts, with_smtp
 from tests.integration.registration_bus import events_on
 from tests.integration.site_support import submit, text_of
 from tests.security.conftest import person, published_session
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 MakeKey = Callable[[Role], Awaitable[str]]

@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 
 import pytest
 from faststream.nats import NatsBroker
@@ -17,6 +15,7 @@ from shared.bus import RpcRoutes, ServiceError, call, make_broker
 from shared.contracts.rpc import DEADLINE_HEADER, RpcFailure
 from shared.refusal import Refusal
 from shared.settings import Settings
+from tests.integration.rpc_support import Work, slow_service
 
 pytestmark = pytest.mark.integration
 
@@ -88,49 +87,6 @@ async def test_nobody_answering_fails_fast_as_unavailable(responder: NatsBroker)
 
 
 # Deadlines: a request the caller gave up on is never carried out later.
-
-class Work(BaseModel):
-    """A job for the slow test service: sleep this long, then record `tag` as done."""
-
-    tag: str
-    seconds: float = 0.0
-
-
-@dataclass
-class SlowService:
-    """A test service on `rpc.slow.work` that counts what it carried out and how much at once."""
-
-    done: list[str] = field(default_factory=list)
-    running: int = 0
-    most_at_once: int = 0
-
-
-@asynccontextmanager
-async def slow_service(settings: Settings, concurrency: int) -> AsyncIterator[SlowService]:
-    """Serve `rpc.slow.work` with `concurrency` workers until the block ends."""
-    service = SlowService()
-    routes = RpcRoutes("slow", concurrency=concurrency)
-
-    @routes.responder("work", Work)
-    async def work(request: Work) -> Work:
-        service.running += 1
-        service.most_at_once = max(service.most_at_once, service.running)
-        try:
-            await asyncio.sleep(request.seconds)
-        finally:
-            service.running -= 1
-        service.done.append(request.tag)  # the side effect, after the work
-        return request
-
-    broker = make_broker(settings, client_name="slow-service")
-    broker.include_router(routes.router)
-    await broker.start()
-    await broker.connection.flush()  # the server has our subscription before anyone asks
-    try:
-        yield service
-    finally:
-        await broker.stop()
-
 
 async def test_a_request_past_its_deadline_is_answered_but_not_carried_out(
     settings: Settings, bus_client: NatsBroker

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -15,18 +14,9 @@ from faststream.nats import NatsBroker
 from shared.bus import call
 from shared.contracts.rpc import Ping, Pong, RpcFailure
 from shared.settings import SERVICES, Settings
+from tests.integration.bus_support import ping_until_answered
 
 pytestmark = pytest.mark.integration
-
-
-async def ping_until_answered(broker: NatsBroker, service: str, within: float = 30.0) -> Pong:
-    deadline = asyncio.get_running_loop().time() + within
-    while asyncio.get_running_loop().time() < deadline:
-        try:
-            return await call(broker, f"rpc.{service}.ping", Ping(), Pong, timeout=0.3)
-        except RpcFailure:
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"{service} never answered")
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -15,16 +15,16 @@ from faststream.nats import NatsBroker
 
 from shared.contracts.envelope import CloudEvent
 from shared.settings import Settings
-from tests.integration.site_support import text_of
-from tests.integration.test_site_repository import (
+from tests.integration.site_support import (
     GREEN,
     MARKUP,
     MakeKey,
     assert_cached,
     assert_page_headers,
     published,
-    until,
+    text_of,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -79,7 +79,7 @@ async def test_a_document_in_the_readers_language_with_files_and_revisions(
     async def french() -> bool:
         view = (await http.get(f"/v1/documents/{doc_id}", params={"lang": "fr"})).json()
         return bool(view["served_language"] == "fr")
-    await until(french)
+    await eventually(french, timeout=10, interval=0.1)
     in_french = text_of((await http.get(url, params={"lang": "fr"})).text)
     assert "Achats publics durables" in in_french
     assert "traduction automatique, pas encore relue" in in_french

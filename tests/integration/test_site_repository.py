@@ -4,36 +4,26 @@ test_site_documents.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
 
-from services.gateway.keys import Role
 from shared.settings import Settings
-from tests.integration.site_support import text_of
-from tests.integration.test_registration_gateway import new_session, person
+from tests.integration.site_support import (
+    GREEN,
+    MARKUP,
+    MakeKey,
+    assert_cached,
+    assert_page_headers,
+    published,
+    text_of,
+)
+from tests.support import eventually
+from tests.support.sessions import new_session, person
 
 pytestmark = pytest.mark.integration
-MakeKey = Callable[[Role], Awaitable[str]]
-
-GREEN = {"type": "guide", "source_language": "es",
-         "title": {"es": "Compras públicas sostenibles en municipios",
-                   "en": "Sustainable public procurement in municipalities"},
-         "summary": {"es": "Guía para comprar con criterios sostenibles.",
-                     "en": "A guide to buying with sustainable criteria."},
-         "body": {"es": "Los municipios compran.\n\nCon criterios sostenibles y abiertos.",
-                  "en": "Municipalities buy.\n\nWith sustainable and open criteria."},
-         "topics": ["sustainable_procurement"], "countries": ["CL"],
-         "authors": ["Ana Pérez"], "published_on": "2023-05-01"}
-MARKUP = {"type": "study", "source_language": "es",
-          "title": {"es": "<script>alert(1)</script> Licitación sostenible"},
-          "summary": {"es": "Un <b>falso</b> resaltado & una compra sostenible."},
-          "countries": ["PE"], "published_on": "2024-01-10"}
 
 
 @pytest.fixture
@@ -46,34 +36,10 @@ async def editor(gateway_http: httpx.AsyncClient, make_key: MakeKey) -> dict[str
     return {"Authorization": f"Bearer {await make_key('editor')}"}
 
 
-async def published(http: httpx.AsyncClient, editor: dict[str, str],
-                    draft: dict[str, Any]) -> str:
-    created = await http.post("/v1/documents", json=draft, headers=editor)
-    assert created.status_code == 201, created.text
-    doc_id: str = created.json()["id"]
-    answer = await http.post(f"/v1/documents/{doc_id}/publish", headers=editor)
-    assert answer.status_code == 200, answer.text
-    return doc_id
-
-
-async def until(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, "not reached in time"
-        await asyncio.sleep(0.1)
-
-
 async def indexed(http: httpx.AsyncClient, total: int, **params: str) -> None:
     async def found() -> bool:
         return bool((await http.get("/v1/search", params=params)).json()["total"] == total)
-    await until(found)
-
-
-def assert_page_headers(response: httpx.Response) -> None:
-    assert response.headers["content-type"].startswith("text/html")
-    policy = response.headers["content-security-policy"]
-    assert "unsafe-inline" not in policy and "style-src 'self'" in policy
-    assert response.headers["x-content-type-options"] == "nosniff"
+    await eventually(found, timeout=10, interval=0.1)
 
 
 def facet(html: str, query: str) -> tuple[str, str] | None:
@@ -81,14 +47,6 @@ def facet(html: str, query: str) -> tuple[str, str] | None:
     found = re.search(rf'<a href="/search\?{query}"[^>]*>(.*?)<span class="count">(.*?)</span>',
                       html)
     return (text_of(found[1]), found[2]) if found else None
-
-
-async def assert_cached(http: httpx.AsyncClient, url: str) -> None:
-    """An ETag, and the same page again answers 304."""
-    first = await http.get(url)
-    assert first.status_code == 200 and first.headers["etag"]
-    again = await http.get(url, headers={"If-None-Match": first.headers["etag"]})
-    assert again.status_code == 304 and again.content == b""
 
 
 async def test_search_highlights_escapes_filters_and_orders(

@@ -16,8 +16,8 @@ from services.gateway.site.formatting import Reader
 from services.gateway.site.participant import deadline_words
 from shared.settings import Settings
 from shared.tokens import Signer
+from tests.integration.gateway_support import wait_clear_of_window_end
 from tests.integration.site_support import hidden_fields, submit, text_of
-from tests.integration.test_gateway import wait_clear_of_window_end
 from tests.security.conftest import person, published_session
 from tests.support import serving
 

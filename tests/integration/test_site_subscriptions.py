@@ -4,48 +4,31 @@ subscribe through the form, follow the mailed link, confirm, unsubscribe."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 
-from services.notify.domain.model import recipient_hash
 from services.notify.domain.subscriptions import CONFIRM, UNSUBSCRIBE
 from shared.reference import DOCUMENT_TYPES, MEMBER_STATES, TOPICS
 from shared.settings import Settings
-from shared.tokens import Signer
-from tests.integration.notify_support import SmtpServer, eventually, parts, with_smtp
-from tests.integration.site_support import hidden_fields, text_of
+from tests.integration.notify_support import SmtpServer, parts, with_smtp
+from tests.integration.site_support import (
+    WISH,
+    hidden_fields,
+    send_form,
+    text_of,
+)
+from tests.support import eventually
+from tests.support.tokens import token_for
 
 pytestmark = pytest.mark.integration
-
-Fields = dict[str, str | list[str]]
-WISH: Fields = {"email": "lectora@example.org", "language": "pt", "frequency": "weekly",
-                "documents": "true", "topics": ["sustainable_procurement", "open_data"],
-                "countries": ["CO", "BR"]}
 
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
     """The shared settings, with the test's SMTP server."""
     return with_smtp(settings, smtp)
-
-
-def token_for(settings: Settings, email: str, action: str, ttl: timedelta) -> str:
-    """A token as notify signs it for the subscription of `email`."""
-    return Signer(settings.token_secret).issue(f"sub-{recipient_hash(email)}", action,
-                                               now=datetime.now(UTC), ttl=ttl)
-
-
-async def send_form(http: httpx.AsyncClient, page: str, action: str,
-                    fields: Mapping[str, str | list[str]],
-                    lang: str = "en") -> httpx.Response:
-    """Open `page` as a browser would (CSRF cookie and hidden fields), then post its form."""
-    shown = await http.get(httpx.URL(page).copy_merge_params({"lang": lang}))
-    assert shown.status_code == 200, text_of(shown.text)[:300]
-    assert "dlg_csrf" in http.cookies
-    return await http.post(action, data={**hidden_fields(shown.text), **fields})
 
 
 async def api_state(http: httpx.AsyncClient, settings: Settings, email: str) -> str:
@@ -125,7 +108,7 @@ async def test_subscribe_confirm_and_unsubscribe_through_the_pages(
     again = await send_form(http, "/subscriptions", "/subscriptions", WISH)
     assert text_of(again.text) == text_of(sent.text)  # a known address looks the same
 
-    await eventually(lambda: len(smtp.inbox.messages) == 1)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     body = parts(smtp.inbox.messages[0])["text/plain"]
     found = re.search(r"https?://[^/\s]+(/subscriptions/confirm\?token=\S+)", body)
     assert found is not None, body

@@ -12,7 +12,7 @@ import pytest
 from faststream.nats import NatsBroker
 
 from shared.settings import Settings
-from tests.integration.test_service_process import ping_until_answered
+from tests.integration.bus_support import ping_until_answered
 from tests.otlp_receiver import otlp_receiver
 
 pytestmark = pytest.mark.integration

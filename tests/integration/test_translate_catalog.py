@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from services.gateway.keys import Role
-from tests.integration.test_translate_flow import english, eventually, job_of
+from tests.integration.translate_support import english, job_of
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +29,7 @@ async def test_the_catalog_ends_up_with_the_reviewed_english_version(
     published = await http.post(f"/v1/documents/{document_id}/publish", headers=boss)
     assert published.status_code == 200, published.text
 
-    summary = await eventually(lambda: job_of(http, translator, document_id))
+    summary = await eventually(lambda: job_of(http, translator, document_id), timeout=15)
     url = f"/v1/translations/{summary['id']}"
     job = (await http.get(url, headers=translator)).json()
     draft = {"segments": [{"id": s["id"], "target": english(s["source"])}
@@ -43,7 +44,7 @@ async def test_the_catalog_ends_up_with_the_reviewed_english_version(
         view: dict[str, object] = answer.json()
         return view if view.get("served_language") == "en" else None
 
-    view = await eventually(english_version)
+    view = await eventually(english_version, timeout=15)
     assert view["title"] == "Procurement guide"
     assert view["body"] == "Public procurement is key. Open data helps MSMEs."
-    await eventually(lambda: job_of(http, translator, document_id, "delivered"))
+    await eventually(lambda: job_of(http, translator, document_id, "delivered"), timeout=15)

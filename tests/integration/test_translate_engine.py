@@ -13,9 +13,8 @@ from services.translate.settings import TranslateSettings
 from shared.contracts.catalog import DocumentRevised
 from shared.settings import Settings
 from tests.fake_libretranslate import Mode, running
-from tests.integration.test_translate_flow import (
+from tests.integration.translate_support import (
     english,
-    eventually,
     job_of,
     keyed,
     publish,
@@ -23,6 +22,7 @@ from tests.integration.test_translate_flow import (
     snapshot,
     translate_gateway,
 )
+from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +38,7 @@ async def test_a_machine_draft_appears_labelled(settings: Settings, bus_client: 
         async with translate_gateway(settings, engine_settings(engine.url)) as http:
             headers, _ = await keyed(http, "translator")
             await publish_document(bus_client, snapshot("doc-m"))
-            summary = await eventually(lambda: job_of(http, headers, "doc-m"))
+            summary = await eventually(lambda: job_of(http, headers, "doc-m"), timeout=15)
             job = (await http.get(f"/v1/translations/{summary['id']}", headers=headers)).json()
     assert job["machine"] is True
     assert {s["origin"] for s in job["segments"]} == {"machine"}
@@ -58,8 +58,8 @@ async def test_a_broken_engine_fails_its_job_visibly_without_blocking_others(
                 await publish_document(bus_client, snapshot(f"doc-ok-{number}"))
             # The healthy documents are drafted while the broken one is still being retried.
             for number in range(3):
-                await eventually(lambda n=number: job_of(http, headers, f"doc-ok-{n}"))
-            bad = await eventually(lambda: job_of(http, headers, "doc-bad", "failed"))
+                await eventually(lambda n=number: job_of(http, headers, f"doc-ok-{n}"), timeout=15)
+            bad = await eventually(lambda: job_of(http, headers, "doc-bad", "failed"), timeout=15)
             job = (await http.get(f"/v1/translations/{bad['id']}", headers=headers)).json()
     assert "after 3 attempts" in job["reason"]
     assert job["history"][-1]["status"] == "failed"
@@ -71,13 +71,13 @@ async def test_a_second_document_reuses_the_memory(settings: Settings, bus_clien
         translator, _ = await keyed(http, "translator")
         boss, _ = await keyed(http, "secretariat")
         await publish_document(bus_client, snapshot("doc-a"))
-        first = await eventually(lambda: job_of(http, translator, "doc-a"))
+        first = await eventually(lambda: job_of(http, translator, "doc-a"), timeout=15)
         await approve_in_english(http, first["id"], translator, boss)
 
         body = ("La contratación pública es clave. La licitación fue abierta por la agencia "
                 "ayer. Una frase nueva.")
         await publish_document(bus_client, snapshot("doc-b", body=body))
-        second = await eventually(lambda: job_of(http, translator, "doc-b"))
+        second = await eventually(lambda: job_of(http, translator, "doc-b"), timeout=15)
         job = (await http.get(f"/v1/translations/{second['id']}", headers=translator)).json()
         by_source = {s["source"]: s for s in job["segments"]}
         assert by_source["La contratación pública es clave."]["origin"] == "memory"
@@ -113,11 +113,11 @@ async def test_a_revision_supersedes_open_jobs_and_urgent_jobs_come_first(
         boss, _ = await keyed(http, "secretariat")
         await publish_document(bus_client, snapshot("doc-r"))
         await publish_document(bus_client, snapshot("doc-s", session_id="session-1"))
-        old = await eventually(lambda: job_of(http, boss, "doc-r"))
+        old = await eventually(lambda: job_of(http, boss, "doc-r"), timeout=15)
         await publish(bus_client, DocumentRevised(document=snapshot("doc-r", revision=2)),
                       "rev-doc-r-2")
-        await eventually(lambda: job_of(http, boss, "doc-r", "superseded"))
-        new = await eventually(lambda: job_of(http, boss, "doc-r"))
+        await eventually(lambda: job_of(http, boss, "doc-r", "superseded"), timeout=15)
+        new = await eventually(lambda: job_of(http, boss, "doc-r"), timeout=15)
         assert (new["revision"], new["id"] != old["id"]) == (2, True)
 
         pt = await http.post("/v1/translations", headers=boss, json={

@@ -5,91 +5,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import nats
 import pytest
 from faststream.nats import NatsBroker
 
-from services.gateway.app import create_app
-from services.translate.bootstrap import build_spec
 from services.translate.settings import TranslateSettings
-from shared.contracts.catalog import DocumentPublished, DocumentSnapshot, DocumentTranslated
-from shared.contracts.events import Event
-from shared.service import start_service
+from shared.contracts.catalog import DocumentTranslated
 from shared.settings import Settings
-from tests.support import assert_problem, new_key, serving
+from tests.integration.translate_support import (
+    english,
+    job_of,
+    keyed,
+    publish,
+    publish_document,
+    snapshot,
+    translate_gateway,
+)
+from tests.support import assert_problem, eventually
 
 pytestmark = pytest.mark.integration
-
-BODY = ("La contratación pública es clave. La licitación fue abierta por la agencia. "
-        "Los datos abiertos ayudan a las MIPYMES.")
-
-
-async def publish(broker: NatsBroker, event: Event, event_id: str) -> None:
-    """Publish an event as its service would: CloudEvent headers, onto its stream."""
-    body, headers = event.to_cloudevent(event_id=event_id, source="dialogues/catalog",
-                                        time=datetime.now(UTC)).to_nats()
-    await broker.publish(body, event.subject(), headers=headers,
-                         stream=event.subject().split(".", 1)[0].upper())
-
-
-def snapshot(document_id: str, body: str = BODY, revision: int = 1,
-             session_id: str | None = None) -> DocumentSnapshot:
-    return DocumentSnapshot(
-        document_id=document_id, revision=revision, type="guide", source_language="es",
-        texts={"title": {"es": "Guía de compras"}, "body": {"es": body}},
-        available_languages=["es"], missing_languages=["en"], session_id=session_id)
-
-
-async def publish_document(broker: NatsBroker, document: DocumentSnapshot) -> None:
-    await publish(broker, DocumentPublished(document=document),
-                  f"pub-{document.document_id}-{document.revision}")
-
-
-async def eventually(probe: Callable[[], Any], timeout: float = 15.0) -> Any:
-    """Await `probe()` until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if result := await probe():
-            return result
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
-
-
-@asynccontextmanager
-async def translate_gateway(settings: Settings, own: TranslateSettings
-                            ) -> AsyncIterator[httpx.AsyncClient]:
-    """The translate service with `own` settings behind the real gateway."""
-    service = await start_service(build_spec(own), settings)
-    try:
-        async with serving(create_app(settings)) as client:
-            client.app = client._transport.app  # type: ignore[attr-defined]
-            yield client
-    finally:
-        await service.stop()
-
-
-async def keyed(client: httpx.AsyncClient, role: str) -> tuple[dict[str, str], str]:
-    """Headers with a new key of `role`, and that key's id."""
-    key = await new_key(client.app, role)  # type: ignore[attr-defined,arg-type]
-    headers = {"Authorization": f"Bearer {key}"}
-    me = await client.get("/v1/me", headers=headers)
-    return headers, str(me.json()["id"])
-
-
-async def job_of(client: httpx.AsyncClient, headers: dict[str, str], document: str,
-                 status: str = "draft_ready") -> dict[str, Any] | None:
-    page = await client.get("/v1/translations", params={"document": document},
-                            headers=headers)
-    assert page.status_code == 200, page.text
-    items = [item for item in page.json()["items"] if item["status"] == status]
-    return items[0] if items else None
 
 
 async def completed_events(url: str) -> list[dict[str, Any]]:
@@ -117,7 +53,7 @@ async def test_a_spanish_document_is_translated_reviewed_and_delivered(
         bob, bob_id = await keyed(http, "translator")
         boss, _ = await keyed(http, "secretariat")
         await publish_document(bus_client, snapshot("doc-1"))
-        queued = await eventually(lambda: job_of(http, alice, "doc-1"))
+        queued = await eventually(lambda: job_of(http, alice, "doc-1"), timeout=15)
         assert (queued["source_language"], queued["target_language"]) == ("es", "en")
         job_url = f"/v1/translations/{queued['id']}"
         job = (await http.get(job_url, headers=alice)).json()
@@ -154,7 +90,8 @@ async def test_a_spanish_document_is_translated_reviewed_and_delivered(
         assert approved.json()["job"]["status"] == "approved", approved.text
         assert_problem(await http.post(f"{job_url}/approve", headers=boss), 409)
 
-        events = await eventually(lambda: completed_events(settings.effective_nats_url()))
+        events = await eventually(lambda: completed_events(settings.effective_nats_url()),
+                                  timeout=15)
         assert len(events) == 1
         assert events[0]["texts"]["body"].startswith("Public procurement is key.")
         assert events[0]["provenance"]["translator"] == bob_id
@@ -165,22 +102,10 @@ async def test_a_spanish_document_is_translated_reviewed_and_delivered(
         await publish(bus_client, DocumentTranslated(
             document_id="doc-1", revision=1, language="en", status="reviewed", type="guide"),
             "translated-doc-1")
-        await eventually(lambda: job_of(http, alice, "doc-1", "delivered"))
+        await eventually(lambda: job_of(http, alice, "doc-1", "delivered"), timeout=15)
         stats = (await http.get("/v1/stats/translation", headers=boss)).json()
         assert stats["delivered_jobs"] == 1 and stats["median_hours_to_delivery"] is not None
         assert alice_id != bob_id
-
-
-ENGLISH = {
-    "La contratación pública es clave.": "Public procurement is key.",
-    "La licitación fue abierta por la agencia.": "The tender was opened by the agency.",
-    "Los datos abiertos ayudan a las MIPYMES.": "Open data helps MSMEs.",
-    "Guía de compras": "Procurement guide",
-}
-
-
-def english(sentence: str) -> str:
-    return ENGLISH.get(sentence, f"EN {sentence}")
 
 
 async def test_the_glossary_is_editable_and_guarded(settings: Settings, bus_client: NatsBroker
@@ -203,7 +128,7 @@ async def test_the_glossary_is_editable_and_guarded(settings: Settings, bus_clie
         assert len((await http.get("/v1/glossary", headers=translator)).json()["entries"]) == 7
 
         await publish_document(bus_client, snapshot("doc-g", body="Las compras verdes crecen."))
-        summary = await eventually(lambda: job_of(http, translator, "doc-g"))
+        summary = await eventually(lambda: job_of(http, translator, "doc-g"), timeout=15)
         job = (await http.get(f"/v1/translations/{summary['id']}", headers=translator)).json()
         assert job["segments"][-1]["glossary"] == [
             {"source_term": "compras verdes", "target_term": "green purchasing"}]

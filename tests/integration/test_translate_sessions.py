@@ -25,14 +25,13 @@ from shared.contracts.registration import (
 from shared.inbox import COLLECTION as APPLIED
 from shared.service import RunningService, start_service
 from shared.settings import Settings
-from tests.integration.test_translate_flow import (
-    eventually,
+from tests.integration.translate_support import (
     keyed,
     publish,
     publish_document,
     snapshot,
 )
-from tests.support import serving
+from tests.support import eventually, serving
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +61,8 @@ async def service_and_gateway(settings: Settings
 async def applied(service: RunningService, event_id: str) -> None:
     """Wait until the sessions consumer has applied `event_id` (its inbox says so)."""
     collection = service.runtime.db[APPLIED]
-    await eventually(lambda: collection.find_one({"_id": f"{SESSIONS_DURABLE}|{event_id}"}))
+    await eventually(lambda: collection.find_one({"_id": f"{SESSIONS_DURABLE}|{event_id}"}),
+                     timeout=15)
 
 
 async def listing(http: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
@@ -81,7 +81,7 @@ async def due_of(http: httpx.AsyncClient, headers: dict[str, str], document: str
             return None
         due = datetime.fromisoformat(found[0]["due_at"])
         return due if expected is None or abs(due - expected) < SLACK else None
-    result: datetime = await eventually(probe)
+    result: datetime = await eventually(probe, timeout=15)
     return result
 
 

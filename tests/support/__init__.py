@@ -12,6 +12,9 @@ from litestar import Litestar
 
 from services.gateway.context import gateway_of
 from services.gateway.keys import Role
+from tests.support.polling import eventually
+
+__all__ = ["PROBLEM_JSON", "assert_problem", "eventually", "new_key", "serving"]
 
 PROBLEM_JSON = "application/problem+json"
 
