@@ -132,12 +132,24 @@ class RunningService:
         # not keep a stopping process (SIGTERM) alive; what it held is redone after a start.
         for step, seconds in ((asyncio.gather(*self.tasks, return_exceptions=True), 10.0),
                               (self.runtime.outbox.stop(), 15.0),
-                              (self.runtime.broker.stop(), 10.0)):
-            try:
-                await asyncio.wait_for(step, timeout=seconds)
-            except TimeoutError:
-                log.warning("stopping: a step did not finish in time", extra={"seconds": seconds})
-        await self.runtime.client.close()
+                              (self.runtime.broker.stop(), 10.0),
+                              (self.runtime.client.close(), 5.0)):
+            await bounded(step, seconds)
+
+
+async def bounded(step: Awaitable[Any], seconds: float) -> bool:
+    """Run `step` for at most `seconds`; past that, cancel it and go on without it. Whether it
+    finished. (`asyncio.wait_for` waits for the cancelled step to end, which is for ever when
+    the step swallows its cancellation.)"""
+    task = asyncio.ensure_future(step)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if not done:
+        task.cancel()
+        log.warning("stopping: a step did not finish in time", extra={"seconds": seconds})
+        return False
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("stopping: a step failed", extra={"error": type(task.exception()).__name__})
+    return True
 
 
 async def start_service(spec: ServiceSpec, settings: Settings, *,
