@@ -5,6 +5,8 @@ that shared.consumer dead-letters at once unless it may pass later."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from faststream.nats import NatsRouter
 
 from services.registration.calendars import calendar, calendar_feed
@@ -19,7 +21,7 @@ from services.registration.handlers import (
     registrations,
     sessions,
 )
-from services.registration.handlers.tokens import registration_id_of_token
+from services.registration.handlers.tokens import subject_of
 from services.registration.views import session_view
 from shared.bus import RpcRoutes, ServiceError
 from shared.consumer import subscribe
@@ -111,32 +113,29 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
     async def register(request: Register) -> RegisterReply:
         return await registrations.register(deps, request.session_id, request.form, clock())
 
+    def holder_of(token: str, action: str) -> tuple[str, datetime]:
+        """The registration a mailed token acts on, and the time it was checked at."""
+        now = clock()
+        return subject_of(deps.signer, token, action, now), now
+
     @routes.responder("confirm_by_token", ConfirmByToken)
     async def confirm_by_token(request: ConfirmByToken) -> Registered:
-        now = clock()
-        registration_id = registration_id_of_token(deps.signer, request.token, CONFIRM_ACTION,
-                                                   now)
+        registration_id, now = holder_of(request.token, CONFIRM_ACTION)
         return await confirmation.confirm(deps, registration_id, now)
 
     @routes.responder("describe_by_confirm_token", ConfirmByToken)
     async def describe_by_confirm_token(request: ConfirmByToken) -> ParticipantPage:
-        now = clock()
-        registration_id = registration_id_of_token(deps.signer, request.token, CONFIRM_ACTION,
-                                                   now)
+        registration_id, now = holder_of(request.token, CONFIRM_ACTION)
         return await registrations.describe(deps, registration_id, now)
 
     @routes.responder("cancel_by_token", CancelByToken)
     async def cancel_by_token(request: CancelByToken) -> Registered:
-        now = clock()
-        registration_id = registration_id_of_token(deps.signer, request.token, CANCEL_ACTION,
-                                                   now)
+        registration_id, now = holder_of(request.token, CANCEL_ACTION)
         return await registrations.cancel(deps, registration_id, "participant", now)
 
     @routes.responder("describe_by_token", CancelByToken)
     async def describe_by_token(request: CancelByToken) -> ParticipantPage:
-        now = clock()
-        registration_id = registration_id_of_token(deps.signer, request.token, CANCEL_ACTION,
-                                                   now)
+        registration_id, now = holder_of(request.token, CANCEL_ACTION)
         return await registrations.describe(deps, registration_id, now)
 
     @routes.responder("cancel_registration", RegistrationAction)

@@ -13,13 +13,9 @@ from shared.tokens import Signer, TokenError
 INVITE_ACTION = "register"
 
 
-def registration_id_of_token(signer: Signer, token: str, action: str, now: datetime) -> str:
-    """The registration a mailed token acts on; 410 if expired, 403 if not valid."""
-    return subject_of(signer, token, action, now)
-
-
 def subject_of(signer: Signer, token: str, action: str, now: datetime) -> str:
-    """What a token for `action` was issued for; refused unless valid and unexpired."""
+    """What a token for `action` was issued for (a mailed link: its registration); refused
+    `gone` if expired, `forbidden` if not valid."""
     try:
         return signer.verify(token, action, now=now)
     except TokenError as error:
