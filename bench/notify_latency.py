@@ -42,7 +42,7 @@ from bench.cpu import CpuMeter
 from services.notify.bootstrap import build_spec
 from services.notify.settings import NotifySettings
 from shared.bus import make_broker
-from shared.contracts import registration as reg
+from shared.contracts.registration import events as reg
 from shared.servers import free_port, start_mongo, start_nats
 from shared.service import start_service
 from shared.settings import Settings

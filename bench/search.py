@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from services.catalog.bootstrap import SEARCH_INDEXES, new_index_sync, search_parts
 from services.catalog.search.entrypoints import IndexSync
 from services.gateway.app import create_app
-from shared.contracts.search import SearchRequest
+from shared.contracts.catalog.search import SearchRequest
 from shared.reference import DOCUMENT_TYPES, MEMBER_STATES, TOPICS
 from shared.servers import start_mongo, start_nats
 from shared.service import Parts, Runtime, ServiceSpec, start_service

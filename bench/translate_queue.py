@@ -29,7 +29,7 @@ import nats
 from services.translate.bootstrap import build_spec
 from services.translate.settings import TranslateSettings
 from shared.bus import make_broker
-from shared.contracts.catalog import DocumentPublished, DocumentSnapshot
+from shared.contracts.catalog.events import DocumentPublished, DocumentSnapshot
 from shared.servers import start_mongo, start_nats
 from shared.service import start_service
 from shared.settings import Settings

@@ -30,10 +30,7 @@ CONTRACT_MODULES = ("registration", "catalog", "translate", "notify")
 def _event_models() -> list[type[Event]]:
     models: list[type[Event]] = []
     for name in CONTRACT_MODULES:
-        try:
-            module = importlib.import_module(f"shared.contracts.{name}")
-        except ModuleNotFoundError:
-            continue
+        module = importlib.import_module(f"shared.contracts.{name}.events")
         models += [value for value in vars(module).values()
                    if inspect.isclass(value) and issubclass(value, Event)
                    and "stem" in value.__dict__ and not value.stem.startswith("ingest.")]

@@ -26,7 +26,7 @@ from cli.endpoints import local_settings
 from services.catalog.domain.files import MAX_FILE_BYTES, PDF, sniff
 from services.catalog.extract import extract_text
 from shared.bus import call, make_broker
-from shared.contracts.catalog import (
+from shared.contracts.catalog.rpc import (
     AttachedFile,
     CommitUpload,
     ContentFound,

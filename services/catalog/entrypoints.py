@@ -23,9 +23,10 @@ from services.catalog.handlers import Deps, documents, files, incoming, reading
 from services.catalog.views import document_view
 from shared.bus import RpcRoutes, ServiceError
 from shared.consumer import PermanentFailure, subscribe
-from shared.contracts import catalog as contracts
+from shared.contracts.catalog import rpc as contracts
+from shared.contracts.catalog.events import IngestedDocument
 from shared.contracts.envelope import CloudEvent
-from shared.contracts.translate import JobCompleted
+from shared.contracts.translate.events import JobCompleted
 from shared.service import Runtime
 
 log = logging.getLogger(__name__)
@@ -116,8 +117,8 @@ def event_router(runtime: Runtime, deps: Deps) -> NatsRouter:
                                                 "outcome": outcome})
 
     async def on_ingest(event: CloudEvent) -> None:
-        item = contracts.IngestedDocument.from_cloudevent(event)
-        if delivered_subject(runtime) != contracts.IngestedDocument.subject_for(item.source):
+        item = IngestedDocument.from_cloudevent(event)
+        if delivered_subject(runtime) != IngestedDocument.subject_for(item.source):
             raise PermanentFailure("the data's source is not the one its subject names")
         try:
             doc = await incoming.when_portal_publishes(deps, item)
@@ -128,7 +129,7 @@ def event_router(runtime: Runtime, deps: Deps) -> NatsRouter:
 
     subscribe(router, runtime, subject=JobCompleted.subject(), stream="TRANSLATE",
               durable=TRANSLATIONS_DURABLE, handler=on_translation)
-    subscribe(router, runtime, subject=contracts.IngestedDocument.subject(), stream="INGEST",
+    subscribe(router, runtime, subject=IngestedDocument.subject(), stream="INGEST",
               durable=INGEST_DURABLE, handler=on_ingest)
     return router
 

@@ -10,7 +10,7 @@ from services.catalog.domain.languages import (
     available_languages,
     missing_languages,
 )
-from shared.contracts.catalog import (
+from shared.contracts.catalog.events import (
     DocumentPublished,
     DocumentRevised,
     DocumentSnapshot,

@@ -7,7 +7,7 @@ from services.catalog.domain.languages import (
     available_languages,
     served_language,
 )
-from shared.contracts.catalog import DocumentView, FileInfo, RevisionInfo
+from shared.contracts.catalog.rpc import DocumentView, FileInfo, RevisionInfo
 from shared.db import Document
 
 

@@ -23,10 +23,9 @@ from services.notify.handlers.context import Context
 from services.notify.views import delivery_view, subscription_state
 from shared.bus import RpcRoutes, service_stream
 from shared.consumer import subscribe
-from shared.contracts import registration as reg
-from shared.contracts.catalog import DocumentPublished, DocumentTranslated
+from shared.contracts.catalog.events import DocumentPublished, DocumentTranslated
 from shared.contracts.envelope import CloudEvent
-from shared.contracts.notify import (
+from shared.contracts.notify.rpc import (
     DeliveryPage,
     DeliveryView,
     ListDeliveries,
@@ -36,7 +35,8 @@ from shared.contracts.notify import (
     SubscriptionState,
     SubscriptionToken,
 )
-from shared.contracts.translate import JobQueued
+from shared.contracts.registration import events as reg
+from shared.contracts.translate.events import JobQueued
 from shared.service import Runtime
 
 Handler = Callable[[CloudEvent], Awaitable[None]]

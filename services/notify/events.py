@@ -9,7 +9,7 @@ which JetStream's dedupe drops, and a mail retried then failed publishes each ou
 from __future__ import annotations
 
 from services.notify.domain.delivery import Attempted, Delivery
-from shared.contracts.notify import MailFailed, MailSent
+from shared.contracts.notify.events import MailFailed, MailSent
 from shared.db import Document
 from shared.outbox import outbox_entry
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from services.notify.domain.delivery import Delivery
 from services.notify.domain.model import mask_email
 from services.notify.domain.subscriptions import Subscriber
-from shared.contracts.notify import DeliveryView, SubscriptionState
+from shared.contracts.notify.rpc import DeliveryView, SubscriptionState
 
 
 def delivery_view(delivery: Delivery, reveal: bool) -> DeliveryView:

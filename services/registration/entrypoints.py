@@ -26,9 +26,9 @@ from services.registration.views import session_view
 from shared.bus import RpcRoutes, ServiceError
 from shared.consumer import subscribe
 from shared.contracts.envelope import CloudEvent
-from shared.contracts.registration import (
+from shared.contracts.registration.events import AttendanceReport
+from shared.contracts.registration.rpc import (
     AttendanceRecorded,
-    AttendanceReport,
     Calendar,
     CancelByToken,
     CancelSession,

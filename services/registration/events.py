@@ -12,7 +12,7 @@ from typing import Any
 
 from services.registration.domain.registrations import HOLDS
 from shared.contracts.events import Event
-from shared.contracts.registration import (
+from shared.contracts.registration.events import (
     Participant,
     ParticipantAttended,
     ParticipantAwaitingConfirmation,

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from services.registration.domain.registrations import deadline_of
 from services.registration.domain.rules import participant_may_cancel, seats_left
-from shared.contracts.registration import (
+from shared.contracts.registration.rpc import (
     CONFIRMATION_MINUTES,
     ParticipantPage,
     Registered,

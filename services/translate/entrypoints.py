@@ -17,10 +17,11 @@ from services.translate.domain.errors import Refused
 from services.translate.handlers import Deps, drafting, intake, queries, review, schedule
 from shared.bus import RpcRoutes, ServiceError
 from shared.consumer import subscribe
-from shared.contracts import catalog as documents
-from shared.contracts import registration as sessions
-from shared.contracts import translate as jobs
+from shared.contracts.catalog import events as documents
 from shared.contracts.envelope import CloudEvent, InvalidEnvelope
+from shared.contracts.registration import events as sessions
+from shared.contracts.translate import rpc as jobs
+from shared.contracts.translate.events import JobQueued
 from shared.service import Runtime
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ def drafting_router(deps: Deps) -> NatsRouter:
     workers = deps.settings.concurrency
 
     @router.subscriber(
-        jobs.JobQueued.subject(), stream=JStream("TRANSLATE", declare=False),
+        JobQueued.subject(), stream=JStream("TRANSLATE", declare=False),
         durable=DRAFTER_DURABLE, pull_sub=PullSub(batch_size=workers, timeout=1.0),
         max_workers=workers, ack_policy=AckPolicy.MANUAL,
         config=ConsumerConfig(ack_policy=NatsAckPolicy.EXPLICIT, max_ack_pending=workers * 4,
@@ -153,7 +154,7 @@ def drafting_router(deps: Deps) -> NatsRouter:
     async def on_job_queued(message: NatsMessage) -> None:
         raw = message.raw_message
         try:
-            queued = jobs.JobQueued.from_cloudevent(
+            queued = JobQueued.from_cloudevent(
                 CloudEvent.from_nats(raw.data, raw.headers or {}))
         except (InvalidEnvelope, ValueError):
             log.warning("malformed queued-job event dropped", extra={"subject": raw.subject})

@@ -7,7 +7,7 @@ from datetime import datetime
 from services.translate.domain.model import Job
 from services.translate.domain.segments import assemble
 from shared.contracts.events import Event
-from shared.contracts.translate import (
+from shared.contracts.translate.events import (
     JobCompleted,
     JobDrafted,
     JobFailed,

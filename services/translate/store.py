@@ -25,8 +25,8 @@ from services.translate.domain.due import SessionTime
 from services.translate.domain.memory import normalized
 from services.translate.domain.model import OPEN_STATUSES, Job
 from services.translate.domain.stats import JobFacts
-from shared.contracts.catalog import DocumentSnapshot
-from shared.contracts.translate import GlossaryEntry, ListJobs
+from shared.contracts.catalog.events import DocumentSnapshot
+from shared.contracts.translate.rpc import GlossaryEntry, ListJobs
 from shared.db import Document, IndexSpec
 from shared.inbox import Inbox
 from shared.outbox import OUTBOX_FIELD, push_to_outbox

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.translate.domain.glossary import ignored
 from services.translate.domain.model import Job
-from shared.contracts.translate import ActionReply, GlossaryHit, JobPage, JobSummary, JobView
+from shared.contracts.translate.rpc import ActionReply, GlossaryHit, JobPage, JobSummary, JobView
 
 
 def summary(job: Job) -> JobSummary:

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import nats
 import pytest
 
-from shared.contracts.catalog import IngestedDocument
-from shared.contracts.registration import AttendanceReport, Attendee
+from shared.contracts.catalog.events import IngestedDocument
+from shared.contracts.registration.events import AttendanceReport, Attendee
 from tests.faults.support import (
     Stack,
     open_session,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from shared.contracts.registration import AttendanceReport, Attendee
+from shared.contracts.registration.events import AttendanceReport, Attendee
 from shared.db import make_client
 from tests.faults.support import (
     Stack,

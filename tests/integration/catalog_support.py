@@ -13,7 +13,7 @@ import nats
 from faststream.nats import NatsBroker
 from fpdf import FPDF
 
-from shared.contracts.catalog import IngestedDocument
+from shared.contracts.catalog.events import IngestedDocument
 from shared.contracts.envelope import CloudEvent
 from shared.settings import Settings
 

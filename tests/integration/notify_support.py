@@ -17,10 +17,10 @@ from faststream.nats import NatsBroker
 
 from services.notify.settings import NotifySettings
 from shared.bus import call
-from shared.contracts import registration as reg
-from shared.contracts.catalog import DocumentPublished, DocumentSnapshot
+from shared.contracts.catalog.events import DocumentPublished, DocumentSnapshot
 from shared.contracts.events import Event
-from shared.contracts.notify import DeliveryPage, ListDeliveries
+from shared.contracts.notify.rpc import DeliveryPage, ListDeliveries
+from shared.contracts.registration import events as reg
 from shared.settings import Settings
 from tests.support import eventually
 

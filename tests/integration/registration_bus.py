@@ -14,7 +14,7 @@ from nats.js.errors import NotFoundError
 from pydantic import BaseModel
 
 from shared.bus import call
-from shared.contracts.registration import (
+from shared.contracts.registration.rpc import (
     CreateSession,
     Register,
     RegisterReply,

@@ -18,7 +18,7 @@ from services.notify.bootstrap import SPEC as NOTIFY
 from services.registration.bootstrap import SPEC as REGISTRATION
 from services.translate.bootstrap import SPEC as TRANSLATE
 from shared.bus import call, make_broker
-from shared.contracts.catalog import IngestedDocument
+from shared.contracts.catalog.events import IngestedDocument
 from shared.contracts.rpc import Ping, Pong
 from shared.healthcheck import healthy
 from shared.servers import LocalServer

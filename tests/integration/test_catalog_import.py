@@ -13,7 +13,7 @@ from fpdf import FPDF
 from cli.importer import import_paths
 from services.catalog.bootstrap import SPEC as CATALOG
 from shared.bus import call
-from shared.contracts.catalog import DocumentView, GetDocument
+from shared.contracts.catalog.rpc import DocumentView, GetDocument
 from shared.service import start_service
 from shared.settings import Settings
 

@@ -21,8 +21,8 @@ from faststream.nats import NatsBroker
 from services.catalog.bootstrap import rebuild_search_index
 from services.catalog.search.entrypoints import IndexSync
 from shared.bus import make_broker
+from shared.contracts.catalog.search import SearchRequest
 from shared.contracts.envelope import CloudEvent
-from shared.contracts.search import SearchRequest
 from shared.servers import start_nats
 from shared.service import Parts, RunningService, Runtime, start_service
 from shared.settings import Settings

@@ -12,7 +12,7 @@ from faststream.nats import NatsBroker
 
 from services.catalog.bootstrap import SPEC as CATALOG
 from services.catalog.domain.documents import ingested_id
-from shared.contracts.catalog import IngestedDocument
+from shared.contracts.catalog.events import IngestedDocument
 from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.catalog_support import INGESTED, send, stream_messages

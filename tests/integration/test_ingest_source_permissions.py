@@ -18,7 +18,7 @@ from nats.js.api import ConsumerConfig
 from services.catalog.bootstrap import SPEC as CATALOG
 from services.catalog.domain.documents import ingested_id
 from shared.bus import DLQ_STREAM, INGEST_STREAM, declare_streams, make_broker, service_stream
-from shared.contracts.catalog import IngestedDocument
+from shared.contracts.catalog.events import IngestedDocument
 from shared.servers import LocalServer
 from shared.service import start_service
 from tests.integration.bus_support import (

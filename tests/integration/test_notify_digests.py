@@ -13,7 +13,7 @@ from faststream.nats import NatsBroker
 from services.notify.bootstrap import build_spec
 from services.notify.settings import NotifySettings
 from shared.bus import call
-from shared.contracts.notify import (
+from shared.contracts.notify.rpc import (
     Subscribe,
     SubscriptionRequested,
     SubscriptionState,
@@ -95,7 +95,7 @@ async def test_a_daily_digest_gathers_the_days_news_into_one_mail(
 async def test_translators_hear_of_jobs_for_the_pairs_they_follow(
     notifies: list[RunningService], smtp: SmtpServer, bus_client: NatsBroker,
 ) -> None:
-    from shared.contracts.translate import JobQueued, JobRef
+    from shared.contracts.translate.events import JobQueued, JobRef
 
     await rpc(bus_client, "subscribe", Subscribe(
         email="traductora@example.org", language="es", documents=False,

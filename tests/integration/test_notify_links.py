@@ -22,15 +22,15 @@ from faststream.nats import NatsBroker
 from services.notify.bootstrap import build_spec
 from services.notify.settings import NotifySettings
 from shared.bus import call
-from shared.contracts import registration as reg
-from shared.contracts.catalog import DocumentPublished, DocumentSnapshot, DocumentTranslated
-from shared.contracts.notify import (
+from shared.contracts.catalog.events import DocumentPublished, DocumentSnapshot, DocumentTranslated
+from shared.contracts.notify.rpc import (
     Subscribe,
     SubscriptionRequested,
     SubscriptionState,
     SubscriptionToken,
 )
-from shared.contracts.translate import JobQueued, JobRef
+from shared.contracts.registration import events as reg
+from shared.contracts.translate.events import JobQueued, JobRef
 from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.notify_support import (

@@ -17,8 +17,8 @@ from faststream.nats import NatsBroker
 from services.notify.bootstrap import build_spec
 from services.notify.domain.strings import Strings
 from services.notify.domain.texts import SUBJECT
-from shared.contracts import registration as reg
-from shared.contracts.notify import DeliveryPage
+from shared.contracts.notify.rpc import DeliveryPage
+from shared.contracts.registration import events as reg
 from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.notify_support import (

@@ -12,7 +12,7 @@ from faststream.nats import NatsBroker
 
 from services.notify.bootstrap import build_spec
 from services.notify.settings import NotifySettings
-from shared.contracts import registration as reg
+from shared.contracts.registration import events as reg
 from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.notify_support import (

@@ -11,7 +11,7 @@ from services.notify.bootstrap import build_spec
 from services.notify.domain.model import recipient_hash
 from services.notify.settings import NotifySettings
 from shared.bus import call
-from shared.contracts.notify import DeliveryPage, ListDeliveries
+from shared.contracts.notify.rpc import DeliveryPage, ListDeliveries
 from shared.db import Document
 from shared.service import RunningService, start_service
 from shared.settings import Settings

@@ -14,7 +14,7 @@ from services.notify.domain.model import recipient_hash
 from services.notify.domain.subscriptions import CONFIRM, UNSUBSCRIBE
 from services.notify.settings import NotifySettings
 from shared.bus import call
-from shared.contracts.notify import (
+from shared.contracts.notify.rpc import (
     Subscribe,
     SubscriptionRequested,
     SubscriptionState,

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from services.registration.bootstrap import SPEC
 from services.registration.domain.rules import email_key
 from shared.bus import call, make_broker
-from shared.contracts.registration import (
+from shared.contracts.registration.rpc import (
     CancelSession,
     CreateSession,
     PatchSession,

@@ -17,11 +17,10 @@ from faststream.nats import NatsBroker
 from services.registration.bootstrap import SPEC
 from services.registration.events import CANCEL_ACTION
 from shared.bus import make_broker
-from shared.contracts.registration import (
+from shared.contracts.registration.events import ParticipantConfirmed, ParticipantWaitlisted
+from shared.contracts.registration.rpc import (
     CancelByToken,
     CreateSession,
-    ParticipantConfirmed,
-    ParticipantWaitlisted,
     Register,
     Registered,
     RegisterReply,

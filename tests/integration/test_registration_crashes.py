@@ -30,7 +30,7 @@ from services.registration.handlers.sessions import (
     publish,
 )
 from services.registration.store import Store, indexes
-from shared.contracts.registration import RegistrationForm, SessionFields
+from shared.contracts.registration.rpc import RegistrationForm, SessionFields
 from shared.db import Document, ensure_indexes, make_client
 from shared.settings import Settings
 from shared.tokens import Signer

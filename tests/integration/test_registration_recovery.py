@@ -11,7 +11,7 @@ from services.registration.bootstrap import SPEC, deps_of
 from services.registration.handlers.recovery import finish_stuck, repair_promotions
 from services.registration.handlers.registrations import new_registration
 from services.registration.handlers.sessions import create_session, publish
-from shared.contracts.registration import RegistrationForm, SessionFields
+from shared.contracts.registration.rpc import RegistrationForm, SessionFields
 from shared.service import RunningService, start_service
 from shared.settings import Settings
 

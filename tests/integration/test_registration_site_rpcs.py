@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from services.registration.events import CANCEL_ACTION
 from shared.bus import call
-from shared.contracts.registration import (
+from shared.contracts.registration.rpc import (
     Calendar,
     CancelByToken,
     CancelSession,

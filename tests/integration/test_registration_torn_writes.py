@@ -22,7 +22,7 @@ from services.registration.handlers.recovery import finish_stuck
 from services.registration.handlers.registrations import new_registration
 from services.registration.handlers.sessions import cancel_session, create_session, publish
 from services.registration.store import Store
-from shared.contracts.registration import RegistrationForm, SessionFields
+from shared.contracts.registration.rpc import RegistrationForm, SessionFields
 from shared.db import Document, make_client
 from shared.outbox import push_to_outbox
 from shared.settings import Settings

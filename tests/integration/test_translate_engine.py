@@ -10,7 +10,7 @@ import pytest
 from faststream.nats import NatsBroker
 
 from services.translate.settings import TranslateSettings
-from shared.contracts.catalog import DocumentRevised
+from shared.contracts.catalog.events import DocumentRevised
 from shared.settings import Settings
 from tests.fake_libretranslate import Mode, running
 from tests.integration.translate_support import (

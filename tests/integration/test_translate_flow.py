@@ -12,7 +12,7 @@ import pytest
 from faststream.nats import NatsBroker
 
 from services.translate.settings import TranslateSettings
-from shared.contracts.catalog import DocumentTranslated
+from shared.contracts.catalog.events import DocumentTranslated
 from shared.settings import Settings
 from tests.integration.translate_support import (
     english,

@@ -16,7 +16,7 @@ from services.gateway.app import create_app
 from services.translate.bootstrap import build_spec
 from services.translate.entrypoints import SESSIONS_DURABLE
 from services.translate.settings import TranslateSettings
-from shared.contracts.registration import (
+from shared.contracts.registration.events import (
     SessionCancelled,
     SessionPublished,
     SessionRescheduled,

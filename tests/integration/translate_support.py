@@ -13,7 +13,7 @@ from faststream.nats import NatsBroker
 from services.gateway.app import create_app
 from services.translate.bootstrap import build_spec
 from services.translate.settings import TranslateSettings
-from shared.contracts.catalog import DocumentPublished, DocumentSnapshot
+from shared.contracts.catalog.events import DocumentPublished, DocumentSnapshot
 from shared.contracts.events import Event
 from shared.service import start_service
 from shared.settings import Settings

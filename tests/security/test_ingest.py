@@ -17,7 +17,7 @@ from faststream.nats import NatsBroker
 from nats.aio.client import Client as NATS
 
 from services.gateway.keys import Role
-from shared.contracts.catalog import IngestedDocument
+from shared.contracts.catalog.events import IngestedDocument
 from shared.contracts.envelope import CloudEvent
 from shared.service import RunningService
 from shared.settings import Settings

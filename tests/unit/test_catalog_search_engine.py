@@ -8,7 +8,7 @@ import pytest
 
 from services.catalog.search.domain.indexable import to_indexable
 from services.catalog.search.engine import SearchEngine
-from shared.contracts.search import SearchRequest
+from shared.contracts.catalog.search import SearchRequest
 
 pytestmark = pytest.mark.unit
 

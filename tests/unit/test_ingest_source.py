@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shared.contracts.catalog import IngestedDocument
+from shared.contracts.catalog.events import IngestedDocument
 from shared.dlq import subject_matches
 
 pytestmark = pytest.mark.unit

@@ -19,7 +19,7 @@ from services.notify.domain.participants import (
     told_by_the_session_mail,
 )
 from services.notify.domain.subscriptions import follows_pair, mailed_at_once, reads_documents
-from shared.contracts import registration as reg
+from shared.contracts.registration import events as reg
 
 pytestmark = pytest.mark.unit
 T0 = datetime(2030, 5, 1, 12, tzinfo=UTC)

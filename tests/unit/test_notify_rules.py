@@ -25,7 +25,7 @@ from services.notify.domain.rules import (
     retry_delay,
     smtp_outcome,
 )
-from shared.contracts.registration import SessionSnapshot
+from shared.contracts.registration.events import SessionSnapshot
 
 pytestmark = pytest.mark.unit
 T0 = datetime(2030, 5, 1, 12, tzinfo=UTC)

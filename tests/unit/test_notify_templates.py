@@ -14,7 +14,7 @@ from services.notify.domain.links import Site
 from services.notify.domain.model import MAIL_KINDS
 from services.notify.domain.news import compose_document_news, compose_subscription_confirm
 from services.notify.domain.strings import LANGUAGES, Strings
-from shared.contracts.registration import SessionSnapshot
+from shared.contracts.registration.events import SessionSnapshot
 
 pytestmark = pytest.mark.unit
 STRINGS = Strings.load()

@@ -17,7 +17,7 @@ from services.registration.domain.registrations import (
     require_reason,
 )
 from services.registration.store.base import stored
-from shared.contracts.registration import RegistrationForm, SessionFields
+from shared.contracts.registration.rpc import RegistrationForm, SessionFields
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)

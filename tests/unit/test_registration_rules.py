@@ -27,7 +27,7 @@ from services.registration.domain.rules import (
     timezone_is_valid,
     why_registration_is_closed,
 )
-from shared.contracts.registration import RegistrationForm, SessionFields
+from shared.contracts.registration.rpc import RegistrationForm, SessionFields
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from shared.contracts.catalog import ChangeDocument, GetDocument
-from shared.contracts.notify import ListDeliveries, Subscribe
-from shared.contracts.registration import SessionRef
+from shared.contracts.catalog.rpc import ChangeDocument, GetDocument
+from shared.contracts.catalog.search import SearchRequest
+from shared.contracts.notify.rpc import ListDeliveries, Subscribe
+from shared.contracts.registration.rpc import SessionRef
 from shared.contracts.rpc import Request
-from shared.contracts.search import SearchRequest
-from shared.contracts.translate import Glossary, ListJobs
+from shared.contracts.translate.rpc import Glossary, ListJobs
 
 SAMPLES: list[tuple[type[Request], dict[str, Any]]] = [
     (GetDocument, {"document_id": "doc_1"}),

@@ -13,7 +13,7 @@ from services.gateway.site.numbers import bar_chart, month_name
 from services.gateway.site.repository import file_kind, file_size, language_in_text, paragraphs
 from services.gateway.site.search_query import Query, facet_options, read_query, snippet_parts
 from services.gateway.site.templating import environment
-from shared.contracts.search import FacetCount
+from shared.contracts.catalog.search import FacetCount
 
 pytestmark = pytest.mark.unit
 

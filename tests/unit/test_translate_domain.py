@@ -13,7 +13,7 @@ from services.translate.domain.memory import fuzzy_suggestions, normalized
 from services.translate.domain.model import Job
 from services.translate.domain.segments import assemble, segment_texts, split_sentences
 from services.translate.domain.stats import JobFacts, translation_stats
-from shared.contracts.translate import JobStatus
+from shared.contracts.translate.rpc import JobStatus
 
 pytestmark = pytest.mark.unit
 

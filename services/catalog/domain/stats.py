@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from services.catalog.domain.languages import LANGUAGE_CODES, is_readable
-from shared.contracts.catalog import CatalogStats
+from shared.contracts.catalog.rpc import CatalogStats
 
 Doc = dict[str, Any]
 

@@ -14,7 +14,7 @@ from services.catalog.domain.files import ALLOWED, file_id_for, sha256_of, sniff
 from services.catalog.extract import extract_text
 from services.catalog.handlers import Decision, Deps, update_document
 from services.catalog.handlers.reading import readable
-from shared.contracts.catalog import AttachedFile, CommitUpload, FileInfo, UploadPart
+from shared.contracts.catalog.rpc import AttachedFile, CommitUpload, FileInfo, UploadPart
 from shared.db import Document
 
 

@@ -13,8 +13,8 @@ from services.catalog.domain.translations import (
 )
 from services.catalog.handlers import Decision, Deps, update_document
 from services.catalog.handlers.documents import change
-from shared.contracts.catalog import IngestedDocument
-from shared.contracts.translate import JobCompleted
+from shared.contracts.catalog.events import IngestedDocument
+from shared.contracts.translate.events import JobCompleted
 from shared.db import Document
 
 

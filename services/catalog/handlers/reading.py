@@ -8,7 +8,7 @@ from services.catalog.domain.errors import Refusal
 from services.catalog.domain.stats import catalog_stats
 from services.catalog.handlers import Deps
 from services.catalog.views import revision_info
-from shared.contracts.catalog import CatalogStats, RevisionList
+from shared.contracts.catalog.rpc import CatalogStats, RevisionList
 from shared.db import Document
 
 

@@ -20,7 +20,7 @@ from services.catalog.search.index_schema import (
     text_field,
     to_engine_document,
 )
-from shared.contracts.search import MAX_OFFSET, SearchHit, SearchReply, SearchRequest
+from shared.contracts.catalog.search import MAX_OFFSET, SearchHit, SearchReply, SearchRequest
 
 WRITER_HEAP = 64_000_000
 SNIPPET_CHARS = 240

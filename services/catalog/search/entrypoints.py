@@ -30,8 +30,8 @@ from services.catalog.search.handlers import SearchIndex
 from services.catalog.search.oai.verbs import Harvest, answer_oai
 from services.catalog.settings import CONCURRENT_SEARCHES, SEARCH_TIMEOUT
 from shared.bus import RpcRoutes, ServiceError
+from shared.contracts.catalog.search import OaiReply, OaiRequest, SearchReply, SearchRequest
 from shared.contracts.envelope import CloudEvent, InvalidEnvelope
-from shared.contracts.search import OaiReply, OaiRequest, SearchReply, SearchRequest
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.contracts.search import FacetCount
+from shared.contracts.catalog.search import FacetCount
 
 FACET_FIELDS = {"type": "type", "topic": "topic", "country": "country", "region": "region",
                 "year": "year", "language": "language"}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from services.catalog.search.domain.indexable import is_searchable, to_indexable
 from services.catalog.search.engine import SearchEngine
 from services.catalog.search.store import SearchStore
-from shared.contracts.search import SearchReply, SearchRequest
+from shared.contracts.catalog.search import SearchReply, SearchRequest
 
 log = logging.getLogger(__name__)
 

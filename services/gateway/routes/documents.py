@@ -16,7 +16,7 @@ from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import problem, problem_responses
-from shared.contracts.catalog import (
+from shared.contracts.catalog.rpc import (
     CatalogStats,
     CatalogStatsRequest,
     ChangeDocument,

@@ -29,7 +29,7 @@ from services.gateway.keys import ApiKey
 from services.gateway.problems import problem, problem_responses
 from services.gateway.routes.documents import CALLER, EDITORS, ID_PATTERN, DocumentId
 from shared.bus import call
-from shared.contracts.catalog import (
+from shared.contracts.catalog.rpc import (
     AttachedFile,
     CommitUpload,
     FileChunk,

@@ -15,7 +15,7 @@ from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import problem, problem_responses
-from shared.contracts.notify import (
+from shared.contracts.notify.rpc import (
     DeliveryPage,
     DeliveryStatus,
     DeliveryView,

@@ -23,7 +23,8 @@ from services.gateway.auth import SECURITY, authenticate, requires_role
 from services.gateway.context import Gateway
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
-from shared.contracts.registration import (
+from shared.contracts.registration.events import RegistrationStatus
+from shared.contracts.registration.rpc import (
     AttendanceRecorded,
     Calendar,
     CancelByToken,
@@ -41,7 +42,6 @@ from shared.contracts.registration import (
     RegistrationForm,
     RegistrationPage,
     RegistrationQuery,
-    RegistrationStatus,
     RegistrationView,
     SessionFields,
     SessionPage,

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from services.gateway.context import Gateway
 from services.gateway.pages import encode_cursor, offset_of
 from services.gateway.problems import problem, problem_responses
-from shared.contracts.search import (
+from shared.contracts.catalog.search import (
     MAX_FILTER_VALUES,
     MAX_OFFSET,
     MAX_QUERY_CHARS,

@@ -11,9 +11,9 @@ from litestar.di import NamedDependency
 
 from services.gateway.context import Gateway
 from services.gateway.site.render import Page, reader_of, render
-from shared.contracts.registration import SessionPage, SessionQuery, Stats, StatsQuery
+from shared.contracts.catalog.search import SearchReply, SearchRequest
+from shared.contracts.registration.rpc import SessionPage, SessionQuery, Stats, StatsQuery
 from shared.contracts.rpc import RpcFailure
-from shared.contracts.search import SearchReply, SearchRequest
 
 UPCOMING = 4
 LATEST = 5

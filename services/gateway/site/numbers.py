@@ -21,8 +21,8 @@ from litestar.di import NamedDependency
 from services.gateway.context import Gateway
 from services.gateway.site.formatting import Reader
 from services.gateway.site.render import Page, reader_of, render
-from shared.contracts.registration import Stats, StatsQuery
-from shared.contracts.search import FacetCount, SearchReply, SearchRequest
+from shared.contracts.catalog.search import FacetCount, SearchReply, SearchRequest
+from shared.contracts.registration.rpc import Stats, StatsQuery
 
 WIDTH: Final = 720
 BAR_MAX: Final = 640

@@ -23,7 +23,7 @@ from litestar.params import QueryParameter
 from services.gateway.context import Gateway
 from services.gateway.site.formatting import Reader, aware, zone
 from services.gateway.site.render import Page, reader_of, render
-from shared.contracts.registration import (
+from shared.contracts.registration.rpc import (
     CancelByToken,
     ConfirmByToken,
     ParticipantPage,

@@ -22,7 +22,7 @@ from services.gateway.site.once import once
 from services.gateway.site.participant import deadline_words
 from services.gateway.site.render import Page, reader_of, render
 from services.gateway.site.schedule import window
-from shared.contracts.registration import Register, RegisterReply, SessionRef, SessionView
+from shared.contracts.registration.rpc import Register, RegisterReply, SessionRef, SessionView
 from shared.contracts.rpc import RpcFailure
 
 

@@ -18,7 +18,7 @@ from babel import Locale
 from pydantic import ValidationError
 
 from services.gateway.site.i18n import gettext as _
-from shared.contracts.registration import RegistrationForm, SessionView
+from shared.contracts.registration.rpc import RegistrationForm, SessionView
 from shared.reference import LANGUAGES, SECTORS
 
 FIELDS = ("name", "email", "country", "institution", "sector", "job_title", "gender",

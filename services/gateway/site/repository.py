@@ -25,9 +25,9 @@ from services.gateway.site.search_query import (
     read_query,
     snippet_parts,
 )
-from shared.contracts.catalog import DocumentView, GetDocument, ListRevisions, RevisionList
+from shared.contracts.catalog.rpc import DocumentView, GetDocument, ListRevisions, RevisionList
+from shared.contracts.catalog.search import SearchReply, SearchRequest
 from shared.contracts.rpc import RpcFailure
-from shared.contracts.search import SearchReply, SearchRequest
 from shared.reference import label as reference_label
 
 REVISIONS_SHOWN = 20

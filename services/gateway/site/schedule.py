@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from services.gateway.site.formatting import aware
-from shared.contracts.registration import SessionView
+from shared.contracts.registration.rpc import SessionView
 
 Window = Literal["open", "not_yet", "closed", "started", "cancelled"]
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

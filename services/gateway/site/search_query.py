@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from litestar.exceptions import ClientException
 
 from services.gateway.pages import encode_cursor, offset_of
-from shared.contracts.search import (
+from shared.contracts.catalog.search import (
     MAX_FILTER_VALUES,
     MAX_OFFSET,
     MAX_QUERY_CHARS,

@@ -18,7 +18,7 @@ from services.gateway.pages import decode_cursor, encode_cursor
 from services.gateway.site.registration_form import form_context
 from services.gateway.site.render import Page, reader_of, render
 from services.gateway.site.schedule import month_bounds, window
-from shared.contracts.registration import (
+from shared.contracts.registration.rpc import (
     Calendar,
     SessionPage,
     SessionQuery,

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from services.gateway.site.formatting import Reader
 from services.gateway.site.i18n import gettext as _
-from shared.contracts.notify import Subscribe
+from shared.contracts.notify.rpc import Subscribe
 from shared.reference import DOCUMENT_TYPES, LANGUAGES, MEMBER_STATES, TOPICS
 
 FIELDS = ("email", "documents", "topics", "types", "countries", "translation_pairs",

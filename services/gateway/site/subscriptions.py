@@ -25,7 +25,7 @@ from services.gateway.site import i18n
 from services.gateway.site import subscription_form as form
 from services.gateway.site.formatting import Reader
 from services.gateway.site.render import Page, reader_of, render
-from shared.contracts.notify import SubscriptionRequested, SubscriptionState, SubscriptionToken
+from shared.contracts.notify.rpc import SubscriptionRequested, SubscriptionState, SubscriptionToken
 from shared.contracts.rpc import RpcFailure
 
 CONFIRM_LINK_DAYS = 7

@@ -23,7 +23,7 @@ from services.notify.domain.rules import choose_language
 from services.notify.domain.strings import LANGUAGES, Strings
 from services.notify.store import Deliveries, ms
 from shared.clock import Clock
-from shared.contracts.registration import SessionSnapshot
+from shared.contracts.registration.events import SessionSnapshot
 from shared.ids import new_id
 from shared.settings import Settings
 

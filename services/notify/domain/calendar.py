@@ -9,7 +9,7 @@ from typing import Literal
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from services.notify.domain.rules import pick_text
-from shared.contracts.registration import SessionSnapshot
+from shared.contracts.registration.events import SessionSnapshot
 from shared.reference import LanguageCode
 
 Method = Literal["REQUEST", "CANCEL"]

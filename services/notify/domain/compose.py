@@ -10,7 +10,7 @@ from services.notify.domain.links import Site
 from services.notify.domain.model import MailKind
 from services.notify.domain.rules import pick_text
 from services.notify.domain.strings import Strings
-from shared.contracts.registration import SessionSnapshot
+from shared.contracts.registration.events import SessionSnapshot
 from shared.reference import LanguageCode, label
 
 SEAT_KINDS: frozenset[MailKind] = frozenset({"confirmed", "promoted", "reminder",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from shared.contracts.registration import SessionSnapshot
+from shared.contracts.registration.events import SessionSnapshot
 from shared.reference import LanguageCode
 
 MailKind = Literal[

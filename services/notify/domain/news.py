@@ -11,7 +11,7 @@ from services.notify.domain.compose import MailContent
 from services.notify.domain.links import Site
 from services.notify.domain.model import MailKind
 from services.notify.domain.strings import Strings
-from shared.contracts.translate import JobRef
+from shared.contracts.translate.events import JobRef
 from shared.reference import LanguageCode, label
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from services.notify.domain.calendar import Method
 from services.notify.domain.compose import SessionMail
 from services.notify.domain.model import MailKind, Recipient
-from shared.contracts import registration as reg
+from shared.contracts.registration import events as reg
 
 MAIL_KIND: dict[type[reg.ParticipantEvent], MailKind] = {
     reg.ParticipantConfirmed: "confirmed", reg.ParticipantPromoted: "promoted",

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from services.notify.domain.model import recipient_hash
-from shared.contracts.notify import Subscribe
+from shared.contracts.notify.rpc import Subscribe
 
 CONFIRM, UNSUBSCRIBE = "subscription.confirm", "subscription.unsubscribe"
 """The token actions: a token signed for one never does the other."""

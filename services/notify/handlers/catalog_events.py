@@ -9,7 +9,7 @@ from services.notify.domain.rules import pick_text
 from services.notify.domain.subscriptions import Subscriber, mailed_at_once, reads_documents
 from services.notify.handlers.context import Context
 from services.notify.handlers.news import keep_for_digest, mail_news, unsubscribe_links
-from shared.contracts.catalog import DocumentPublished, DocumentTranslated
+from shared.contracts.catalog.events import DocumentPublished, DocumentTranslated
 from shared.reference import LanguageCode
 
 

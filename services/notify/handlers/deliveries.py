@@ -7,7 +7,7 @@ import logging
 from services.notify.domain.delivery import Delivery
 from services.notify.domain.errors import Refusal
 from services.notify.handlers.context import Context
-from shared.contracts.notify import ListDeliveries
+from shared.contracts.notify.rpc import ListDeliveries
 
 log = logging.getLogger(__name__)
 

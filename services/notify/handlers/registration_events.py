@@ -24,7 +24,7 @@ from services.notify.domain.participants import (
     told_by_the_session_mail,
 )
 from services.notify.handlers.context import Context
-from shared.contracts import registration as reg
+from shared.contracts.registration import events as reg
 
 
 async def when_participant_changes(ctx: Context, event_id: str, at: datetime,

@@ -20,7 +20,7 @@ from services.notify.domain.subscriptions import (
     subscription_key,
 )
 from services.notify.handlers.context import Context
-from shared.contracts.notify import Subscribe
+from shared.contracts.notify.rpc import Subscribe
 from shared.tokens import TokenError
 
 

@@ -7,7 +7,7 @@ from services.notify.domain.rules import pick_text
 from services.notify.domain.subscriptions import follows_pair, mailed_at_once
 from services.notify.handlers.context import Context
 from services.notify.handlers.news import keep_for_digest, mail_news, unsubscribe_links
-from shared.contracts.translate import JobQueued
+from shared.contracts.translate.events import JobQueued
 
 
 async def when_translation_job_is_queued(ctx: Context, event_id: str,

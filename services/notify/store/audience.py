@@ -18,7 +18,7 @@ from pymongo.errors import DuplicateKeyError
 from services.notify.domain.model import Recipient
 from services.notify.domain.participants import Member
 from services.notify.store.times import ms, stamp
-from shared.contracts.registration import SessionSnapshot
+from shared.contracts.registration.events import SessionSnapshot
 from shared.db import Document, IndexSpec
 
 RECIPIENTS = "recipients"

@@ -18,7 +18,7 @@ from pymongo.errors import DuplicateKeyError
 from services.notify.domain.model import Reminder
 from services.notify.domain.rules import reminder_due
 from services.notify.store.times import ms
-from shared.contracts.registration import SessionSnapshot
+from shared.contracts.registration.events import SessionSnapshot
 from shared.db import Document, IndexSpec
 
 REMINDERS = "reminders"

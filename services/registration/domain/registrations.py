@@ -23,7 +23,7 @@ from services.registration.domain.rules import (
     hold_has_lapsed,
     why_registration_is_closed,
 )
-from shared.contracts.registration import CONFIRMATION_MINUTES, RegistrationForm
+from shared.contracts.registration.rpc import CONFIRMATION_MINUTES, RegistrationForm
 from shared.reference import is_member_state, region_of
 
 PERSONAL = ("name", "email", "institution", "job_title", "accessibility_needs")

@@ -19,7 +19,7 @@ from services.registration.domain.rules import (
     has_a_spanish_or_english_or_other_title,
     timezone_is_valid,
 )
-from shared.contracts.registration import CONFIRMATION_MINUTES, SessionFields, SessionOrder
+from shared.contracts.registration.rpc import CONFIRMATION_MINUTES, SessionFields, SessionOrder
 
 REQUIRED = ("title", "format", "starts_at", "ends_at", "timezone", "languages")
 DEFAULTS: dict[str, Any] = {

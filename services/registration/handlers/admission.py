@@ -16,7 +16,7 @@ from services.registration.domain.errors import Refusal, no_session
 from services.registration.domain.registrations import refuse_unless_admitted
 from services.registration.handlers import Deps
 from services.registration.handlers.tokens import check_invitation
-from shared.contracts.registration import RegistrationForm
+from shared.contracts.registration.rpc import RegistrationForm
 from shared.db import Document
 
 

@@ -16,7 +16,7 @@ from services.registration.domain.registrations import deadline_of
 from services.registration.domain.rules import hold_has_lapsed, owner_mail_slot
 from services.registration.events import confirm_token, participant_entry
 from services.registration.handlers import Deps
-from shared.contracts.registration import ParticipantAlreadyRegistered
+from shared.contracts.registration.events import ParticipantAlreadyRegistered
 from shared.db import Document
 
 ATTEMPTS = 3

@@ -11,7 +11,8 @@ from services.registration.events import participant_entry
 from services.registration.handlers import Deps, registration_of
 from services.registration.handlers.placing import place_received
 from services.registration.views import registered_view
-from shared.contracts.registration import ParticipantRejected, Registered
+from shared.contracts.registration.events import ParticipantRejected
+from shared.contracts.registration.rpc import Registered
 
 
 async def approve(deps: Deps, registration_id: str, now: datetime) -> Registered:

@@ -10,14 +10,8 @@ from services.registration.domain.registrations import anonymized
 from services.registration.domain.rules import email_key, suppress_small
 from services.registration.events import participant_entry
 from services.registration.handlers import Deps, session_of
-from shared.contracts.registration import (
-    AttendanceRecorded,
-    Attendee,
-    ParticipantAttended,
-    ParticipantNoShow,
-    Stats,
-    StatsQuery,
-)
+from shared.contracts.registration.events import Attendee, ParticipantAttended, ParticipantNoShow
+from shared.contracts.registration.rpc import AttendanceRecorded, Stats, StatsQuery
 from shared.db import Document
 
 

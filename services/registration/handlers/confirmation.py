@@ -34,7 +34,7 @@ from services.registration.events import STATUS_EVENT, participant_entry
 from services.registration.handlers import Deps, registration_of
 from services.registration.handlers.placing import mark_promoted, place_received
 from services.registration.views import registered_view
-from shared.contracts.registration import Registered
+from shared.contracts.registration.rpc import Registered
 from shared.db import Document
 
 

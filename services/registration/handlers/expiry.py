@@ -14,7 +14,7 @@ from services.registration.domain import registrations as transitions
 from services.registration.events import participant_entry
 from services.registration.handlers import Deps
 from services.registration.handlers.placing import give_back_place
-from shared.contracts.registration import ParticipantExpired
+from shared.contracts.registration.events import ParticipantExpired
 from shared.db import Document
 
 

@@ -32,7 +32,8 @@ from services.registration.events import STATUS_EVENT, held_extra, participant_e
 from services.registration.handlers import Deps
 from services.registration.metrics import REGISTRATIONS
 from services.registration.views import registered_view
-from shared.contracts.registration import ParticipantPromoted, Registered
+from shared.contracts.registration.events import ParticipantPromoted
+from shared.contracts.registration.rpc import Registered
 from shared.db import Document
 
 MAX_ATTEMPTS = 200

@@ -10,7 +10,7 @@ from services.registration.domain.sessions import session_position, shown
 from services.registration.handlers import Deps
 from services.registration.handlers.tokens import invitation
 from services.registration.views import registration_view, session_view
-from shared.contracts.registration import (
+from shared.contracts.registration.rpc import (
     Invitation,
     RegistrationPage,
     RegistrationQuery,

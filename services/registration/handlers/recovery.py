@@ -40,7 +40,7 @@ from services.registration.handlers.placing import (
     place_received,
 )
 from services.registration.handlers.session_cancelled import when_session_is_cancelled
-from shared.contracts.registration import ParticipantCancelled
+from shared.contracts.registration.events import ParticipantCancelled
 
 
 async def sweep(deps: Deps, now: datetime, older_than: timedelta) -> int:

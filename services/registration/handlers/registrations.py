@@ -33,8 +33,8 @@ from services.registration.handlers.already_registered import tell_owner
 from services.registration.handlers.placing import SessionChanged, give_back_place, place_received
 from services.registration.metrics import REGISTRATIONS
 from services.registration.views import participant_page, registered_view
-from shared.contracts.registration import (
-    ParticipantCancelled,
+from shared.contracts.registration.events import ParticipantCancelled
+from shared.contracts.registration.rpc import (
     ParticipantPage,
     Registered,
     RegisterReply,

@@ -13,7 +13,7 @@ from datetime import datetime
 from services.registration.domain import registrations as transitions
 from services.registration.events import participant_entry
 from services.registration.handlers import Deps
-from shared.contracts.registration import ParticipantCancelled
+from shared.contracts.registration.events import ParticipantCancelled
 from shared.db import Document
 
 

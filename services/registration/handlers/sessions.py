@@ -11,7 +11,7 @@ from services.registration.domain.errors import Refusal, no_session
 from services.registration.handlers import Deps, session_of
 from services.registration.handlers.placing import fill_free_seats
 from services.registration.handlers.session_cancelled import when_session_is_cancelled
-from shared.contracts.registration import SessionFields
+from shared.contracts.registration.rpc import SessionFields
 from shared.db import Document
 from shared.ids import new_id
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.registration.domain.errors import Refusal
-from shared.contracts.registration import Invitation
+from shared.contracts.registration.rpc import Invitation
 from shared.db import Document
 from shared.tokens import Signer, TokenError
 

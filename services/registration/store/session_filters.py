@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from services.registration.domain.sessions import position_of
-from shared.contracts.registration import SessionOrder, SessionQuery
+from shared.contracts.registration.rpc import SessionOrder, SessionQuery
 
 Sort = list[tuple[str, int]]
 SORTS: dict[SessionOrder, Sort] = {

@@ -8,7 +8,7 @@ from typing import Any
 
 from services.registration.store.base import SUMMARY, Collections, stored
 from services.registration.store.session_filters import feed_search, held_search, session_search
-from shared.contracts.registration import SessionQuery
+from shared.contracts.registration.rpc import SessionQuery
 from shared.db import Document
 from shared.ids import id_floor
 from shared.outbox import push_to_outbox

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from shared.contracts.translate import GlossaryEntry, GlossaryHit
+from shared.contracts.translate.rpc import GlossaryEntry, GlossaryHit
 
 SEED: tuple[dict[str, str], ...] = (
     {"es": "contratación pública", "en": "public procurement", "pt": "contratação pública",

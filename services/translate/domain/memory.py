@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from shared.contracts.translate import Suggestion
+from shared.contracts.translate.rpc import Suggestion
 
 FUZZY_THRESHOLD = 75.0
 

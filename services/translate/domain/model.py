@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from shared.contracts.translate import GlossaryHit, JobStatus, SegmentOrigin, Suggestion
+from shared.contracts.translate.rpc import GlossaryHit, JobStatus, SegmentOrigin, Suggestion
 from shared.reference import LanguageCode
 
 OPEN_STATUSES: frozenset[JobStatus] = frozenset(

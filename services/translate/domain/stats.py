@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.translate.domain.model import OPEN_STATUSES
-from shared.contracts.translate import JobStatus, PairBacklog, TranslationStats
+from shared.contracts.translate.rpc import JobStatus, PairBacklog, TranslationStats
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from services.translate.domain.model import Job
 from services.translate.domain.segments import segment_texts
 from services.translate.handlers import Deps, update_job
 from services.translate.handlers.schedule import due_for_new_job, realign
-from shared.contracts.catalog import DocumentSnapshot
-from shared.contracts.translate import RequestTranslation
+from shared.contracts.catalog.events import DocumentSnapshot
+from shared.contracts.translate.rpc import RequestTranslation
 from shared.reference import LanguageCode
 
 

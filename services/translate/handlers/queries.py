@@ -7,7 +7,7 @@ from services.translate.domain.glossary import seed_entries
 from services.translate.domain.model import Job
 from services.translate.domain.stats import translation_stats
 from services.translate.handlers import Deps
-from shared.contracts.translate import GlossaryEntry, ListJobs, TranslationStats
+from shared.contracts.translate.rpc import GlossaryEntry, ListJobs, TranslationStats
 
 
 async def job(deps: Deps, job_id: str) -> Job:

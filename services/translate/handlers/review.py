@@ -9,7 +9,7 @@ from services.translate import events
 from services.translate.domain import rules
 from services.translate.domain.model import Job
 from services.translate.handlers import Decision, Deps, update_job
-from shared.contracts.catalog import DocumentTranslated
+from shared.contracts.catalog.events import DocumentTranslated
 
 
 async def claim(deps: Deps, job_id: str, actor: str) -> Job:

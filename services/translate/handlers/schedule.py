@@ -22,7 +22,7 @@ from services.translate.domain import due, rules
 from services.translate.domain.errors import Refused
 from services.translate.domain.model import Job
 from services.translate.handlers import Decision, Deps, update_job
-from shared.contracts.registration import SessionSnapshot
+from shared.contracts.registration.events import SessionSnapshot
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from services.catalog.search.oai.protocol import (
 from services.catalog.search.oai.render import sub
 from services.catalog.search.store import SearchStore
 from shared.clock import Clock
-from shared.contracts.search import OaiRequest
+from shared.contracts.catalog.search import OaiRequest
 from shared.reference import DOCUMENT_TYPES, TOPICS, label
 
 PAGE_SIZE = 100

@@ -1,4 +1,4 @@
-"""Events the translate service publishes (`translate.>`)."""
+"""Requests and replies of `rpc.translate.*`, between the gateway and the translate service."""
 
 from __future__ import annotations
 
@@ -7,63 +7,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from shared.contracts.events import Event
 from shared.contracts.rpc import Request
 from shared.reference import LanguageCode
-
-
-class JobRef(BaseModel):
-    """Which job, for which document revision and language pair."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    job_id: str
-    document_id: str
-    revision: int
-    source_language: LanguageCode
-    target_language: LanguageCode
-
-
-class Provenance(BaseModel):
-    """Who or what produced a language version, and who reviewed it."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    engine: str | None = None
-    translator: str | None = Field(None, description="API key id or name, never an e-mail.")
-    reviewer: str | None = None
-    completed_at: datetime
-
-
-class JobQueued(Event):
-    stem = "translate.job.queued"
-    job: JobRef
-    due_at: datetime | None = None
-    priority: int = 0
-
-
-class JobDrafted(Event):
-    stem = "translate.job.drafted"
-    job: JobRef
-    machine: bool = Field(description="Whether a machine engine wrote (part of) the draft.")
-
-
-class JobCompleted(Event):
-    """Reviewed text for one language of one revision: the catalog stores it."""
-
-    stem = "translate.job.completed"
-    job: JobRef
-    texts: dict[str, str] = Field(description="Target text per field: title, summary, body.")
-    provenance: Provenance
-
-
-class JobFailed(Event):
-    stem = "translate.job.failed"
-    job: JobRef
-    reason: str
-
-
-# --- RPC messages of `rpc.translate.*` (added compatibly; the gateway speaks these) ---------
 
 JobStatus = Literal[
     "queued", "drafting", "draft_ready", "in_review", "rejected", "approved", "delivered",

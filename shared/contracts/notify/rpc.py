@@ -1,7 +1,4 @@
-"""Events the notify service publishes (`notify.>`) and the RPC messages it answers.
-
-Neither carries an e-mail address or a name: delivery ids, kinds and SMTP outcomes only.
-"""
+"""Requests and replies of `rpc.notify.*`: the delivery log and subscriptions."""
 
 from __future__ import annotations
 
@@ -11,38 +8,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.addresses import MailAddress
-from shared.contracts.events import Event
 from shared.contracts.rpc import Request
 from shared.reference import DocumentType, LanguageCode, TopicCode
 
 DeliveryStatus = Literal["queued", "sending", "sent", "failed", "suppressed"]
-
-
-class MailSent(Event):
-    """The SMTP server accepted a mail."""
-
-    stem = "notify.mail.sent"
-    delivery_id: str
-    kind: str
-    source_id: str = Field(description="The event (or reminder) the mail was sent for.")
-    session_id: str | None = None
-    registration_id: str | None = None
-    message_id: str
-    attempts: int
-
-
-class MailFailed(Event):
-    """A mail was given up: a permanent refusal (5xx) or too many temporary failures."""
-
-    stem = "notify.mail.failed"
-    delivery_id: str
-    kind: str
-    source_id: str
-    session_id: str | None = None
-    registration_id: str | None = None
-    attempts: int
-    smtp_code: int | None = None
-    reason: str
 
 
 class ListDeliveries(Request):

@@ -1,8 +1,9 @@
-"""Events the registration service publishes (`registration.>`).
+"""Requests and replies of `rpc.registration.*`, between the gateway and the registration
+service.
 
-Each carries what its consumers need without calling back: notify mails a participant from
-the event alone (name, address, language, a snapshot of the session, the signed cancel token),
-so these events hold personal data and must never be logged whole.
+Inputs forbid unknown keys and reject any key shaped like a MongoDB operator (`$...`) or path
+(`a.b`) anywhere in the request (`shared.contracts.rpc.Request`), so nothing of the kind can
+reach a query even by mistake.
 """
 
 from __future__ import annotations
@@ -13,183 +14,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.addresses import MailAddress
-from shared.contracts.events import Event
+from shared.contracts.registration.events import Attendee, LanguageMap, RegistrationStatus
 from shared.contracts.rpc import Request
 from shared.reference import LanguageCode, Sector, SessionFormat, TopicCode
-
-LanguageMap = dict[LanguageCode, str]
-"""Text in one or more OAS languages, e.g. `{"es": "Compras públicas", "en": "..."}`."""
-
-
-RegistrationStatus = Literal[
-    "received", "confirmed", "waitlisted", "pending_approval", "rejected", "cancelled",
-    "awaiting_confirmation", "expired",
-]
-"""`awaiting_confirmation`: the registration holds its place (a seat, a place on the waiting
-list, or none while a secretariat approval is to follow) only until its address is confirmed
-from the mail; `expired`: it was not confirmed in time and its place went to others."""
-
-
-class SessionSnapshot(BaseModel):
-    """A session as it stands when the event is published."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    session_id: str
-    title: LanguageMap
-    summary: LanguageMap = Field(default_factory=dict)
-    format: SessionFormat
-    topics: list[TopicCode] = Field(default_factory=list)
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str = Field(description="IANA zone the session is announced in.")
-    languages: list[LanguageCode]
-    interpretation: list[LanguageCode] = Field(default_factory=list)
-    sequence: int = Field(0, description="Grows with each reschedule (iCalendar SEQUENCE).")
-    join_url: str | None = Field(
-        None, description="Only in events addressed to a confirmed participant."
-    )
-
-
-class Participant(BaseModel):
-    """Who registered, as far as mail needs it."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    name: str
-    email: str
-    preferred_language: LanguageCode
-    country: str
-
-
-class SessionPublished(Event):
-    stem = "registration.session.published"
-    session: SessionSnapshot
-
-
-class SessionRescheduled(Event):
-    stem = "registration.session.rescheduled"
-    session: SessionSnapshot
-    previous_starts_at: datetime
-    previous_ends_at: datetime
-
-
-class SessionCancelled(Event):
-    stem = "registration.session.cancelled"
-    session: SessionSnapshot
-    reason: str
-
-
-class ParticipantEvent(Event):
-    """What every participant event carries."""
-
-    registration_id: str
-    participant: Participant
-    session: SessionSnapshot
-    cancel_token: str | None = Field(
-        None, description="Signed, expiring token for `POST /v1/registrations/cancel`."
-    )
-
-
-class ParticipantConfirmed(ParticipantEvent):
-    stem = "registration.participant.confirmed"
-
-
-class ParticipantWaitlisted(ParticipantEvent):
-    stem = "registration.participant.waitlisted"
-    waitlist_position: int
-
-
-class ParticipantPending(ParticipantEvent):
-    stem = "registration.participant.pending"
-
-
-class ParticipantPromoted(ParticipantEvent):
-    """A waiting person got a seat: mailed as a confirmation."""
-
-    stem = "registration.participant.promoted"
-
-
-class ParticipantRejected(ParticipantEvent):
-    stem = "registration.participant.rejected"
-    reason: str
-
-
-class ParticipantCancelled(ParticipantEvent):
-    stem = "registration.participant.cancelled"
-    cancelled_by: Literal["participant", "secretariat", "session_cancelled"]
-
-
-class ParticipantAttended(ParticipantEvent):
-    stem = "registration.participant.attended"
-    minutes: int
-
-
-class ParticipantNoShow(ParticipantEvent):
-    stem = "registration.participant.no_show"
-
-
-class ParticipantAwaitingConfirmation(ParticipantEvent):
-    """A registration of a session that holds places until the address is confirmed: the
-    mail asks its address to confirm. Never carries the join URL."""
-
-    stem = "registration.participant.awaiting_confirmation"
-    confirm_token: str = Field(
-        description="Signed token for `POST /v1/registrations/confirm`, valid until "
-        "`confirm_by`.")
-    confirm_by: datetime = Field(description="When the held place is released unless the "
-                                 "address is confirmed.")
-    holds: Literal["seat", "waiting_list", "nothing"] = Field(
-        description="What is held meanwhile: `nothing` when the secretariat's approval "
-        "follows the confirmation.")
-    waitlist_position: int | None = None
-
-
-class ParticipantAlreadyRegistered(ParticipantEvent):
-    """Someone registered again an address that already holds a registration for the
-    session: its owner (never the person who typed it) is told the registration's status
-    and links. At most one an hour per registration (the event id names the hour)."""
-
-    stem = "registration.participant.already_registered"
-    status: RegistrationStatus
-    waitlist_position: int | None = None
-    confirm_token: str | None = Field(
-        None, description="While `awaiting_confirmation`: the token to confirm with.")
-    confirm_by: datetime | None = None
-
-
-class ParticipantExpired(ParticipantEvent):
-    """A registration whose address was not confirmed by `confirm_by`: its place was given
-    back. Not mailed (the confirmation mail said when the place would go)."""
-
-    stem = "registration.participant.expired"
-
-
-class AttendanceReport(Event):
-    """`ingest.registration.attendance.v1`: the webinar platform's attendance list."""
-
-    stem = "ingest.registration.attendance"
-    session_id: str
-    attendees: list[Attendee] = Field(max_length=10_000)
-
-
-class Attendee(BaseModel):
-    """One line of an attendance list: an e-mail or a registration id, and minutes."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    email: str | None = None
-    registration_id: str | None = None
-    minutes: int = Field(ge=0, le=24 * 60)
-
-
-AttendanceReport.model_rebuild()
-
-
-# --- RPC messages between the gateway and the registration service (`rpc.registration.*`) ---
-# Added compatibly: nothing above changed. Inputs forbid unknown keys and reject any key shaped
-# like a MongoDB operator (`$...`) or path (`a.b`) anywhere in the request, so nothing of the
-# kind can reach a query even by mistake.
 
 Gender = Literal["female", "male", "non_binary", "prefer_not_to_say"]
 SessionStatus = Literal["draft", "published", "cancelled"]

@@ -1,0 +1,1 @@
+"""Contracts of the notify service: `events` it publishes or consumes, `rpc` it answers."""

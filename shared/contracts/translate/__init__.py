@@ -1,0 +1,1 @@
+"""Contracts of the translate service: `events` it publishes or consumes, `rpc` it answers."""
