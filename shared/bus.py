@@ -18,6 +18,7 @@ apart), so either margin is wide.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -153,7 +154,9 @@ async def _reply(
     try:
         request = model.model_validate(body if body not in (None, b"", "") else {})
     except ValidationError as error:
-        details = {"errors": error.errors(include_url=False, include_input=False)}
+        # Through JSON: a validator's own ValueError sits in `ctx` and would make the reply
+        # unserializable (the caller then waits for a reply that never comes).
+        details = {"errors": json.loads(error.json(include_url=False, include_input=False))}
         return RpcReply(ok=False, error=RpcError(code="invalid", message="invalid request",
                                                  details=details))
     try:
