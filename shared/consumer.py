@@ -33,7 +33,7 @@ from shared.bus import ServiceError
 from shared.contracts.envelope import CloudEvent, InvalidEnvelope
 from shared.dlq import DeadLetter, dead_letter, publish_rejection
 from shared.durables import DurableTerms
-from shared.inbox import Inbox
+from shared.inbox import AppliedEvents, Inbox
 from shared.refusal import Refusal
 from shared.service import Runtime
 
@@ -67,7 +67,7 @@ def subscribe(
 ) -> None:
     """Register a durable pull consumer shared by all replicas of the service."""
     max_deliver = runtime.settings.consumer_max_deliver
-    inbox = Inbox(runtime.db)
+    inbox = runtime.inbox if runtime.inbox is not None else Inbox(runtime.db)
     runtime.consumers.append((stream, durable))  # watched for lag (shared.metrics)
     # The server's own limit is above ours, so the last delivery always reaches the code
     # that dead-letters it instead of being dropped by the server.
@@ -112,7 +112,7 @@ async def reported_in_progress(message: NatsMessage, *, every: float) -> AsyncIt
 
 
 async def _process(
-    message: NatsMessage, runtime: Runtime, inbox: Inbox, durable: str,
+    message: NatsMessage, runtime: Runtime, inbox: AppliedEvents, durable: str,
     handler: EventHandler, max_deliver: int, backoff: Sequence[float],
 ) -> None:
     raw = message.raw_message

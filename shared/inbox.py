@@ -27,6 +27,7 @@ on each service's `applied_events` first.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -39,8 +40,21 @@ RETENTION = timedelta(days=DLQ_STREAM.max_age_days + 7)
 """How long an applied event id is remembered (see the module's docstring)."""
 
 
+class AppliedEvents(Protocol):
+    """What a consumer asks of the record of applied events (`Inbox` in MongoDB; the fast
+    test tier keeps one in memory)."""
+
+    async def applied(self, consumer: str, event_id: str) -> bool:
+        """Whether `consumer` has already applied `event_id`."""
+        ...
+
+    async def record(self, consumer: str, event_id: str, now: datetime) -> bool:
+        """Record `event_id` as applied at `now`; False if it already was."""
+        ...
+
+
 class Inbox:
-    """The event ids one service's consumers have applied."""
+    """The event ids one service's consumers have applied, in the service's database."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.collection = db[COLLECTION]

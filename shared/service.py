@@ -32,6 +32,7 @@ from shared.db import (
     refuse_standalone_outside_local,
 )
 from shared.durables import DurableTerms, bring_durables_up_to_date
+from shared.inbox import AppliedEvents
 from shared.metrics import setup_metrics, watch_jetstream
 from shared.outbox import OutboxRelay
 from shared.settings import Settings, settings_for
@@ -59,6 +60,9 @@ class Runtime:
     durables: list[DurableTerms] = field(default_factory=list)
     """The terms of each of those, brought up to date at start (shared.durables)."""
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    inbox: AppliedEvents | None = None
+    """Where consumers record applied events; None means `Inbox` in `db` (the fast test tier
+    gives one in memory)."""
 
 
 Loop = Callable[[], Coroutine[Any, Any, None]]
