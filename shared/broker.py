@@ -47,11 +47,13 @@ class ReconnectingBroker(NatsBroker):
     pull_inbox = b"_INBOX."
     """Where pull consumers receive their messages: the connection's inbox prefix and a dot."""
 
-    async def connect(self) -> Client:
+    async def _connect(self) -> Client:
         """Connect (failing after a few attempts), then reconnect for ever.
 
-        nats-py applies one limit to both; with -1 from the start, a wrong URL would hang."""
-        connection = await super().connect()
+        nats-py applies one limit to both; with -1 from the start, a wrong URL would hang.
+        The hook under `connect()`, so that FastStream's TestNatsBroker, which replaces it
+        with a connection of its own, leaves the broker usable in memory."""
+        connection = await super()._connect()
         connection.options["max_reconnect_attempts"] = -1
         self.connected_once = True
         return connection

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from services.registration.domain.errors import no_registration, no_session
-from services.registration.store import Store
+from services.registration.handlers.storage import Storage
 from shared.clock import Clock, utc_now
 from shared.db import Document
 from shared.tokens import Signer
@@ -26,7 +26,7 @@ from shared.tokens import Signer
 class Deps:
     """What handlers use; bootstrap builds it, tests may pass other ones."""
 
-    store: Store
+    store: Storage
     signer: Signer
     kick: Callable[..., None]
     """Wake the outbox relay after writing events (optionally naming the collection and the

@@ -1,0 +1,1 @@
+"""The registration service's fast tier: scenarios in memory, and again on the real servers."""
