@@ -8,19 +8,14 @@ import logging
 import httpx
 
 from services.translate.engines import make_engine
-from services.translate.entrypoints import (
-    catalog_router,
-    drafting_router,
-    rpc_router,
-    sessions_router,
-)
+from services.translate.entrypoints import routers
 from services.translate.handlers import Deps
 from services.translate.handlers.queries import stats
 from services.translate.metrics import TRANSLATION_BACKLOG
 from services.translate.settings import TranslateSettings
 from services.translate.store import INDEXES, JOBS, Store
 from shared.bus import service_stream
-from shared.clock import utc_now
+from shared.clock import Clock, utc_now
 from shared.service import Parts, Runtime, ServiceSpec
 
 log = logging.getLogger(__name__)
@@ -29,16 +24,17 @@ BACKLOG_EVERY = 30.0
 """Seconds between two readings of the backlog gauge."""
 
 
-def build_spec(settings: TranslateSettings | None = None) -> ServiceSpec:
-    """The service with these settings (default: from `TRANSLATE_*` variables at start)."""
+def build_spec(settings: TranslateSettings | None = None, clock: Clock = utc_now) -> ServiceSpec:
+    """The service with these settings (default: from `TRANSLATE_*` variables at start).
+
+    `clock` is the handlers' time; tests pass one they move (leases, due dates)."""
     def build(runtime: Runtime) -> Parts:
         own = settings or TranslateSettings()
         # One HTTP client per running service, its pool bounded by the drafting workers.
         client = httpx.AsyncClient(limits=httpx.Limits(max_connections=own.concurrency * 2))
         deps = Deps(Store(runtime.db), own, make_engine(own, client), runtime.outbox.kick,
-                    utc_now)
-        return Parts(routers=[rpc_router(deps), catalog_router(runtime, deps),
-                              sessions_router(runtime, deps), drafting_router(deps)],
+                    clock)
+        return Parts(routers=routers(runtime, deps),
                      background=[lambda: _close_at_stop(client), lambda: _watch_backlog(deps)])
 
     return ServiceSpec(

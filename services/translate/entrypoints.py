@@ -40,6 +40,12 @@ async def _refusals_replied(action: Awaitable[T]) -> T:
         raise ServiceError(refusal.code, refusal.message) from None
 
 
+def routers(runtime: Runtime, deps: Deps) -> list[NatsRouter]:
+    """Every router of the service, as bootstrap serves them and the fast test tier reuses them."""
+    return [rpc_router(deps), catalog_router(runtime, deps), sessions_router(runtime, deps),
+            drafting_router(deps)]
+
+
 def rpc_router(deps: Deps) -> NatsRouter:
     """`rpc.translate.*`: the queue, translators' and reviewers' actions, glossary, figures."""
     routes = RpcRoutes("translate")

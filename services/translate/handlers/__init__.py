@@ -1,7 +1,8 @@
 """Use cases of the translate service: load a job, decide with the domain rules, save it with
 its events in one conditional write, wake the outbox relay.
 
-`Deps` is what every handler takes; `bootstrap.py` builds it, tests may pass other ones.
+`Deps` is what every handler takes; `bootstrap.py` builds it with the MongoDB store, the fast
+test tier with one in memory (any `storage.JobStore`).
 `update_job` is the one write path of an existing job: a decision is made on the job as read
 and written only if nobody wrote meanwhile (its `version`), else made again on fresh state.
 """
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 from services.translate.domain.errors import Refused
 from services.translate.domain.model import Job
 from services.translate.engines import Engine
+from services.translate.handlers.storage import JobStore
 from services.translate.settings import TranslateSettings
-from services.translate.store import Store
 from shared.clock import Clock
 from shared.db import Document
 
@@ -28,7 +29,7 @@ ATTEMPTS = 5
 class Deps:
     """What handlers use: the store, settings, the machine engine, the clock, the outbox's kick."""
 
-    store: Store
+    store: JobStore
     settings: TranslateSettings
     engine: Engine
     kick: Callable[[], None]

@@ -1,0 +1,1 @@
+"""The translate service's fast tier: its scenarios in memory and against the real servers."""
