@@ -12,6 +12,11 @@ handler slower than the ack wait (a long import, a slow dependency) is otherwise
 while it still works, and another replica, finding no inbox record yet, applies it a second
 time concurrently. A process that dies stops reporting, and JetStream redelivers after one ack
 wait as before.
+
+A fetched batch is handled concurrently, so two copies of one event (published twice under
+different message ids, or redelivered while still in the batch) can be in hand at once: both
+would find no inbox record and both apply it. Each event id is held by one copy at a time in a
+process, so the second finds the first's record and is only acknowledged.
 """
 
 from __future__ import annotations
@@ -68,6 +73,7 @@ def subscribe(
     """Register a durable pull consumer shared by all replicas of the service."""
     max_deliver = runtime.settings.consumer_max_deliver
     inbox = runtime.inbox if runtime.inbox is not None else Inbox(runtime.db)
+    in_hand = EventsInHand()
     runtime.consumers.append((stream, durable))  # watched for lag (shared.metrics)
     # The server's own limit is above ours, so the last delivery always reaches the code
     # that dead-letters it instead of being dropped by the server.
@@ -86,7 +92,8 @@ def subscribe(
     )
     async def consume(message: NatsMessage) -> None:
         async with reported_in_progress(message, every=ack_wait / 3):
-            await _process(message, runtime, inbox, durable, handler, max_deliver, backoff)
+            await _process(message, runtime, inbox, in_hand, durable, handler, max_deliver,
+                           backoff)
 
 
 @asynccontextmanager
@@ -111,9 +118,31 @@ async def reported_in_progress(message: NatsMessage, *, every: float) -> AsyncIt
         await asyncio.gather(reporter, return_exceptions=True)
 
 
+class EventsInHand:
+    """The event ids this process is applying now: one copy of an event at a time."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def holding(self, event_id: str) -> AsyncIterator[None]:
+        """Hold `event_id` while the body runs; a second copy waits for the first."""
+        lock, users = self._locks.get(event_id, (asyncio.Lock(), 0))
+        self._locks[event_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            users = self._locks[event_id][1] - 1
+            if users:
+                self._locks[event_id] = (lock, users)
+            else:
+                del self._locks[event_id]
+
+
 async def _process(
-    message: NatsMessage, runtime: Runtime, inbox: AppliedEvents, durable: str,
-    handler: EventHandler, max_deliver: int, backoff: Sequence[float],
+    message: NatsMessage, runtime: Runtime, inbox: AppliedEvents, in_hand: EventsInHand,
+    durable: str, handler: EventHandler, max_deliver: int, backoff: Sequence[float],
 ) -> None:
     raw = message.raw_message
     letter = DeadLetter(consumer=durable, subject=raw.subject, body=raw.data,
@@ -128,16 +157,17 @@ async def _process(
             await publish_rejection(runtime, letter, str(error))
         await message.ack()
         return
-    if await inbox.applied(durable, event.id):
+    async with in_hand.holding(event.id):
+        if await inbox.applied(durable, event.id):
+            await message.ack()
+            return
+        try:
+            await handler(event)
+        except Exception as error:
+            await _failed(message, runtime, letter, error, max_deliver, backoff)
+            return
+        await inbox.record(durable, event.id, datetime.now(UTC))
         await message.ack()
-        return
-    try:
-        await handler(event)
-    except Exception as error:
-        await _failed(message, runtime, letter, error, max_deliver, backoff)
-        return
-    await inbox.record(durable, event.id, datetime.now(UTC))
-    await message.ack()
 
 
 async def _failed(
