@@ -22,6 +22,7 @@ from nats.js.errors import NotFoundError
 
 from shared.servers import LocalServer, start_mongo, start_nats
 from shared.settings import Settings
+from tests.support.quiet import Servers, Settled, quiet
 
 
 def docker_answers() -> bool:
@@ -100,3 +101,15 @@ async def bus_client(settings: Settings) -> AsyncIterator[NatsBroker]:
     await broker.connect()
     yield broker
     await broker.stop()
+
+
+@pytest.fixture
+def settled(settings: Settings) -> Settled:
+    """`await settled()`: return once the services on the test's servers have nothing left to
+    do (tests/support/quiet.py); the barrier before asserting that nothing more happened."""
+    servers = Servers.of(settings)
+
+    async def barrier(timeout: float = 15.0) -> None:
+        await quiet(servers, timeout=timeout)
+
+    return barrier

@@ -3,7 +3,6 @@ news of a matching document, and unsubscribes from the link in that news."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from email.message import EmailMessage
 
@@ -21,6 +20,7 @@ from tests.browser.journeys import (
 )
 from tests.browser.mail import links_in
 from tests.browser.stack import Stack, unique_email
+from tests.support.quiet import Servers, quiet_now
 
 pytestmark = pytest.mark.browser
 
@@ -84,5 +84,5 @@ def test_subscribe_confirm_and_unsubscribe_through_the_pages(
     second = published_document(stack, title={"fr": f"{title} (suite)"}, source_language="fr",
                                 topics=[TOPIC])
     stack.wait_for_mail(control, about(second))
-    time.sleep(1.0)  # both mails come from the same event; give the other one its chance
+    quiet_now(Servers.of_up(stack.up.data_dir))  # both mails come from one event: all sent
     assert [m for m in stack.mail_to(reader) if about(second)(m)] == []

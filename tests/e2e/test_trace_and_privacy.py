@@ -14,7 +14,6 @@ import email
 import email.policy
 import re
 import signal
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import unquote
@@ -26,6 +25,7 @@ from services.notify.domain.subscriptions import UNSUBSCRIBE
 from shared.settings import Settings
 from tests.e2e.conftest import Up, dialogues, gateway_url, wait_for
 from tests.otlp_receiver import ReceivedSpan, otlp_receiver
+from tests.support.quiet import Servers, quiet_now
 from tests.support.sessions import person, session_body
 from tests.support.tokens import token_for
 
@@ -103,7 +103,7 @@ def test_a_registration_is_one_trace_and_nothing_personal_is_recorded(
     with otlp_receiver() as receiver:
         up = start_up(OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint, LOG_LEVEL="INFO")
         tokens = walk_the_journey(up)
-        time.sleep(1.0)  # the outbox relay publishes the sent event; then stop and flush
+        quiet_now(Servers.of_up(up.data_dir))  # the sent event is relayed; stop and flush
         up.process.send_signal(signal.SIGINT)
         assert up.process.wait(timeout=30) == 0, up.output()
 

@@ -20,6 +20,7 @@ from shared.dlq import read_dead_letters
 from shared.service import Parts, Runtime, start_service
 from shared.settings import Settings
 from tests.support import eventually
+from tests.support.quiet import Settled
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +33,7 @@ def dialogues(settings: Settings, *args: str) -> str:
 
 
 async def test_dead_letter_is_listed_and_replayed_once(
-    settings: Settings, bus_client: NatsBroker
+    settings: Settings, bus_client: NatsBroker, settled: Settled,
 ) -> None:
     quick = settings.model_copy(update={"consumer_max_deliver": 2})
     applied: list[str] = []
@@ -69,7 +70,7 @@ async def test_dead_letter_is_listed_and_replayed_once(
         assert await read_dead_letters(bus_client) == []
         again = await asyncio.to_thread(dialogues, quick, "dlq", "replay", "--all")
         assert again == ""
-        await asyncio.sleep(0.3)
+        await settled()
         assert applied == ["evt-poison"]
     finally:
         await service.stop()

@@ -32,6 +32,7 @@ from tests.integration.notify_support import (
     with_smtp,
 )
 from tests.support import eventually
+from tests.support.quiet import Settled
 
 pytestmark = pytest.mark.integration
 
@@ -59,7 +60,7 @@ async def rpc(broker: NatsBroker, action: str, request: object, reply: type) -> 
 
 async def test_a_daily_digest_gathers_the_days_news_into_one_mail(
     settings: Settings, notifies: list[RunningService], smtp: SmtpServer,
-    bus_client: NatsBroker, clock: Clock,
+    bus_client: NatsBroker, clock: Clock, settled: Settled,
 ) -> None:
     await rpc(bus_client, "subscribe", Subscribe(
         email="digest@example.org", language="en", topics=["sustainable_procurement"],
@@ -73,12 +74,13 @@ async def test_a_daily_digest_gathers_the_days_news_into_one_mail(
     await publish(bus_client, document("doc-a", ["sustainable_procurement"]))
     await publish(bus_client, document("doc-b", ["sustainable_procurement", "msmes"]))
     await publish(bus_client, document("doc-c", ["open_data"]))  # not followed
-    await asyncio.sleep(0.8)
+    await settled()
     assert len(smtp.inbox.messages) == 1  # nothing until the day is over
     await all_recorded(settings)
     clock.advance(timedelta(days=1))
     await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(0.5)  # the other replica's digest poller (timed: quiet cannot see it)
+    await settled()  # and whatever it queued is sent
     assert len(smtp.inbox.messages) == 2  # two replicas, one digest
     digest = smtp.inbox.messages[1]
     assert digest["Subject"] == "Your INGP digest: 2 new in the repository"
@@ -88,12 +90,13 @@ async def test_a_daily_digest_gathers_the_days_news_into_one_mail(
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     await all_recorded(settings)
     clock.advance(timedelta(days=1))
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(0.5)  # digest poll rounds (timed: quiet cannot see them)
+    await settled()  # and whatever they queued is sent
     assert len(smtp.inbox.messages) == 2  # an empty day sends nothing
 
 
 async def test_translators_hear_of_jobs_for_the_pairs_they_follow(
-    notifies: list[RunningService], smtp: SmtpServer, bus_client: NatsBroker,
+    notifies: list[RunningService], smtp: SmtpServer, bus_client: NatsBroker, settled: Settled,
 ) -> None:
     from shared.contracts.translate.events import JobQueued, JobRef
 
@@ -111,7 +114,7 @@ async def test_translators_hear_of_jobs_for_the_pairs_they_follow(
             job_id=job_id, document_id="doc-a", revision=1, source_language="es",
             target_language=target)))  # type: ignore[arg-type]
     await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
-    await asyncio.sleep(0.5)
+    await settled()
     assert len(smtp.inbox.messages) == 2
     job = smtp.inbox.messages[1]
     assert job["Subject"] == "Una traducción le espera: Guía de compras sostenibles"

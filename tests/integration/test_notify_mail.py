@@ -34,6 +34,7 @@ from tests.integration.notify_support import (
     with_smtp,
 )
 from tests.support import eventually
+from tests.support.quiet import Settled
 
 pytestmark = pytest.mark.integration
 
@@ -132,7 +133,7 @@ async def test_an_event_delivered_three_times_gives_one_mail(
 
 
 async def test_a_confirmation_overtaken_by_a_cancellation_is_not_mailed(
-    notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker,
+    notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker, settled: Settled,
 ) -> None:
     earlier = datetime.now(UTC) - timedelta(minutes=5)
     await publish(bus_client, reg.ParticipantCancelled(
@@ -142,7 +143,7 @@ async def test_a_confirmation_overtaken_by_a_cancellation_is_not_mailed(
     await publish(bus_client, confirmed(), time=earlier)  # redelivered late, out of order
     await publish(bus_client, confirmed(registration_id="reg-2", email_="other@example.org"))
     await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
-    await asyncio.sleep(0.5)
+    await settled()
     assert [m["To"].addresses[0].addr_spec for m in smtp.inbox.messages] == [
         "maria.perez@example.org", "other@example.org"]
 
@@ -171,7 +172,7 @@ async def test_a_temporary_refusal_is_retried_into_one_mail(
 
 
 async def test_a_permanent_refusal_is_recorded_failed_and_not_retried(
-    notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker,
+    notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker, settled: Settled,
 ) -> None:
     smtp.inbox.refusals.append("550 5.1.1 no such mailbox")
     await publish(bus_client, confirmed())
@@ -184,7 +185,7 @@ async def test_a_permanent_refusal_is_recorded_failed_and_not_retried(
     record = page.items[0]
     assert (record.attempts, record.smtp_code) == (1, 550)
     assert record.recipient == "m***@e***.org"
-    await asyncio.sleep(1.5)
+    await settled()  # a retry after the refusal would show in the consumer or the mail queue
     assert smtp.inbox.answered == ["550 5.1.1 no such mailbox"]
     js = bus_client.connection.jetstream()
     published = await js.get_last_msg("NOTIFY", "notify.mail.failed.v1")

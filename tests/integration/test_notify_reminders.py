@@ -27,6 +27,7 @@ from tests.integration.notify_support import (
     with_smtp,
 )
 from tests.support import eventually
+from tests.support.quiet import Servers, quiet
 
 pytestmark = pytest.mark.integration
 
@@ -51,8 +52,11 @@ def reminders(server: SmtpServer) -> list[str]:
             if m["Subject"].startswith("Recordatorio") or m["Subject"].startswith("Reminder")]
 
 
-async def settle() -> None:
-    await asyncio.sleep(0.6)  # several poll rounds of the poller and the sender
+async def settle(settings: Settings) -> None:
+    """Several rounds of the reminder poller, which time drives (quiet cannot see it), then
+    until whatever it queued is sent."""
+    await asyncio.sleep(0.6)
+    await quiet(Servers.of(settings))
 
 
 async def test_reminders_come_due_with_the_clock(
@@ -61,7 +65,7 @@ async def test_reminders_come_due_with_the_clock(
 ) -> None:
     await publish(bus_client, confirmed(language="en"))
     await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
-    await settle()
+    await settle(settings)
     assert reminders(smtp) == []
     await all_recorded(settings)
     clock.advance(timedelta(days=1, minutes=1))  # 23 h 59 min before the start
@@ -71,7 +75,7 @@ async def test_reminders_come_due_with_the_clock(
     await all_recorded(settings)
     clock.advance(timedelta(hours=23))  # 59 min before
     await eventually(lambda: len(reminders(smtp)) == 2, timeout=10)
-    await settle()
+    await settle(settings)
     assert len(reminders(smtp)) == 2
 
 
@@ -88,7 +92,7 @@ async def test_a_reschedule_moves_reminders_and_a_cancellation_drops_them(
     await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
     await all_recorded(settings)
     clock.advance(timedelta(days=1, hours=12))  # past the old 24 h mark, before the new one
-    await settle()
+    await settle(settings)
     assert reminders(smtp) == []
     await all_recorded(settings)
     clock.now = later - timedelta(hours=23)
@@ -99,7 +103,7 @@ async def test_a_reschedule_moves_reminders_and_a_cancellation_drops_them(
     await eventually(lambda: len(smtp.inbox.messages) == 4, timeout=10)  # + the cancellation
     await all_recorded(settings)
     clock.now = later - timedelta(minutes=30)
-    await settle()
+    await settle(settings)
     assert len(reminders(smtp)) == 1
 
 
@@ -120,7 +124,7 @@ async def test_a_reminder_missed_while_down_is_sent_late_only_before_the_start(
     service = await start_service(spec, configured)
     try:
         await eventually(lambda: len(reminders(smtp)) == 2, timeout=10)
-        await settle()
+        await settle(settings)
         assert reminders(smtp) == ["maria.perez@example.org"] * 2
     finally:
         await service.stop()
@@ -140,7 +144,7 @@ async def test_two_notify_processes_send_each_mail_once(
         await all_recorded(settings)
         clock.now = START - timedelta(minutes=30)
         await eventually(lambda: len(reminders(smtp)) == 24, timeout=20)
-        await settle()
+        await settle(settings)
         assert sorted(reminders(smtp)) == sorted(people * 2)
         assert len(smtp.inbox.messages) == 36
     finally:
@@ -176,11 +180,13 @@ async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends
                                   timedelta(seconds=30)) is None  # one holder at a time
     service = await start_service(build_spec(clock, FAST), configured)
     try:
-        await settle()
+        # Sender rounds; not `settle`: the dead replica's lease keeps the mail `sending`
+        # until the clock moves, so the system is not quiet before then.
+        await asyncio.sleep(0.6)
         assert smtp.inbox.messages == []  # its lease still holds
         clock.advance(timedelta(seconds=31))
         await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
-        await settle()
+        await settle(settings)
         [record] = await deliveries.collection.find().to_list()
         assert (record["status"], record["attempts"]) == ("sent", 2)
         assert len(smtp.inbox.messages) == 1
@@ -210,14 +216,14 @@ async def test_a_mail_queued_by_another_replica_is_found_by_the_sweep(
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
         configured.effective_mongo_url(), tz_aware=True)
     try:
-        await settle()  # its first sweep has found nothing
+        await settle(settings)  # its first sweep has found nothing
         deliveries = Deliveries(client[configured.database_name("notify")])
         elsewhere = Mailer(deliveries, configured, clock, Strings.load(), Renderer(),
                            DueMails(clock))  # another replica's, whose sender never runs
         await elsewhere.session_mail("evt-y", Recipient("bo@example.org", "Bo", "es", "reg-y"),
                                      snapshot(), SessionMail(kind="confirmed", name="Bo"))
         await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
-        await settle()
+        await settle(settings)
         [record] = await deliveries.collection.find().to_list()
         assert (record["status"], record["attempts"]) == ("sent", 1)
     finally:

@@ -5,7 +5,6 @@ only (issue 12, item 9)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -30,6 +29,7 @@ from tests.integration.registration_bus import events_on
 from tests.integration.site_support import submit, text_of
 from tests.security.conftest import person, published_session
 from tests.support import eventually
+from tests.support.quiet import Settled
 
 pytestmark = pytest.mark.integration
 MakeKey = Callable[[Role], Awaitable[str]]
@@ -193,7 +193,7 @@ async def test_a_held_seat_is_confirmed_from_the_mail_and_only_then_the_join_lin
 
 async def test_an_unconfirmed_hold_expires_and_its_seat_goes_to_the_next_person(
         gateway_http: httpx.AsyncClient, secretariat: str, smtp: SmtpServer,
-        settings: Settings) -> None:
+        settings: Settings, settled: Settled) -> None:
     http = gateway_http
     session_id = await published_session(http, secretariat, **HOLD)
     await register(http, session_id, "ana@example.org")  # holds the seat, never confirms
@@ -226,5 +226,5 @@ async def test_an_unconfirmed_hold_expires_and_its_seat_goes_to_the_next_person(
     again = await register(http, session_id, "ana@example.org")
     assert again.status_code == 201 and again.json()["status"] == "awaiting_confirmation"
     assert again.json()["waitlist_position"] is not None  # behind bea, who has the seat
-    await asyncio.sleep(0.5)  # the relay and notify had a moment: still no join link for ana
+    await settled()  # the relay and notify are done: still no join link for ana
     assert not any(JOIN in everything(m) for m in mails_to(smtp, "ana@example.org"))

@@ -22,6 +22,7 @@ from shared.contracts.envelope import CloudEvent
 from shared.service import RunningService
 from shared.settings import Settings
 from tests.security.conftest import person, published_session
+from tests.support.quiet import Settled
 
 pytestmark = pytest.mark.security
 
@@ -77,7 +78,7 @@ async def stream_count(connection: NATS, stream: str, subjects: str) -> int:
 
 async def test_malformed_ingest_is_rejected_dead_lettered_and_stores_nothing(
     gateway_http: httpx.AsyncClient, make_key: MakeKey, bus_client: NatsBroker,
-    settings: Settings, running_services: dict[str, RunningService],
+    settings: Settings, running_services: dict[str, RunningService], settled: Settled,
 ) -> None:
     key = await make_key("secretariat")
     session_id = await published_session(gateway_http, key)
@@ -119,7 +120,7 @@ async def test_malformed_ingest_is_rejected_dead_lettered_and_stores_nothing(
                 await stream_count(connection, "INGEST", "ingest.rejected.v1"),
                 await stream_count(connection, "DLQ", "dlq.>"), expected)
             await asyncio.sleep(0.1)
-        await asyncio.sleep(0.5)  # nothing more comes
+        await settled()  # nothing more comes
         assert await stream_count(connection, "INGEST", "ingest.rejected.v1") == expected
         assert await stream_count(connection, "DLQ", "dlq.>") == expected
         rejections = await connection.jetstream().pull_subscribe("ingest.rejected.v1",

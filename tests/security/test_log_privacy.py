@@ -8,7 +8,6 @@ import email
 import email.policy
 import re
 import signal
-import time
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 
 from tests.e2e.conftest import Up, dialogues, gateway_url, wait_for
 from tests.security.conftest import person, session_body
+from tests.support.quiet import Servers, quiet_now
 
 pytestmark = [pytest.mark.security, pytest.mark.e2e]
 
@@ -143,7 +143,7 @@ def test_no_process_logs_an_email_address(start_up: Callable[..., Up]) -> None:
         assert http.post("/v1/subscriptions", json={"email": "bad@"}).status_code == 422
         assert http.post("/v1/registrations/cancel",
                          json={"token": "x" * 40}).status_code in (403, 422)
-    time.sleep(1.0)  # the outbox relays publish what is left; then stop, so logs are flushed
+    quiet_now(Servers.of_up(up.data_dir))  # all is relayed and mailed; stop, logs are flushed
     up.process.send_signal(signal.SIGINT)
     assert up.process.wait(timeout=30) == 0, up.output()
 
