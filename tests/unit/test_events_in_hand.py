@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-#from shared.consumer import EventsInHand
+from shared.consumer import EventsInHand
 
 pytestmark = pytest.mark.unit
 
