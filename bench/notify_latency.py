@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.cpu import CpuMeter
 from services.notify.bootstrap import build_spec
-from services.notify.settings import NotifySettings
+from services.notify.settings import NotifySettings, SmtpSettings
 from shared.bus import make_broker
 from shared.contracts.registration import events as reg
 from shared.servers import free_port, start_mongo, start_nats
@@ -137,9 +137,9 @@ def confirmed(i: int) -> reg.ParticipantConfirmed:
             timezone="America/Bogota", languages=["es", "en"], join_url="https://m.example/j"))
 
 
-async def event_path(settings: Settings, arrivals: Arrivals, count: int, rate: float,
-                     replicas: int, meter: CpuMeter) -> dict[str, Any]:
-    spec = build_spec(options=NotifySettings(poll_seconds=0.2))  # the default send rate
+async def event_path(settings: Settings, smtp: SmtpSettings, arrivals: Arrivals, count: int,
+                     rate: float, replicas: int, meter: CpuMeter) -> dict[str, Any]:
+    spec = build_spec(options=NotifySettings(poll_seconds=0.2), smtp=smtp)  # default send rate
     services = [await start_service(spec, settings) for _ in range(replicas)]
     broker = make_broker(settings, client_name="bench")
     await broker.connect()
@@ -192,12 +192,12 @@ async def main(events: int, rate: float, replicas: int = 1) -> dict[str, Any]:
         controller.start()
         try:
             settings = Settings(nats_url=nats_server.url, mongo_url=mongo.url,
-                                db_prefix=f"bench{uuid.uuid4().hex[:8]}",
-                                smtp_host="127.0.0.1", smtp_port=port)
+                                db_prefix=f"bench{uuid.uuid4().hex[:8]}")
             meter = CpuMeter({"cpu_ms_this_process": os.getpid(),
                               "cpu_ms_stand_in": mongo.process.pid,
                               "cpu_ms_nats": nats_server.process.pid})
-            path = await event_path(settings, arrivals, events, rate, replicas, meter)
+            smtp = SmtpSettings(smtp_host="127.0.0.1", smtp_port=port)
+            path = await event_path(settings, smtp, arrivals, events, rate, replicas, meter)
             meter.start()
             raw = {**await raw_smtp(port, arrivals, events, rate),
                    **meter.per_operation_ms(events)}

@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.cpu import CpuMeter
 from services.gateway.app import create_app
 from services.gateway.context import gateway_of
+from services.gateway.settings import GatewaySettings
 from services.registration.bootstrap import SPEC
 from shared.bus import declare_streams, make_broker, service_stream
 from shared.db import make_client
@@ -183,9 +184,9 @@ async def main(n: int, replicas: int, rounds: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-registration-"))
     nats, mongo = start_nats(folder / "nats"), start_mongo(folder / "mongo")
     settings = Settings(nats_url=nats.url, mongo_url=mongo.url, data_dir=folder / "data",
-                        db_prefix="bench", public_rate_limit=10**9, rpc_timeout=60.0)
+                        db_prefix="bench")
     services = [await start_service(SPEC, settings) for _ in range(replicas)]
-    app = create_app(settings)
+    app = create_app(settings, GatewaySettings(public_rate_limit=10**9, rpc_timeout=60.0))
     rows: list[dict[str, Any]] = []
     raw: dict[str, Any] = {}
     plumbing: dict[str, Any] = {}

@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from services.catalog.bootstrap import SEARCH_INDEXES, new_index_sync, search_parts
 from services.catalog.search.entrypoints import IndexSync
 from services.gateway.app import create_app
+from services.gateway.settings import GatewaySettings
 from shared.contracts.catalog.search import SearchRequest
 from shared.reference import DOCUMENT_TYPES, MEMBER_STATES, TOPICS
 from shared.servers import start_mongo, start_nats
@@ -132,8 +133,7 @@ def summary(name: str, times: list[float]) -> dict[str, Any]:
 async def bench(docs: int, rounds: int, work: Path) -> dict[str, Any]:
     nats_server, mongo_server = start_nats(work / "nats"), start_mongo(work / "mongo")
     settings = Settings(nats_url=nats_server.url, mongo_url=mongo_server.url,
-                        data_dir=work / "data", db_prefix="bench", public_rate_limit=10**9,
-                        rpc_timeout=10.0, log_level="WARNING")
+                        data_dir=work / "data", db_prefix="bench", log_level="WARNING")
     try:
         write_s = await fill(settings, docs)
         read_s = await read_all(settings)
@@ -141,7 +141,7 @@ async def bench(docs: int, rounds: int, work: Path) -> dict[str, Any]:
         service = await start_service(SPEC, settings)
         rebuild_s = time.perf_counter() - started  # connect, subscribe, read, index
         engine = SYNCS[-1].engine
-        app = create_app(settings)
+        app = create_app(settings, GatewaySettings(public_rate_limit=10**9, rpc_timeout=10.0))
         async with app.lifespan(), httpx.AsyncClient(
                 transport=httpx.ASGITransport(app), base_url="http://bench") as http:  # type: ignore[arg-type]
 

@@ -44,6 +44,9 @@ from shared.settings import Settings
 SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
 PIECE = 192 * 1024
 CONNECT_TIMEOUT = 10.0
+RPC_WAIT = 30.0
+"""Seconds the importer waits for each catalog reply: extracting the text of a large PDF
+takes far longer than the gateway's RPC_TIMEOUT, which is for people waiting on a page."""
 Reply = TypeVar("Reply", bound=BaseModel)
 
 
@@ -73,7 +76,7 @@ async def import_paths(paths: list[Path], settings: Settings, out: TextIO) -> in
     counts = {"imported": 0, "skipped": 0, "failed": 0}
     try:
         for number, path in enumerate(files, 1):
-            outcome, note = await _import_one(broker, settings, path)
+            outcome, note = await _import_one(broker, path)
             counts[outcome] += 1
             print(f"[{number}/{len(files)}] {path}: {outcome} {note}", file=out, flush=True)
     finally:
@@ -90,7 +93,7 @@ def _candidates(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-async def _import_one(broker: NatsBroker, settings: Settings, path: Path) -> tuple[str, str]:
+async def _import_one(broker: NatsBroker, path: Path) -> tuple[str, str]:
     try:
         data = await asyncio.to_thread(path.read_bytes)
     except OSError as error:
@@ -98,8 +101,7 @@ async def _import_one(broker: NatsBroker, settings: Settings, path: Path) -> tup
     if len(data) > MAX_FILE_BYTES:
         return "failed", f"(larger than {MAX_FILE_BYTES} bytes)"
     sha256 = hashlib.sha256(data).hexdigest()
-    found = await _rpc(broker, settings, "find_content", FindContent(sha256=sha256),
-                       ContentFound)
+    found = await _rpc(broker, "find_content", FindContent(sha256=sha256), ContentFound)
     if found.found:
         return "skipped", f"(same content as {', '.join(found.document_ids)})"
     content_type = sniff(data, path.name)
@@ -111,9 +113,9 @@ async def _import_one(broker: NatsBroker, settings: Settings, path: Path) -> tup
     except (ValidationError, ValueError) as error:
         return "failed", f"(metadata: {error})".replace("\n", " ")[:300]
     try:
-        doc = await _rpc(broker, settings, "create", CreateDocument(draft=draft), DocumentView)
-        await _upload(broker, settings, doc.id, path.name, data)
-        await _rpc(broker, settings, "publish", DocumentAction(document_id=doc.id), DocumentView)
+        doc = await _rpc(broker, "create", CreateDocument(draft=draft), DocumentView)
+        await _upload(broker, doc.id, path.name, data)
+        await _rpc(broker, "publish", DocumentAction(document_id=doc.id), DocumentView)
     except RpcFailure as failure:
         if failure.code == "unavailable":
             raise
@@ -156,21 +158,18 @@ def detect_language(text: str) -> str:
     return next((g.lang for g in guesses if g.lang in ("es", "en", "pt", "fr")), "es")
 
 
-async def _upload(broker: NatsBroker, settings: Settings, doc_id: str, name: str,
-                  data: bytes) -> AttachedFile:
+async def _upload(broker: NatsBroker, doc_id: str, name: str, data: bytes) -> AttachedFile:
     upload_id = "up_" + secrets.token_hex(12)
     pieces = [data[i:i + PIECE] for i in range(0, len(data), PIECE)]
     for index, piece in enumerate(pieces):
-        await _rpc(broker, settings, "upload_part", UploadPart(
+        await _rpc(broker, "upload_part", UploadPart(
             upload_id=upload_id, index=index, data=base64.b64encode(piece).decode()),
             PartStored)
-    return await _rpc(broker, settings, "commit_upload", CommitUpload(
+    return await _rpc(broker, "commit_upload", CommitUpload(
         upload_id=upload_id, document_id=doc_id, name=name[-200:], parts=len(pieces)),
         AttachedFile)
 
 
-async def _rpc(broker: NatsBroker, settings: Settings, action: str, request: BaseModel,
+async def _rpc(broker: NatsBroker, action: str, request: BaseModel,
                reply: type[Reply]) -> Reply:
-    # Text extraction of a large PDF may take longer than the gateway's usual wait.
-    return await call(broker, f"rpc.catalog.{action}", request, reply,
-                      timeout=max(settings.rpc_timeout, 30.0))
+    return await call(broker, f"rpc.catalog.{action}", request, reply, timeout=RPC_WAIT)

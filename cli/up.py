@@ -19,6 +19,8 @@ from cli.mailsink import mail_folder
 from cli.policy import Backoff, instance_names, local_url, loopback_for
 from cli.readiness import wait_until_ready
 from cli.supervisor import Child, StopRequests, Supervisor, write_pid_file
+from services.gateway.settings import GatewaySettings
+from services.notify.settings import SmtpSettings
 from shared.servers import (
     LocalServer,
     free_port,
@@ -54,12 +56,17 @@ def _say_on_stderr() -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, object] = {}
+    settings = Settings()
     if args.data_dir is not None:
-        overrides["data_dir"] = Path(args.data_dir)
+        settings = settings.model_copy(update={"data_dir": Path(args.data_dir)})
+    return settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
+
+
+def _gateway_settings(args: argparse.Namespace) -> GatewaySettings:
+    gateway = GatewaySettings()
     if args.port is not None:
-        overrides["gateway_port"] = args.port
-    return Settings(**overrides)  # type: ignore[arg-type]
+        gateway = gateway.model_copy(update={"gateway_port": args.port})
+    return gateway
 
 
 def _other_supervisor(pid_path: Path) -> int | None:
@@ -113,27 +120,30 @@ def _token_secret(data_dir: Path) -> str:
 
 
 def _environment(settings: Settings, servers: list[LocalServer], supervisor: Supervisor,
-                 port: int) -> dict[str, str]:
-    """The children's environment, after starting the servers it does not name."""
+                 port: int, url: str) -> dict[str, str]:
+    """The children's environment, after starting the servers it does not name; the gateway
+    listens on `port`, reached at `url`."""
     data_dir = settings.data_dir
     env = dict(os.environ, DATA_DIR=str(data_dir), GATEWAY_PORT=str(port))
     env.setdefault("TOKEN_SECRET", _token_secret(data_dir))
-    env.setdefault("PUBLIC_BASE_URL", local_url(settings.gateway_host, port))
+    env.setdefault("PUBLIC_BASE_URL", url)
     _start_servers(settings, data_dir, servers, env)
-    if settings.smtp_host:
-        env.update(SMTP_HOST=settings.smtp_host, SMTP_PORT=str(settings.smtp_port))
+    smtp = SmtpSettings()
+    if smtp.smtp_host:
+        env.update(SMTP_HOST=smtp.smtp_host, SMTP_PORT=str(smtp.smtp_port))
     else:
         _start_mail_sink(data_dir, supervisor, env)
     return env
 
 
-def _start(settings: Settings, replicas: int, stop: StopRequests, servers: list[LocalServer],
-           supervisor: Supervisor) -> int:
+def _start(settings: Settings, gateway_settings: GatewaySettings, replicas: int,
+           stop: StopRequests, servers: list[LocalServer], supervisor: Supervisor) -> int:
     """Start everything, wait for the gateway to be ready, then supervise until stopped."""
-    port = settings.gateway_port or free_port()
-    if port_answers(port, loopback_for(settings.gateway_host)):
+    port = gateway_settings.gateway_port or free_port()
+    if port_answers(port, loopback_for(gateway_settings.gateway_host)):
         raise RuntimeError(f"port {port} is in use; pass another --port (0: any free port)")
-    env = _environment(settings, servers, supervisor, port)
+    url = local_url(gateway_settings.gateway_host, port)
+    env = _environment(settings, servers, supervisor, port, url)
     data_dir = settings.data_dir
     services = [Child(instance, [sys.executable, "-m", f"services.{name}"], env, data_dir, BACKOFF,
                       niceness=NICENESS.get(name, 0))
@@ -141,7 +151,6 @@ def _start(settings: Settings, replicas: int, stop: StopRequests, servers: list[
     supervisor.start(services, time.monotonic())
     gateway = Child("gateway", [sys.executable, "-m", GATEWAY_MODULE], env, data_dir, BACKOFF)
     supervisor.start([gateway], time.monotonic())
-    url = local_url(settings.gateway_host, port)
     write_endpoints(data_dir, {**env, "GATEWAY_URL": url})
     result = wait_until_ready(url, timeout=READY_TIMEOUT, keep_waiting=lambda: not stop.requested,
                               meanwhile=lambda: supervisor.tick(time.monotonic()))
@@ -177,8 +186,7 @@ def run_up(args: argparse.Namespace) -> int:
     if args.replicas < 1:
         log.error("dialogues up: --replicas must be at least 1")
         return 2
-    settings = _settings(args)
-    settings = settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
+    settings, gateway_settings = _settings(args), _gateway_settings(args)
     pid_path = settings.data_dir / "run" / "supervisor.pid"
     if (other := _other_supervisor(pid_path)) is not None:
         log.error("dialogues up: already running on %s (pid %d; if that is not dialogues, "
@@ -188,7 +196,7 @@ def run_up(args: argparse.Namespace) -> int:
     servers: list[LocalServer] = []
     supervisor = Supervisor()
     try:
-        return _start(settings, args.replicas, stop, servers, supervisor)
+        return _start(settings, gateway_settings, args.replicas, stop, servers, supervisor)
     except (RuntimeError, OSError) as error:
         log.error("dialogues up: %s", error)
         return 1

@@ -1,14 +1,16 @@
-"""Every setting of every process, read from the environment.
+"""The settings every process reads, from the environment, and how a process reads them.
 
-This class is the one place that documents each variable: `dialogues config` prints them all
-with their defaults, and a test checks that README.md lists each one.
+`Settings` holds what all processes share (NATS, MongoDB, tokens, telemetry); a setting only
+one service reads lives in that service's `settings.py` (SMTP in notify, listening and limits
+in the gateway). Each class documents its variables: `dialogues config` prints them all with
+their defaults, and a test checks that README.md lists each one.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar, overload
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,19 +56,6 @@ class Settings(BaseSettings):
         Path(".dialogues"),
         description="Folder for the state of the embedded servers, the mail sink and logs.",
     )
-    smtp_host: str | None = Field(
-        None, description="SMTP server host. Unset: `dialogues up` starts a local mail sink."
-    )
-    smtp_port: int = Field(25, description="SMTP server port.")
-    smtp_username: str | None = Field(None, description="SMTP user name, if the server asks.")
-    smtp_password: str | None = Field(None, description="SMTP password, if the server asks.")
-    smtp_security: Literal["none", "starttls", "tls"] = Field(
-        "none", description="How to secure the SMTP connection."
-    )
-    smtp_from: str = Field(
-        "INGP Virtual Dialogues <dialogues@ingp.invalid>", description="From: of every mail."
-    )
-    smtp_reply_to: str | None = Field(None, description="Reply-To: of every mail.")
     token_secret: str = Field(
         DEVELOPMENT_TOKEN_SECRET,
         min_length=16,
@@ -81,31 +70,6 @@ class Settings(BaseSettings):
     public_base_url: str = Field(
         "http://127.0.0.1:8000",
         description="Where the public site and the API are reached; links in e-mails use it.",
-    )
-    gateway_host: str = Field("127.0.0.1", description="Address the gateway listens on.")
-    gateway_port: int = Field(8000, description="Port the gateway listens on (0: any free port).")
-    rpc_timeout: float = Field(
-        2.0, gt=0, description="Seconds the gateway waits for a service's reply, counted "
-        "from when the request is sent (time waiting in the gateway's queue is not counted).")
-    rpc_concurrency: int = Field(
-        32, ge=1, description="Requests the gateway keeps in flight to each service; more "
-        "wait in its queue (per gateway process).")
-    rpc_queue: int = Field(
-        1000, ge=0, description="Requests that may wait for each service in the gateway's "
-        "queue; once it is full, more are answered 503 with Retry-After.")
-    rpc_queue_wait: float = Field(
-        7.0, gt=0, description="Seconds a request may wait in that queue before it is "
-        "answered 503 with Retry-After (the longest answer is about this plus RPC_TIMEOUT).")
-    request_max_body_size: int = Field(
-        1_048_576, description="Largest request body the gateway accepts, in bytes."
-    )
-    public_rate_limit: int = Field(
-        120, description="Requests per minute one client may make to public routes."
-    )
-    trusted_proxies: str = Field(
-        "", description="Reverse proxies (addresses or networks, comma-separated) whose "
-        "X-Forwarded-For and X-Forwarded-Proto the gateway believes; empty: none, the peer "
-        "address is the client's.",
     )
     event_duplicate_window: float = Field(
         120.0, description="Seconds JetStream remembers event ids to drop duplicate publishes."
@@ -186,22 +150,33 @@ def required_in_production(process: str) -> tuple[str, ...]:
     return REQUIRED_IN_PRODUCTION["all"] + REQUIRED_IN_PRODUCTION.get(process, ())
 
 
-def settings_for(service: str) -> Settings:
-    """Settings for one service: `<SERVICE>_<VARIABLE>` overrides `<VARIABLE>`.
+SettingsClass = TypeVar("SettingsClass", bound=BaseSettings)
+
+
+@overload
+def settings_for(service: str) -> Settings: ...
+
+
+@overload
+def settings_for(service: str, settings_class: type[SettingsClass]) -> SettingsClass: ...
+
+
+def settings_for(service: str, settings_class: type[BaseSettings] = Settings) -> BaseSettings:
+    """`settings_class` for one service: `<SERVICE>_<VARIABLE>` overrides `<VARIABLE>`.
 
     This lets one service use another MongoDB or SMTP server than the rest, e.g.
-    `CATALOG_MONGO_URL`, without a settings class per service. Invalid settings (a public
-    TOKEN_SECRET outside `local`, a port that is no number) stop the process: SystemExit
-    with one line per problem.
+    `CATALOG_MONGO_URL` or `NOTIFY_SMTP_HOST`, without a copy of each class per service.
+    Invalid settings (a public TOKEN_SECRET outside `local`, a port that is no number) stop
+    the process: SystemExit with one line per problem.
     """
     prefix = f"{service.upper()}_"
     overrides = {
         name: os.environ[prefix + name.upper()]
-        for name in Settings.model_fields
+        for name in settings_class.model_fields
         if prefix + name.upper() in os.environ
     }
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return settings_class(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         # Called as a process starts, before logging is set up: say what is wrong and stop,
         # without a traceback and without echoing any value (hide_input_in_errors).

@@ -20,6 +20,7 @@ import pytest
 from faststream.nats import NatsBroker
 from nats.js.errors import NotFoundError
 
+from services.gateway.settings import GatewaySettings
 from shared.servers import LocalServer, start_mongo, start_nats
 from shared.settings import Settings
 from tests.support.quiet import Servers, Settled, quiet
@@ -88,8 +89,14 @@ def settings(nats_url: str, mongo_url: str, tmp_path: Path) -> Settings:
     """Settings pointing at the test's servers, with databases no other test uses."""
     return Settings(
         nats_url=nats_url, mongo_url=mongo_url, data_dir=tmp_path / "data",
-        db_prefix=f"t{uuid.uuid4().hex[:12]}", rpc_timeout=2.0,
+        db_prefix=f"t{uuid.uuid4().hex[:12]}",
     )
+
+
+@pytest.fixture
+def gateway_settings() -> GatewaySettings:
+    """The gateway's own settings for a test: the defaults, with the usual RPC timeout."""
+    return GatewaySettings(rpc_timeout=2.0)
 
 
 @pytest.fixture

@@ -17,7 +17,11 @@ from services.catalog.search.engine import SearchEngine
 from services.catalog.search.entrypoints import IndexSync, search_rpc
 from services.catalog.search.oai.verbs import Harvest
 from services.catalog.search.store import SearchStore
-from services.catalog.settings import ABANDONED_UPLOAD_AFTER, UPLOAD_SWEEP_EVERY
+from services.catalog.settings import (
+    ABANDONED_UPLOAD_AFTER,
+    UPLOAD_SWEEP_EVERY,
+    CatalogSettings,
+)
 from services.catalog.store import DOCUMENTS, INDEXES, DocumentStore, FileStore
 from shared.bus import INGEST_STREAM, service_stream
 from shared.clock import utc_now
@@ -60,13 +64,16 @@ def new_index_sync(runtime: Runtime, engine: SearchEngine | None = None) -> Inde
     return IndexSync(runtime.broker, index)
 
 
-def search_parts(runtime: Runtime, sync: IndexSync | None = None) -> Parts:
+def search_parts(runtime: Runtime, sync: IndexSync | None = None,
+                 own: CatalogSettings | None = None) -> Parts:
     """`rpc.catalog.search` and `rpc.catalog.oai` on this process's index; at start, the
     follower subscribes to the catalog's events and then the index is built from MongoDB
-    (so nothing falls between); afterwards the follower applies each event."""
+    (so nothing falls between); afterwards the follower applies each event. `own`: the
+    catalog's settings (read from the environment unless given)."""
     sync = sync or new_index_sync(runtime)
-    harvest = Harvest(sync.index.store, runtime.settings.public_base_url,
-                      runtime.settings.smtp_from, utc_now)
+    own = own or CatalogSettings()
+    harvest = Harvest(sync.index.store, runtime.settings.public_base_url, own.admin_email,
+                      utc_now)
     return Parts(routers=[search_rpc(sync.index, harvest)],
                  on_start=[lambda: rebuild_search_index(sync)], background=[sync.follow])
 

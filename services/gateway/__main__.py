@@ -1,8 +1,9 @@
 """`python -m services.gateway`: serve the gateway with uvicorn until SIGTERM or SIGINT.
 
-Settings come from the environment (`GATEWAY_HOST`, `GATEWAY_PORT`, `NATS_URL`, `MONGO_URL`,
-`DB_PREFIX`, ...; `GATEWAY_<VARIABLE>` overrides `<VARIABLE>`). The socket is bound here, not
-by uvicorn, so that with `GATEWAY_PORT=0` the log says which port was actually taken.
+Settings come from the environment: the shared ones (`NATS_URL`, `MONGO_URL`, `DB_PREFIX`, ...)
+and the gateway's own (`GATEWAY_HOST`, `GATEWAY_PORT`, `RPC_TIMEOUT`, ...); for both,
+`GATEWAY_<VARIABLE>` overrides `<VARIABLE>`. The socket is bound here, not by uvicorn, so
+that with `GATEWAY_PORT=0` the log says which port was actually taken.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import uvicorn
 
 from services.gateway.app import create_app
 from services.gateway.context import SERVICE
+from services.gateway.settings import GatewaySettings
 from shared.metrics import setup_metrics
 from shared.settings import Settings, settings_for
 from shared.telemetry import resource_of, setup_logging, setup_tracing
@@ -38,16 +40,12 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def trusted_proxies(settings: Settings) -> list[str]:
-    """TRUSTED_PROXIES as a list; empty when no proxy is trusted."""
-    return [part.strip() for part in settings.trusted_proxies.split(",") if part.strip()]
-
-
-def make_server(settings: Settings, sock: socket.socket) -> uvicorn.Server:
+def make_server(settings: Settings, options: GatewaySettings,
+                sock: socket.socket) -> uvicorn.Server:
     """uvicorn serving the gateway app on an already bound socket."""
-    proxies = trusted_proxies(settings)
+    proxies = options.trusted_proxy_list()
     return uvicorn.Server(uvicorn.Config(
-        create_app(settings),
+        create_app(settings, options),
         lifespan="on",  # a failed connection at startup must stop the process, not be ignored
         # The client address decides the public rate limit and scopes idempotency keys, so
         # X-Forwarded-For counts only from the configured proxies: uvicorn's own default
@@ -86,19 +84,20 @@ def main() -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stopper)
     settings = settings_for(SERVICE)
+    options = settings_for(SERVICE, GatewaySettings)
     setup_logging(SERVICE, settings.log_level)
     provider = setup_tracing(SERVICE, settings)
     meters = setup_metrics(resource_of(SERVICE, settings), settings)
     try:
         try:
-            sock = bind(settings.gateway_host, settings.gateway_port)
+            sock = bind(options.gateway_host, options.gateway_port)
         except OSError as error:
             log.error("gateway cannot bind", extra={
-                "host": settings.gateway_host, "port": settings.gateway_port,
+                "host": options.gateway_host, "port": options.gateway_port,
                 "reason": error.strerror})
             return STARTUP_FAILED
         host, port = sock.getsockname()[:2]
-        stopper.server = server = make_server(settings, sock)
+        stopper.server = server = make_server(settings, options, sock)
         url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
         log.info("gateway listening", extra={"host": host, "port": port, "url": url})
         asyncio.run(server.serve(sockets=[sock]))

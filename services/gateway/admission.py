@@ -24,8 +24,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from services.gateway.settings import GatewaySettings
 from shared.contracts.rpc import RpcFailure
-from shared.settings import Settings
 
 SMOOTHING = 0.1
 """Weight of the newest RPC in the running mean of RPC durations (Retry-After's estimate)."""
@@ -117,7 +117,7 @@ def _was_handed_a_slot(turn: asyncio.Future[None]) -> bool:
 class Lanes:
     """One lane per service, made on first use from the gateway's settings."""
 
-    settings: Settings
+    settings: GatewaySettings
     by_service: dict[str, Lane] = field(default_factory=dict)
 
     def __call__(self, service: str) -> Lane:

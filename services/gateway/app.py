@@ -38,6 +38,7 @@ from services.gateway.routes.access import ACCESS_HANDLERS
 from services.gateway.routes.health import health_router
 from services.gateway.routes.metrics import prometheus_metrics
 from services.gateway.routes.public import PUBLIC_HANDLERS
+from services.gateway.settings import GatewaySettings
 from services.gateway.site import SiteErrorPages, csrf_config, site_routers, template_config
 from services.gateway.tracing import RouteSpanName, opentelemetry_plugin
 from shared.bus import make_broker
@@ -53,7 +54,8 @@ CONNECT_TIMEOUT = 15.0
 """Seconds the gateway waits for NATS at startup before it gives up and exits."""
 
 
-def _lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+def _lifespan(settings: Settings, options: GatewaySettings
+              ) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def connected(app: Litestar) -> AsyncIterator[None]:
         """Connect the database and the bus before the first request; close both at the end."""
@@ -74,7 +76,7 @@ def _lifespan(settings: Settings) -> Callable[[Litestar], AbstractAsyncContextMa
             # connected the broker reconnects for ever. The timeout bounds a hung handshake.
             async with asyncio.timeout(CONNECT_TIMEOUT):
                 await broker.connect()
-            app.state.gateway = Gateway(settings, broker, client, db, KeyStore(db))
+            app.state.gateway = Gateway(settings, options, broker, client, db, KeyStore(db))
             yield
         finally:
             app.state.pop("gateway", None)
@@ -107,17 +109,19 @@ def _openapi() -> OpenAPIConfig:
 
 def create_app(
     settings: Settings,
+    options: GatewaySettings,
     *,
     extra_route_handlers: Sequence[ControllerRouterHandler] = (),
     tracer_provider: TracerProvider | None = None,
 ) -> Litestar:
-    """The gateway app; it connects to NATS and MongoDB when its lifespan starts.
+    """The gateway app on the shared `settings` and its own `options` (limits, RPC waits);
+    it connects to NATS and MongoDB when its lifespan starts.
 
     `extra_route_handlers` lets tests mount routes of their own; `tracer_provider` replaces
     the global one (tests collect spans with it).
     """
     services = (registration, documents, files, search, translate, notify)
-    limit = rate_limited(SharedWindow(settings.public_rate_limit))
+    limit = rate_limited(SharedWindow(options.public_rate_limit))
     public = Router("/v1", route_handlers=[*PUBLIC_HANDLERS,
                                            *(h for s in services for h in s.PUBLIC_HANDLERS)],
                     guards=[limit])
@@ -129,7 +133,7 @@ def create_app(
     app = Litestar(
         route_handlers=[health_router, prometheus_metrics, public, keyed, root,
                         *site_routers(limit), *extra_route_handlers],
-        lifespan=[_lifespan(settings)],
+        lifespan=[_lifespan(settings, options)],
         dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False)},
         # SiteErrorPages comes last: it wraps the handlers the problem-details plugin installs.
         plugins=[problem_details_plugin(), opentelemetry_plugin(tracer_provider),
@@ -138,7 +142,7 @@ def create_app(
         csrf_config=csrf_config(settings),
         exception_handlers={Exception: unhandled_exception},
         middleware=[RouteSpanName(), Idempotency()],
-        request_max_body_size=settings.request_max_body_size,
+        request_max_body_size=options.request_max_body_size,
         openapi_config=_openapi(),
         # Processes log JSON through the root logger (shared.telemetry); Litestar's default
         # logging config would replace it. Unhandled errors are logged by their handler.

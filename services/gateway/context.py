@@ -14,6 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.gateway.admission import Lanes
 from services.gateway.keys import KeyStore
+from services.gateway.settings import GatewaySettings
 from shared.bus import call
 from shared.db import Document
 from shared.settings import Settings
@@ -27,6 +28,8 @@ class Gateway:
     """The connected gateway: bus, database and stores, kept in `app.state.gateway`."""
 
     settings: Settings
+    options: GatewaySettings
+    """The gateway's own settings: RPC waits and queues, limits, where it listens."""
     broker: NatsBroker
     client: AsyncMongoClient[Document]
     db: AsyncDatabase[Document]
@@ -34,7 +37,7 @@ class Gateway:
     lanes: Lanes = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lanes", Lanes(self.settings))
+        object.__setattr__(self, "lanes", Lanes(self.options))
 
     async def call(
         self, service: str, action: str, request: BaseModel, reply_model: type[Reply]
@@ -48,7 +51,7 @@ class Gateway:
         send, and the service drops the request if it cannot start it in time (shared.bus)."""
         async with self.lanes(service).slot():
             return await call(self.broker, f"rpc.{service}.{action}", request, reply_model,
-                              timeout=self.settings.rpc_timeout)
+                              timeout=self.options.rpc_timeout)
 
 
 def gateway_of(app: Litestar) -> Gateway:

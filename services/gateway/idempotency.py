@@ -126,7 +126,7 @@ class Idempotency(ASGIMiddleware):
             gateway = scope["app"].state.gateway
             fingerprint = hashlib.sha256(body).hexdigest()
             held = Held(gateway.db[COLLECTION], record_id(scope, key, fingerprint),
-                        gateway.settings.rpc_timeout + LEASE_MARGIN)
+                        gateway.options.rpc_timeout + LEASE_MARGIN)
             answer = await held.claim(fingerprint)
         except Refused as refused:
             await _problem(send, refused)

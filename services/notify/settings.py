@@ -1,9 +1,37 @@
-"""Settings of the notify service alone, read from `NOTIFY_*` variables."""
+"""Settings of the notify service alone: its mail server (`SMTP_*`) and how it sends
+(`NOTIFY_*`)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SmtpSettings(BaseSettings):
+    """The mail server and the sender's addresses; variables are `SMTP_<FIELD>`.
+
+    Read with `settings_for("notify", SmtpSettings)`, so `NOTIFY_SMTP_HOST` overrides
+    `SMTP_HOST` as `NOTIFY_MONGO_URL` overrides `MONGO_URL`.
+    """
+
+    # Errors never echo values: the input holds the SMTP password.
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
+
+    smtp_host: str | None = Field(
+        None, description="SMTP server host. Unset: `dialogues up` starts a local mail sink."
+    )
+    smtp_port: int = Field(25, description="SMTP server port.")
+    smtp_username: str | None = Field(None, description="SMTP user name, if the server asks.")
+    smtp_password: str | None = Field(None, description="SMTP password, if the server asks.")
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        "none", description="How to secure the SMTP connection."
+    )
+    smtp_from: str = Field(
+        "INGP Virtual Dialogues <dialogues@ingp.invalid>", description="From: of every mail."
+    )
+    smtp_reply_to: str | None = Field(None, description="Reply-To: of every mail.")
 
 
 class NotifySettings(BaseSettings):

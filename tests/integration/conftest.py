@@ -18,7 +18,9 @@ from pymongo import AsyncMongoClient
 from services.catalog.bootstrap import SPEC as CATALOG
 from services.gateway.app import create_app
 from services.gateway.keys import Role
-from services.notify.bootstrap import SPEC as NOTIFY
+from services.gateway.settings import GatewaySettings
+from services.notify.bootstrap import build_spec as notify_spec
+from services.notify.settings import SmtpSettings
 from services.registration.bootstrap import SPEC as REGISTRATION
 from services.translate.bootstrap import SPEC as TRANSLATE
 from shared.servers import LocalServer, free_port, start_nats
@@ -33,15 +35,20 @@ from tests.integration.bus_support import (
 from tests.integration.notify_support import Inbox, SmtpServer
 from tests.support import new_key, serving
 
-SPECS = (REGISTRATION, CATALOG, NOTIFY, TRANSLATE)
+
+@pytest.fixture
+def smtp_settings() -> SmtpSettings:
+    """Notify's mail server; a test that reads mail overrides it with `smtp_settings_for`."""
+    return SmtpSettings()
 
 
 @pytest.fixture
-async def running_services(settings: Settings) -> AsyncIterator[dict[str, RunningService]]:
+async def running_services(settings: Settings, smtp_settings: SmtpSettings
+                           ) -> AsyncIterator[dict[str, RunningService]]:
     """All four services, by name. A test may `pop` one and stop it; the rest stop at the end."""
     running: dict[str, RunningService] = {}
     try:
-        for spec in SPECS:
+        for spec in (REGISTRATION, CATALOG, notify_spec(smtp=smtp_settings), TRANSLATE):
             running[spec.name] = await start_service(spec, settings)
         yield running
     finally:
@@ -50,9 +57,9 @@ async def running_services(settings: Settings) -> AsyncIterator[dict[str, Runnin
 
 
 @pytest.fixture
-def gateway_app(settings: Settings) -> Litestar:
+def gateway_app(settings: Settings, gateway_settings: GatewaySettings) -> Litestar:
     """The gateway app on the test's settings (its lifespan starts with `gateway_http`)."""
-    return create_app(settings)
+    return create_app(settings, gateway_settings)
 
 
 @pytest.fixture
@@ -92,16 +99,16 @@ async def catalog_db(settings: Settings) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-def fast_settings(settings: Settings) -> Settings:
-    """The usual test settings, with room for many requests from one client."""
-    return settings.model_copy(update={"public_rate_limit": 10_000})
+def roomy_gateway_settings(gateway_settings: GatewaySettings) -> GatewaySettings:
+    """The usual gateway settings, with room for many requests from one client."""
+    return gateway_settings.model_copy(update={"public_rate_limit": 10_000})
 
 
 @pytest.fixture
-async def search_http(fast_settings: Settings, search_side: RunningService
-                      ) -> AsyncIterator[httpx.AsyncClient]:
+async def search_http(settings: Settings, roomy_gateway_settings: GatewaySettings,
+                      search_side: RunningService) -> AsyncIterator[httpx.AsyncClient]:
     """The gateway in front of the module's `search_side` (each search module starts its own)."""
-    async with serving(create_app(fast_settings)) as client:
+    async with serving(create_app(settings, roomy_gateway_settings)) as client:
         yield client
 
 

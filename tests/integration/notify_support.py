@@ -15,7 +15,7 @@ from typing import Any
 
 from faststream.nats import NatsBroker
 
-from services.notify.settings import NotifySettings
+from services.notify.settings import NotifySettings, SmtpSettings
 from shared.bus import call
 from shared.contracts.catalog.events import DocumentPublished, DocumentSnapshot
 from shared.contracts.events import Event
@@ -57,8 +57,9 @@ class SmtpServer:
     inbox: Inbox
 
 
-def with_smtp(settings: Settings, server: SmtpServer) -> Settings:
-    return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": server.port})
+def smtp_settings_for(server: SmtpServer) -> SmtpSettings:
+    """Notify's mail settings pointing at the test's SMTP server."""
+    return SmtpSettings(smtp_host="127.0.0.1", smtp_port=server.port)
 
 
 class Clock:

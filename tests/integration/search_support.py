@@ -11,8 +11,11 @@ from services.catalog.bootstrap import (
     search_parts,
 )
 from services.catalog.search.entrypoints import IndexSync
+from services.catalog.settings import CatalogSettings
 from shared.service import Parts, Runtime, ServiceSpec
 
+ADMIN_EMAIL = "repository@ingp.example"
+CATALOG = CatalogSettings(admin_email=ADMIN_EMAIL)
 _SYNCS: list[IndexSync] = []
 """The index of every search side started by these tests."""
 
@@ -20,7 +23,7 @@ _SYNCS: list[IndexSync] = []
 def search_side_parts(runtime: Runtime) -> Parts:
     sync = new_index_sync(runtime)
     _SYNCS.append(sync)
-    return search_parts(runtime, sync)
+    return search_parts(runtime, sync, CATALOG)
 
 
 def index_sync(runtime: Runtime) -> IndexSync:

@@ -21,6 +21,7 @@ from pymongo import AsyncMongoClient
 
 from services.gateway.keys import Role
 from services.notify.bootstrap import build_spec
+from services.notify.settings import SmtpSettings
 from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.notify_support import (
@@ -29,7 +30,7 @@ from tests.integration.notify_support import (
     confirmed,
     deliveries,
     publish,
-    with_smtp,
+    smtp_settings_for,
 )
 from tests.integration.site_support import WISH, send_form, submit
 from tests.security.conftest import person, published_session
@@ -50,9 +51,9 @@ PUNYCODE = "ana@xn--bcher-kva.example"
 
 
 @pytest.fixture
-def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    """The shared settings, with the test's SMTP server."""
-    return with_smtp(settings, smtp)
+def smtp_settings(smtp: SmtpServer) -> SmtpSettings:
+    """Notify's mail settings, pointing at the test's SMTP server."""
+    return smtp_settings_for(smtp)
 
 
 def names_email(body: dict[str, Any]) -> bool:
@@ -133,8 +134,9 @@ async def test_an_internationalised_domain_is_mailed_in_punycode(
 
 
 @pytest.fixture
-async def notify(settings: Settings) -> AsyncIterator[RunningService]:
-    service = await start_service(build_spec(options=FAST), settings)
+async def notify(settings: Settings, smtp_settings: SmtpSettings
+                 ) -> AsyncIterator[RunningService]:
+    service = await start_service(build_spec(options=FAST, smtp=smtp_settings), settings)
     yield service
     await service.stop()
 

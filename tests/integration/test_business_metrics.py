@@ -23,7 +23,7 @@ from tests.integration.notify_support import (
     SmtpServer,
     confirmed,
     publish,
-    with_smtp,
+    smtp_settings_for,
 )
 from tests.support import eventually
 from tests.support.sessions import new_session, person
@@ -72,7 +72,7 @@ async def test_registrations_are_counted_by_outcome(
 @pytest.fixture
 async def notify(settings: Settings, smtp: SmtpServer) -> AsyncIterator[RunningService]:
     fast = NotifySettings(send_rate=1000, retry_base_seconds=0.2, poll_seconds=0.05)
-    service = await start_service(build_spec(options=fast), with_smtp(settings, smtp))
+    service = await start_service(build_spec(options=fast, smtp=smtp_settings_for(smtp)), settings)
     yield service
     await service.stop()
 

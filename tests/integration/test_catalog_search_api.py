@@ -58,9 +58,9 @@ CORPUS = [
 
 
 @pytest.fixture
-async def search_side(fast_settings: Settings, catalog_db: Any) -> AsyncIterator[RunningService]:
+async def search_side(settings: Settings, catalog_db: Any) -> AsyncIterator[RunningService]:
     await catalog_db["documents"].insert_many([dict(d) for d in CORPUS])
-    service = await start_service(SEARCH_SIDE, fast_settings)
+    service = await start_service(SEARCH_SIDE, settings)
     yield service
     await service.stop()
 
@@ -166,9 +166,9 @@ async def test_bad_parameters_are_problems(search_http: httpx.AsyncClient,
 
 
 async def test_events_keep_every_replica_current(
-    fast_settings: Settings, search_side: RunningService, catalog_db: Any, bus_client: NatsBroker
+    settings: Settings, search_side: RunningService, catalog_db: Any, bus_client: NatsBroker
 ) -> None:
-    replica = await start_service(SEARCH_SIDE, fast_settings)
+    replica = await start_service(SEARCH_SIDE, settings)
     try:
         engines = [index_sync(s.runtime).engine for s in (search_side, replica)]
 
@@ -215,7 +215,7 @@ async def _equals(value: Any, expected: Any) -> bool:
 
 
 async def test_a_change_made_while_the_index_is_rebuilt_is_applied(
-    fast_settings: Settings, catalog_db: Any, bus_client: NatsBroker
+    settings: Settings, catalog_db: Any, bus_client: NatsBroker
 ) -> None:
     """The follower subscribes before the rebuild reads MongoDB, so nothing falls between."""
 
@@ -232,7 +232,7 @@ async def test_a_change_made_while_the_index_is_rebuilt_is_applied(
 
     await catalog_db["documents"].insert_many([dict(d) for d in CORPUS])
     service = await start_service(replace(SEARCH_SIDE, build=rebuild_then_change_at_start),
-                                  fast_settings)
+                                  settings)
     try:
         engine = index_sync(service.runtime).engine
 

@@ -11,9 +11,10 @@ import httpx
 import pytest
 
 from services.gateway.app import create_app
+from services.gateway.settings import GatewaySettings
 from shared.service import start_service
 from shared.settings import Settings
-from tests.integration.search_support import SEARCH_SIDE, document
+from tests.integration.search_support import ADMIN_EMAIL, SEARCH_SIDE, document
 from tests.support import assert_problem, serving
 
 pytestmark = pytest.mark.integration
@@ -25,7 +26,7 @@ EARLIER = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 @pytest.fixture
-async def search_side(fast_settings: Settings, catalog_db: Any) -> AsyncIterator[Any]:
+async def search_side(settings: Settings, catalog_db: Any) -> AsyncIterator[Any]:
     documents = [document(f"d{n:03d}", title={"es": f"Documento {n}", "en": f"Document {n}"},
                           type="guide" if n % 2 else "study",
                           topics=["open_data"] if n < 5 else [],
@@ -39,7 +40,7 @@ async def search_side(fast_settings: Settings, catalog_db: Any) -> AsyncIterator
                         files=[{"file_id": "f", "name": "a.pdf", "content_type": "application/pdf",
                                 "size": 3, "sha256": "00"}])
     await catalog_db["documents"].insert_many(documents)
-    service = await start_service(SEARCH_SIDE, fast_settings)
+    service = await start_service(SEARCH_SIDE, settings)
     yield service
     await service.stop()
 
@@ -70,6 +71,7 @@ async def test_identify_and_formats(search_http: httpx.AsyncClient) -> None:
     assert identify.findtext("o:protocolVersion", namespaces=NS) == "2.0"
     assert identify.findtext("o:earliestDatestamp", namespaces=NS) == "2024-01-02T03:04:05Z"
     assert identify.findtext("o:baseURL", namespaces=NS, default="").endswith("/oai")
+    assert identify.findtext("o:adminEmail", namespaces=NS) == ADMIN_EMAIL
     request = root.find("o:request", NS)
     assert request is not None and request.get("verb") == "Identify"
     formats = await oai(search_http, verb="ListMetadataFormats", identifier=ID + "d001")
@@ -192,8 +194,8 @@ async def test_control_characters_in_a_request_never_break_the_xml(
 
 
 async def test_without_the_catalog_the_answer_is_503(
-    fast_settings: Settings,
+    settings: Settings, roomy_gateway_settings: GatewaySettings,
 ) -> None:
-    async with serving(create_app(fast_settings)) as client:
+    async with serving(create_app(settings, roomy_gateway_settings)) as client:
         response = await client.get("/oai", params={"verb": "Identify"})
     assert_problem(response, 503)

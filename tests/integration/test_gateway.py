@@ -28,6 +28,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from cli.keys import run_keys
 from services.gateway.app import create_app
 from services.gateway.routes.health import READY_FOR
+from services.gateway.settings import GatewaySettings
 from shared.contracts.rpc import RpcFailure
 from shared.service import RunningService
 from shared.settings import SERVICES, Settings
@@ -67,8 +68,9 @@ def internal() -> None:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Litestar:
-    return create_app(settings, extra_route_handlers=[boom, conflict, internal, page_boom])
+def app(settings: Settings, gateway_settings: GatewaySettings) -> Litestar:
+    return create_app(settings, gateway_settings,
+                      extra_route_handlers=[boom, conflict, internal, page_boom])
 
 
 @pytest.fixture
@@ -98,8 +100,10 @@ async def test_ready_lists_every_service_then_names_the_one_that_stopped(
     assert "notify" in str(problem["detail"])
 
 
-async def test_live_needs_nothing_and_is_never_rate_limited(settings: Settings) -> None:
-    app = create_app(settings.model_copy(update={"public_rate_limit": 1}))
+async def test_live_needs_nothing_and_is_never_rate_limited(
+    settings: Settings, gateway_settings: GatewaySettings
+) -> None:
+    app = create_app(settings, gateway_settings.model_copy(update={"public_rate_limit": 1}))
     async with serving(app) as http:
         for _ in range(5):
             response = await http.get("/health/live")
@@ -193,8 +197,11 @@ async def test_unknown_route_and_method_are_problems(http: httpx.AsyncClient) ->
     assert "GET" in not_allowed.headers["allow"]
 
 
-async def test_bodies_over_the_limit_are_refused(settings: Settings) -> None:
-    app = create_app(settings.model_copy(update={"request_max_body_size": 1024}))
+async def test_bodies_over_the_limit_are_refused(
+    settings: Settings, gateway_settings: GatewaySettings
+) -> None:
+    app = create_app(settings, gateway_settings.model_copy(
+        update={"request_max_body_size": 1024}))
     async with serving(app) as http:
         admin = {"X-API-Key": await new_key(app, "admin")}
         big = {"role": "editor", "name": "x" * 2000}
@@ -238,8 +245,10 @@ async def test_service_refusals_keep_their_meaning(http: httpx.AsyncClient) -> N
 
 # Rate limit
 
-async def test_public_routes_are_rate_limited_per_client(settings: Settings) -> None:
-    app = create_app(settings.model_copy(update={"public_rate_limit": 3}))
+async def test_public_routes_are_rate_limited_per_client(
+    settings: Settings, gateway_settings: GatewaySettings
+) -> None:
+    app = create_app(settings, gateway_settings.model_copy(update={"public_rate_limit": 3}))
     async with serving(app) as http:
         key = {"X-API-Key": await new_key(app, "integration")}
         wait_clear_of_window_end()
@@ -286,11 +295,13 @@ async def test_openapi_documents_routes_security_and_problems(http: httpx.AsyncC
 
 # Telemetry
 
-async def test_spans_are_named_by_route_and_carry_no_key_or_address(settings: Settings) -> None:
+async def test_spans_are_named_by_route_and_carry_no_key_or_address(
+    settings: Settings, gateway_settings: GatewaySettings
+) -> None:
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    app = create_app(settings, tracer_provider=provider)
+    app = create_app(settings, gateway_settings, tracer_provider=provider)
     async with serving(app) as http:
         key = await new_key(app, "admin")
         await http.delete("/v1/keys/0123456789abcdef0123", headers={"X-API-Key": key})

@@ -14,7 +14,7 @@ from litestar import Litestar
 
 from services.gateway.context import gateway_of
 from services.gateway.idempotency import COLLECTION
-from shared.settings import Settings
+from services.gateway.settings import GatewaySettings
 from tests.integration.catalog_support import published_document
 from tests.support import assert_problem
 from tests.support.sessions import new_session, person, session_body
@@ -24,9 +24,9 @@ KeyMaker = Callable[[str], Awaitable[str]]
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
+def gateway_settings(gateway_settings: GatewaySettings) -> GatewaySettings:
     """Room for many public requests from the one test client."""
-    return settings.model_copy(update={"public_rate_limit": 10_000})
+    return gateway_settings.model_copy(update={"public_rate_limit": 10_000})
 
 
 async def test_a_retried_creation_creates_once(

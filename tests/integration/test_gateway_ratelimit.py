@@ -12,6 +12,7 @@ import pytest
 
 from services.gateway.__main__ import bind, make_server
 from services.gateway.app import create_app
+from services.gateway.settings import GatewaySettings
 from shared.settings import Settings
 from tests.integration.gateway_support import wait_clear_of_window_end
 from tests.support import assert_problem, serving
@@ -19,9 +20,12 @@ from tests.support import assert_problem, serving
 pytestmark = pytest.mark.integration
 
 
-async def test_the_limit_holds_across_gateway_replicas(settings: Settings) -> None:
-    limited = settings.model_copy(update={"public_rate_limit": 3})
-    async with serving(create_app(limited)) as one, serving(create_app(limited)) as two:
+async def test_the_limit_holds_across_gateway_replicas(
+    settings: Settings, gateway_settings: GatewaySettings
+) -> None:
+    limited = gateway_settings.model_copy(update={"public_rate_limit": 3})
+    async with serving(create_app(settings, limited)) as one, serving(
+            create_app(settings, limited)) as two:
         wait_clear_of_window_end()
         assert [(await http.get("/v1/reference")).status_code
                 for http in (one, two, one)] == [200, 200, 200]
@@ -29,9 +33,12 @@ async def test_the_limit_holds_across_gateway_replicas(settings: Settings) -> No
         assert_problem(await one.get("/v1/reference"), 429)
 
 
-async def test_a_burst_across_replicas_gets_exactly_the_limit(settings: Settings) -> None:
-    limited = settings.model_copy(update={"public_rate_limit": 5})
-    async with serving(create_app(limited)) as one, serving(create_app(limited)) as two:
+async def test_a_burst_across_replicas_gets_exactly_the_limit(
+    settings: Settings, gateway_settings: GatewaySettings
+) -> None:
+    limited = gateway_settings.model_copy(update={"public_rate_limit": 5})
+    async with serving(create_app(settings, limited)) as one, serving(
+            create_app(settings, limited)) as two:
         wait_clear_of_window_end()
         answers = await asyncio.gather(*(http.get("/v1/reference")
                                          for http in [one, two] * 15))
@@ -39,10 +46,11 @@ async def test_a_burst_across_replicas_gets_exactly_the_limit(settings: Settings
 
 
 @asynccontextmanager
-async def gateway_server(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def gateway_server(settings: Settings, options: GatewaySettings
+                         ) -> AsyncIterator[httpx.AsyncClient]:
     """The gateway as `python -m services.gateway` serves it (uvicorn, real sockets)."""
     sock = bind("127.0.0.1", 0)
-    server = make_server(settings, sock)
+    server = make_server(settings, options, sock)
     serving_task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:
@@ -57,9 +65,12 @@ async def gateway_server(settings: Settings) -> AsyncIterator[httpx.AsyncClient]
         await serving_task
 
 
-async def test_forwarded_addresses_count_only_from_trusted_proxies(settings: Settings) -> None:
-    limited = settings.model_copy(update={"public_rate_limit": 3})
-    async with gateway_server(limited) as http:  # no proxy configured: the peer is the client
+async def test_forwarded_addresses_count_only_from_trusted_proxies(
+    settings: Settings, gateway_settings: GatewaySettings
+) -> None:
+    limited = gateway_settings.model_copy(update={"public_rate_limit": 3})
+    # No proxy configured: the peer is the client.
+    async with gateway_server(settings, limited) as http:
         wait_clear_of_window_end()
         for number in range(3):
             forged = {"X-Forwarded-For": f"198.51.100.{number}"}
@@ -68,7 +79,7 @@ async def test_forwarded_addresses_count_only_from_trusted_proxies(settings: Set
                                       headers={"X-Forwarded-For": "198.51.100.99"}), 429)
 
     behind_proxy = limited.model_copy(update={"trusted_proxies": "10.0.0.0/8, 127.0.0.1"})
-    async with gateway_server(behind_proxy) as http:
+    async with gateway_server(settings, behind_proxy) as http:
         wait_clear_of_window_end()
         for number in range(6):  # distinct clients behind the proxy: each has its own count
             forwarded = {"X-Forwarded-For": f"203.0.113.{number}"}

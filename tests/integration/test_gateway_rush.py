@@ -18,6 +18,7 @@ from litestar.params import FromPath, FromQuery
 from services.gateway.admission import Lane
 from services.gateway.app import create_app
 from services.gateway.context import Gateway
+from services.gateway.settings import GatewaySettings
 from shared.bus import call
 from shared.settings import Settings
 from tests.integration.rpc_support import Work, slow_service
@@ -35,8 +36,8 @@ async def slow_work(gateway: NamedDependency[Gateway], tag: FromPath[str],
 
 @asynccontextmanager
 async def gateway(settings: Settings, **limits: float) -> AsyncIterator[httpx.AsyncClient]:
-    """The gateway app with the slow route, on `settings` with these RPC_* limits."""
-    app = create_app(settings.model_copy(update=limits), extra_route_handlers=[slow_work])
+    """The gateway app with the slow route, on `settings` and these RPC_* limits."""
+    app = create_app(settings, GatewaySettings(**limits), extra_route_handlers=[slow_work])
     async with serving(app) as http:
         yield http
 

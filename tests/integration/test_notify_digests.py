@@ -29,7 +29,7 @@ from tests.integration.notify_support import (
     document,
     parts,
     publish,
-    with_smtp,
+    smtp_settings_for,
 )
 from tests.support import eventually
 from tests.support.quiet import Settled
@@ -47,8 +47,8 @@ def clock() -> Clock:
 @pytest.fixture
 async def notifies(settings: Settings, smtp: SmtpServer, clock: Clock
                    ) -> AsyncIterator[list[RunningService]]:
-    spec, configured = build_spec(clock, FAST), with_smtp(settings, smtp)
-    both = [await start_service(spec, configured) for _ in range(2)]
+    spec = build_spec(clock, FAST, smtp_settings_for(smtp))
+    both = [await start_service(spec, settings) for _ in range(2)]
     yield both
     for service in both:
         await service.stop()

@@ -10,14 +10,14 @@ import pytest
 from faststream.nats import NatsBroker
 
 from services.gateway.keys import Role
-from shared.settings import Settings
+from services.notify.settings import SmtpSettings
 from tests.integration.notify_support import (
     SmtpServer,
     confirmed,
     document,
     parts,
     publish,
-    with_smtp,
+    smtp_settings_for,
 )
 from tests.support import assert_problem, eventually
 
@@ -26,9 +26,9 @@ MakeKey = Callable[[Role], Awaitable[str]]
 
 
 @pytest.fixture
-def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    """The shared settings, with the test's SMTP server."""
-    return with_smtp(settings, smtp)
+def smtp_settings(smtp: SmtpServer) -> SmtpSettings:
+    """Notify's mail settings, pointing at the test's SMTP server."""
+    return smtp_settings_for(smtp)
 
 
 async def test_the_delivery_log_masks_addresses_except_for_admins(

@@ -41,8 +41,8 @@ from tests.integration.notify_support import (
     participant,
     parts,
     publish,
+    smtp_settings_for,
     snapshot,
-    with_smtp,
 )
 from tests.support import eventually
 
@@ -132,8 +132,9 @@ def clock() -> Clock:
 @pytest.fixture
 async def notify(settings: Settings, smtp: SmtpServer, clock: Clock
                  ) -> AsyncIterator[Settings]:
-    configured = with_smtp(settings, smtp).model_copy(update={"public_base_url": BASE + "/"})
-    service: RunningService = await start_service(build_spec(clock, FAST), configured)
+    configured = settings.model_copy(update={"public_base_url": BASE + "/"})
+    service: RunningService = await start_service(
+        build_spec(clock, FAST, smtp_settings_for(smtp)), configured)
     yield configured
     await service.stop()
 

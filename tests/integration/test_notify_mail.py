@@ -30,8 +30,8 @@ from tests.integration.notify_support import (
     participant,
     parts,
     publish,
+    smtp_settings_for,
     snapshot,
-    with_smtp,
 )
 from tests.support import eventually
 from tests.support.quiet import Settled
@@ -43,7 +43,7 @@ STRINGS = Strings.load()
 
 @pytest.fixture
 async def notify(settings: Settings, smtp: SmtpServer) -> AsyncIterator[RunningService]:
-    service = await start_service(build_spec(options=FAST), with_smtp(settings, smtp))
+    service = await start_service(build_spec(options=FAST, smtp=smtp_settings_for(smtp)), settings)
     yield service
     await service.stop()
 

@@ -23,8 +23,8 @@ from tests.integration.notify_support import (
     confirmed,
     parts,
     publish,
+    smtp_settings_for,
     snapshot,
-    with_smtp,
 )
 from tests.support import eventually
 from tests.support.quiet import Servers, quiet
@@ -42,7 +42,7 @@ def clock() -> Clock:
 @pytest.fixture
 async def notify(settings: Settings, smtp: SmtpServer, clock: Clock
                  ) -> AsyncIterator[RunningService]:
-    service = await start_service(build_spec(clock, FAST), with_smtp(settings, smtp))
+    service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     yield service
     await service.stop()
 
@@ -110,8 +110,8 @@ async def test_a_reschedule_moves_reminders_and_a_cancellation_drops_them(
 async def test_a_reminder_missed_while_down_is_sent_late_only_before_the_start(
     settings: Settings, smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
 ) -> None:
-    spec, configured = build_spec(clock, FAST), with_smtp(settings, smtp)
-    service = await start_service(spec, configured)
+    spec = build_spec(clock, FAST, smtp_settings_for(smtp))
+    service = await start_service(spec, settings)
     await publish(bus_client, confirmed())
     early = START - timedelta(hours=1)
     await publish(bus_client, confirmed(registration_id="reg-2", email_="late@example.org",
@@ -121,7 +121,7 @@ async def test_a_reminder_missed_while_down_is_sent_late_only_before_the_start(
     await all_recorded(settings)
     await service.stop()
     clock.now = START - timedelta(minutes=10)  # ses-1 not begun yet, ses-2 started 50 min ago
-    service = await start_service(spec, configured)
+    service = await start_service(spec, settings)
     try:
         await eventually(lambda: len(reminders(smtp)) == 2, timeout=10)
         await settle(settings)
@@ -133,8 +133,8 @@ async def test_a_reminder_missed_while_down_is_sent_late_only_before_the_start(
 async def test_two_notify_processes_send_each_mail_once(
     settings: Settings, smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
 ) -> None:
-    spec = build_spec(clock, FAST)
-    both = [await start_service(spec, with_smtp(settings, smtp)) for _ in range(2)]
+    spec = build_spec(clock, FAST, smtp_settings_for(smtp))
+    both = [await start_service(spec, settings) for _ in range(2)]
     both[1].runtime.instance = "second-replica"
     try:
         people = [f"p{i}@example.org" for i in range(12)]
@@ -165,11 +165,11 @@ async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends
     from services.notify.domain.strings import Strings
     from services.notify.store import Deliveries
 
-    configured = with_smtp(settings, smtp)
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
-        configured.effective_mongo_url(), tz_aware=True)
-    deliveries = Deliveries(client[configured.database_name("notify")])
-    mailer = Mailer(deliveries, configured, clock, Strings.load(), Renderer(), DueMails(clock))
+        settings.effective_mongo_url(), tz_aware=True)
+    deliveries = Deliveries(client[settings.database_name("notify")])
+    mailer = Mailer(deliveries, settings, smtp_settings_for(smtp), clock, Strings.load(),
+                    Renderer(), DueMails(clock))
     await mailer.session_mail("evt-x", Recipient("ana@example.org", "Ana", "es", "reg-x"),
                               snapshot(), SessionMail(kind="confirmed", name="Ana"))
     # A replica claims it and dies before recording anything.
@@ -178,7 +178,7 @@ async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends
                                   timedelta(seconds=30)) is not None
     assert await deliveries.claim(queued["_id"], clock(), "other", "attempt-2",
                                   timedelta(seconds=30)) is None  # one holder at a time
-    service = await start_service(build_spec(clock, FAST), configured)
+    service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     try:
         # Sender rounds; not `settle`: the dead replica's lease keeps the mail `sending`
         # until the clock moves, so the system is not quiet before then.
@@ -210,16 +210,16 @@ async def test_a_mail_queued_by_another_replica_is_found_by_the_sweep(
     from services.notify.domain.strings import Strings
     from services.notify.store import Deliveries
 
-    configured = with_smtp(settings, smtp)
     service = await start_service(build_spec(clock, FAST.model_copy(
-        update={"sweep_seconds": 0.3})), configured)
+        update={"sweep_seconds": 0.3}), smtp_settings_for(smtp)), settings)
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
-        configured.effective_mongo_url(), tz_aware=True)
+        settings.effective_mongo_url(), tz_aware=True)
     try:
         await settle(settings)  # its first sweep has found nothing
-        deliveries = Deliveries(client[configured.database_name("notify")])
-        elsewhere = Mailer(deliveries, configured, clock, Strings.load(), Renderer(),
-                           DueMails(clock))  # another replica's, whose sender never runs
+        deliveries = Deliveries(client[settings.database_name("notify")])
+        # Another replica's mailer, whose sender never runs.
+        elsewhere = Mailer(deliveries, settings, smtp_settings_for(smtp), clock, Strings.load(),
+                           Renderer(), DueMails(clock))
         await elsewhere.session_mail("evt-y", Recipient("bo@example.org", "Bo", "es", "reg-y"),
                                      snapshot(), SessionMail(kind="confirmed", name="Bo"))
         await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)

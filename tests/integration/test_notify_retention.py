@@ -22,7 +22,7 @@ from tests.integration.notify_support import (
     all_recorded,
     confirmed,
     publish,
-    with_smtp,
+    smtp_settings_for,
 )
 from tests.support import eventually
 
@@ -48,20 +48,20 @@ async def test_mails_ended_before_the_retention_period_lose_address_and_message(
     settings: Settings, smtp: SmtpServer, bus_client: NatsBroker,
 ) -> None:
     clock = Clock(START - timedelta(days=500))
-    configured = with_smtp(settings, smtp)
-    service = await start_service(build_spec(clock, FAST), configured)
+    service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     try:
         await publish(bus_client, confirmed("reg-old", email_="old@example.org"))
         old = await sent(service, "old@example.org")
         clock.advance(timedelta(days=200))
         await publish(bus_client, confirmed("reg-new", email_="new@example.org"))
         new = await sent(service, "new@example.org")
-        await all_recorded(configured)
+        await all_recorded(settings)
     finally:
         await service.stop()
 
     clock.advance(timedelta(days=200))  # the first mail ended 400 days ago, the second 200
-    service = await start_service(build_spec(clock, FAST), configured)  # purges at start
+    # It purges at start.
+    service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     try:
         db = service.runtime.db
         async def old_erased() -> Document | None:
@@ -90,9 +90,8 @@ async def test_a_sessions_audience_is_forgotten_once_the_period_after_it_ended_i
     settings: Settings, smtp: SmtpServer, bus_client: NatsBroker,
 ) -> None:
     clock = Clock(START - timedelta(days=1))
-    configured = with_smtp(settings, smtp)
     later = START + timedelta(days=300)
-    service = await start_service(build_spec(clock, FAST), configured)
+    service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     try:
         await publish(bus_client, confirmed("reg-a", email_="a@example.org"))  # ses-1
         await publish(bus_client, confirmed("reg-b", email_="b@example.org", session_id="ses-2",
@@ -100,12 +99,13 @@ async def test_a_sessions_audience_is_forgotten_once_the_period_after_it_ended_i
                                             ends_at=later + timedelta(hours=1)))
         await sent(service, "a@example.org")
         await sent(service, "b@example.org")
-        await all_recorded(configured)
+        await all_recorded(settings)
     finally:
         await service.stop()
 
     clock.now = START + timedelta(days=366)  # ses-1 ended over a year ago, ses-2 has not
-    service = await start_service(build_spec(clock, FAST), configured)  # purges at start
+    # It purges at start.
+    service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     try:
         recipients = service.runtime.db["recipients"]
         async def ses_1_forgotten() -> bool:

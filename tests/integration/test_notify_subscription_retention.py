@@ -23,7 +23,13 @@ from shared.contracts.notify.rpc import (
 from shared.service import start_service
 from shared.settings import Settings
 from shared.tokens import Signer
-from tests.integration.notify_support import START, Clock, SmtpServer, all_recorded, with_smtp
+from tests.integration.notify_support import (
+    START,
+    Clock,
+    SmtpServer,
+    all_recorded,
+    smtp_settings_for,
+)
 from tests.support import eventually
 
 pytestmark = pytest.mark.integration
@@ -56,9 +62,8 @@ async def test_unconfirmed_and_long_unsubscribed_subscriptions_are_deleted(
     settings: Settings, smtp: SmtpServer, bus_client: NatsBroker,
 ) -> None:
     clock = Clock(START)
-    configured = with_smtp(settings, smtp)
-    people = Subscriber(bus_client, configured, clock)
-    service = await start_service(build_spec(clock, FAST), configured)
+    people = Subscriber(bus_client, settings, clock)
+    service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     try:
         for address in ("never@example.org", "left@example.org", "stays@example.org",
                         "recently-left@example.org", "back@example.org"):
@@ -76,12 +81,13 @@ async def test_unconfirmed_and_long_unsubscribed_subscriptions_are_deleted(
         await service.runtime.db["subscriptions"].insert_one(  # written before dates were kept
             {"_id": people.key("legacy@example.org"), "email": "legacy@example.org",
              "status": "unsubscribed", "language": "en", "frequency": "immediate"})
-        await all_recorded(configured)
+        await all_recorded(settings)
     finally:
         await service.stop()
 
     clock.advance(timedelta(days=6))  # 366 days after the first requests
-    service = await start_service(build_spec(clock, FAST), configured)  # purges at start
+    # It purges at start.
+    service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     try:
         subscriptions = service.runtime.db["subscriptions"]
         async def five_left() -> bool:
@@ -100,7 +106,7 @@ async def test_unconfirmed_and_long_unsubscribed_subscriptions_are_deleted(
         await service.stop()
 
     clock.advance(timedelta(days=366))
-    service = await start_service(build_spec(clock, FAST), configured)
+    service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     try:
         subscriptions = service.runtime.db["subscriptions"]
         for _ in range(100):

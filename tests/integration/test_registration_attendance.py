@@ -12,11 +12,11 @@ import pytest
 from faststream.nats import NatsBroker
 
 from services.gateway.keys import Role
+from services.gateway.settings import GatewaySettings
 from services.registration.bootstrap import deps_of
 from services.registration.handlers.attendance import anonymize_past, mark_no_shows
 from shared.contracts.envelope import CloudEvent
 from shared.service import RunningService
-from shared.settings import Settings
 from tests.support.sessions import new_session, person
 
 pytestmark = pytest.mark.integration
@@ -24,8 +24,8 @@ MakeKey = Callable[[Role], Awaitable[str]]
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"public_rate_limit": 10_000})
+def gateway_settings(gateway_settings: GatewaySettings) -> GatewaySettings:
+    return gateway_settings.model_copy(update={"public_rate_limit": 10_000})
 
 
 async def publish_ingest(bus: NatsBroker, data: object) -> None:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from services.gateway.keys import Role
+from services.gateway.settings import GatewaySettings
 from services.registration.events import CANCEL_ACTION
 from shared.settings import Settings
 from shared.tokens import Signer
@@ -21,9 +22,9 @@ MakeKey = Callable[[Role], Awaitable[str]]
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
+def gateway_settings(gateway_settings: GatewaySettings) -> GatewaySettings:
     """The usual test settings, with room for many requests from one client."""
-    return settings.model_copy(update={"public_rate_limit": 10_000})
+    return gateway_settings.model_copy(update={"public_rate_limit": 10_000})
 
 
 async def test_a_session_from_draft_to_registrations(

@@ -17,6 +17,8 @@ import pytest
 from faststream.nats import NatsBroker
 
 from services.gateway.keys import Role
+from services.gateway.settings import GatewaySettings
+from services.notify.settings import SmtpSettings
 from services.registration.bootstrap import STUCK_AFTER
 from services.registration.handlers import Deps
 from services.registration.handlers.recovery import sweep
@@ -24,7 +26,7 @@ from services.registration.store import Store
 from shared.db import make_client
 from shared.settings import Settings
 from shared.tokens import Signer
-from tests.integration.notify_support import SmtpServer, parts, with_smtp
+from tests.integration.notify_support import SmtpServer, parts, smtp_settings_for
 from tests.integration.registration_bus import events_on
 from tests.integration.site_support import submit, text_of
 from tests.security.conftest import person, published_session
@@ -39,8 +41,13 @@ HOLD = {"hold_until_confirmed": True, "confirmation_minutes": 30, "join_url": JO
 
 
 @pytest.fixture
-def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    return with_smtp(settings, smtp).model_copy(update={"public_rate_limit": 10_000})
+def smtp_settings(smtp: SmtpServer) -> SmtpSettings:
+    return smtp_settings_for(smtp)
+
+
+@pytest.fixture
+def gateway_settings(gateway_settings: GatewaySettings) -> GatewaySettings:
+    return gateway_settings.model_copy(update={"public_rate_limit": 10_000})
 
 
 @pytest.fixture

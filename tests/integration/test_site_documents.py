@@ -13,8 +13,8 @@ import httpx
 import pytest
 from faststream.nats import NatsBroker
 
+from services.gateway.settings import GatewaySettings
 from shared.contracts.envelope import CloudEvent
-from shared.settings import Settings
 from tests.integration.site_support import (
     GREEN,
     MARKUP,
@@ -30,8 +30,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"public_rate_limit": 10_000})
+def gateway_settings(gateway_settings: GatewaySettings) -> GatewaySettings:
+    return gateway_settings.model_copy(update={"public_rate_limit": 10_000})
 
 
 @pytest.fixture

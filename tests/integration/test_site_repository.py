@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from shared.settings import Settings
+from services.gateway.settings import GatewaySettings
 from tests.integration.site_support import (
     GREEN,
     MARKUP,
@@ -27,8 +27,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"public_rate_limit": 10_000})
+def gateway_settings(gateway_settings: GatewaySettings) -> GatewaySettings:
+    return gateway_settings.model_copy(update={"public_rate_limit": 10_000})
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 
 from services.gateway.app import create_app
 from services.gateway.keys import Role
+from services.gateway.settings import GatewaySettings
 from services.gateway.site.formatting import Reader
 from services.gateway.site.participant import deadline_words
 from shared.settings import Settings
@@ -214,8 +215,9 @@ async def test_errors_are_pages_for_people_and_problems_for_programs(
 
 
 async def test_too_many_requests_get_a_page_that_says_when_to_come_back(
-        settings: Settings, running_services: dict[str, object]) -> None:
-    app = create_app(settings.model_copy(update={"public_rate_limit": 2}))
+        settings: Settings, gateway_settings: GatewaySettings,
+        running_services: dict[str, object]) -> None:
+    app = create_app(settings, gateway_settings.model_copy(update={"public_rate_limit": 2}))
     async with serving(app) as http:
         wait_clear_of_window_end()
         for _ in range(2):

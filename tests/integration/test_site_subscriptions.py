@@ -10,9 +10,10 @@ import httpx
 import pytest
 
 from services.notify.domain.subscriptions import CONFIRM, UNSUBSCRIBE
+from services.notify.settings import SmtpSettings
 from shared.reference import DOCUMENT_TYPES, MEMBER_STATES, TOPICS
 from shared.settings import Settings
-from tests.integration.notify_support import SmtpServer, parts, with_smtp
+from tests.integration.notify_support import SmtpServer, parts, smtp_settings_for
 from tests.integration.site_support import (
     WISH,
     hidden_fields,
@@ -26,9 +27,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    """The shared settings, with the test's SMTP server."""
-    return with_smtp(settings, smtp)
+def smtp_settings(smtp: SmtpServer) -> SmtpSettings:
+    """Notify's mail settings, pointing at the test's SMTP server."""
+    return smtp_settings_for(smtp)
 
 
 async def api_state(http: httpx.AsyncClient, settings: Settings, email: str) -> str:

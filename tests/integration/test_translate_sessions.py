@@ -13,6 +13,7 @@ import pytest
 from faststream.nats import NatsBroker
 
 from services.gateway.app import create_app
+from services.gateway.settings import GatewaySettings
 from services.translate.bootstrap import build_spec
 from services.translate.entrypoints import SESSIONS_DURABLE
 from services.translate.settings import TranslateSettings
@@ -51,7 +52,7 @@ async def service_and_gateway(settings: Settings
                               ) -> AsyncIterator[tuple[RunningService, httpx.AsyncClient]]:
     service = await start_service(build_spec(TranslateSettings()), settings)
     try:
-        async with serving(create_app(settings)) as client:
+        async with serving(create_app(settings, GatewaySettings(rpc_timeout=2.0))) as client:
             client.app = client._transport.app  # type: ignore[attr-defined]
             yield service, client
     finally:

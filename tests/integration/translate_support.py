@@ -11,6 +11,7 @@ import httpx
 from faststream.nats import NatsBroker
 
 from services.gateway.app import create_app
+from services.gateway.settings import GatewaySettings
 from services.translate.bootstrap import build_spec
 from services.translate.settings import TranslateSettings
 from shared.contracts.catalog.events import DocumentPublished, DocumentSnapshot
@@ -50,7 +51,7 @@ async def translate_gateway(settings: Settings, own: TranslateSettings
     """The translate service with `own` settings behind the real gateway."""
     service = await start_service(build_spec(own), settings)
     try:
-        async with serving(create_app(settings)) as client:
+        async with serving(create_app(settings, GatewaySettings(rpc_timeout=2.0))) as client:
             client.app = client._transport.app  # type: ignore[attr-defined]
             yield client
     finally:

@@ -14,10 +14,16 @@ import uvicorn
 from litestar import Litestar
 
 from tests.e2e.conftest import start_up
-from tests.integration.conftest import gateway_app, gateway_http, make_key, running_services
+from tests.integration.conftest import (
+    gateway_app,
+    gateway_http,
+    make_key,
+    running_services,
+    smtp_settings,
+)
 
 __all__ = ["gateway_app", "gateway_http", "listening", "make_key", "person", "published_session",
-           "running_services", "session_body", "start_up"]
+           "running_services", "session_body", "smtp_settings", "start_up"]
 
 
 @asynccontextmanager

@@ -15,6 +15,7 @@ from litestar.routes import HTTPRoute
 
 from services.gateway.app import create_app
 from services.gateway.keys import ROLES, Role
+from services.gateway.settings import GatewaySettings
 from services.notify.domain.subscriptions import CONFIRM, UNSUBSCRIBE
 from services.registration.events import CANCEL_ACTION
 from shared.service import RunningService
@@ -30,9 +31,9 @@ GUARD = re.compile(r"^requires_role_(.+)$")
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
+def gateway_settings(gateway_settings: GatewaySettings) -> GatewaySettings:
     """Room for every request of these tests (the 429 test makes an app of its own)."""
-    return settings.model_copy(update={"public_rate_limit": 10_000})
+    return gateway_settings.model_copy(update={"public_rate_limit": 10_000})
 
 
 def handler_of(app: Litestar, method: str, path: str) -> HTTPRouteHandler:
@@ -139,9 +140,10 @@ async def test_tampered_and_expired_tokens_are_refused(
 
 
 async def test_public_routes_answer_429_with_retry_after(
-    settings: Settings, running_services: dict[str, RunningService]
+    settings: Settings, gateway_settings: GatewaySettings,
+    running_services: dict[str, RunningService]
 ) -> None:
-    app = create_app(settings.model_copy(update={"public_rate_limit": 5}))
+    app = create_app(settings, gateway_settings.model_copy(update={"public_rate_limit": 5}))
     async with serving(app) as http:
         answers = [await http.get("/v1/sessions") for _ in range(5)]
         assert [a.status_code for a in answers] == [200] * 5

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from services.gateway.keys import Role
+from services.gateway.settings import GatewaySettings
 from shared.service import RunningService
-from shared.settings import Settings
 from tests.security.conftest import person, published_session, session_body
 from tests.support import assert_problem
 
@@ -25,9 +25,9 @@ INJECTIONS: list[Any] = [{"$gt": ""}, {"$ne": None}, {"$where": "sleep(1000)"}, 
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"public_rate_limit": 10_000,
-                                       "request_max_body_size": BODY_LIMIT})
+def gateway_settings(gateway_settings: GatewaySettings) -> GatewaySettings:
+    return gateway_settings.model_copy(update={"public_rate_limit": 10_000,
+                                               "request_max_body_size": BODY_LIMIT})
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from services.gateway.app import create_app
+from services.gateway.settings import GatewaySettings
 from shared.service import RunningService
 from shared.settings import Settings
 from tests.security.conftest import listening, person, published_session
@@ -107,10 +108,12 @@ def exercise(strategy: Any, base_url: str, api_key: str, label: str,
 
 @pytest.mark.timeout(300)
 async def test_every_operation_conforms_to_the_schema(
-    settings: Settings, running_services: dict[str, RunningService]
+    settings: Settings, gateway_settings: GatewaySettings,
+    running_services: dict[str, RunningService]
 ) -> None:
     # Enough public requests for the fuzzing not to be rate limited (429 is tested elsewhere).
-    app = create_app(settings.model_copy(update={"public_rate_limit": 1_000_000}))
+    app = create_app(settings, gateway_settings.model_copy(
+        update={"public_rate_limit": 1_000_000}))
     async with listening(app) as base_url:
         admin = await new_key(app, "admin")
         known = await resources(base_url, admin)

@@ -25,22 +25,75 @@ def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_service_prefix_overrides_the_shared_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MONGO_URL", "mongodb://shared")
     monkeypatch.setenv("CATALOG_MONGO_URL", "mongodb://catalog-only")
-    monkeypatch.setenv("CATALOG_RPC_TIMEOUT", "5")
+    monkeypatch.setenv("CATALOG_LOG_LEVEL", "DEBUG")
     assert settings_for("catalog").mongo_url == "mongodb://catalog-only"
-    assert settings_for("catalog").rpc_timeout == 5.0
+    assert settings_for("catalog").log_level == "DEBUG"
     assert settings_for("notify").mongo_url == "mongodb://shared"
 
 
+def test_a_service_prefix_overrides_its_own_settings_class(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from services.gateway.settings import GatewaySettings
+    from services.notify.settings import SmtpSettings
+
+    monkeypatch.setenv("RPC_TIMEOUT", "3")
+    monkeypatch.setenv("GATEWAY_RPC_TIMEOUT", "5")
+    monkeypatch.setenv("SMTP_HOST", "mail.shared.example")
+    monkeypatch.setenv("NOTIFY_SMTP_HOST", "mail.notify.example")
+    assert settings_for("gateway", GatewaySettings).rpc_timeout == 5.0
+    assert settings_for("registration", GatewaySettings).rpc_timeout == 3.0
+    assert settings_for("notify", SmtpSettings).smtp_host == "mail.notify.example"
+    assert SmtpSettings().smtp_host == "mail.shared.example"
+
+
+def test_the_shared_settings_hold_nothing_of_one_service() -> None:
+    from services.gateway.settings import GatewaySettings
+    from services.notify.settings import SmtpSettings
+
+    own = set(GatewaySettings.model_fields) | set(SmtpSettings.model_fields)
+    assert own & set(Settings.model_fields) == set()
+
+
+def test_trusted_proxies_are_a_comma_separated_list() -> None:
+    from services.gateway.settings import GatewaySettings
+
+    assert GatewaySettings(trusted_proxies="").trusted_proxy_list() == []
+    assert GatewaySettings(trusted_proxies=" 10.0.0.0/8, ,127.0.0.1,").trusted_proxy_list() == [
+        "10.0.0.0/8", "127.0.0.1"]
+
+
+def test_the_harvesters_address_falls_back_to_the_senders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from services.catalog.settings import CatalogSettings
+
+    for name in ("CATALOG_ADMIN_EMAIL", "SMTP_FROM"):
+        monkeypatch.delenv(name, raising=False)
+    assert CatalogSettings().admin_email == "dialogues@ingp.invalid"
+    monkeypatch.setenv("SMTP_FROM", "INGP Virtual Dialogues <mail@ingp.example>")
+    assert CatalogSettings().admin_email == "mail@ingp.example"
+    monkeypatch.setenv("CATALOG_ADMIN_EMAIL", "repository@ingp.example")
+    assert CatalogSettings().admin_email == "repository@ingp.example"
+
+
 def test_readme_documents_every_variable() -> None:
-    from services.notify.settings import NotifySettings
-    from services.registration.settings import RegistrationSettings
-    from services.translate.settings import TranslateSettings
+    from cli.config import SETTINGS_CLASSES
 
     readme = README.read_text()
-    missing = [variable for cls in (Settings, RegistrationSettings, TranslateSettings,
-                                    NotifySettings)
+    missing = [variable for cls in SETTINGS_CLASSES
                for variable, _, _ in describe(cls) if f"`{variable}`" not in readme]
     assert missing == []
+
+
+def test_dialogues_config_lists_every_settings_class() -> None:
+    import services
+    from cli.config import SETTINGS_CLASSES
+
+    listed = {cls.__module__ for cls in SETTINGS_CLASSES}
+    modules = {f"services.{path.parent.name}.settings"
+               for path in Path(services.__file__).parent.glob("*/settings.py")}
+    assert listed == {"shared.settings", *modules}
 
 
 def test_the_retention_period_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from services.notify.settings import SmtpSettings
 from shared.settings import DEVELOPMENT_TOKEN_SECRET, Settings, settings_for
 
 pytestmark = pytest.mark.unit
@@ -47,17 +48,34 @@ def test_a_process_gets_one_line_per_problem_and_no_secret(
 ) -> None:
     monkeypatch.setenv("DEPLOYMENT_ENVIRONMENT", "production")
     monkeypatch.setenv("TOKEN_SECRET", "short-but-sixteen-chars")
-    monkeypatch.setenv("SMTP_PASSWORD", "hunter2-the-smtp-password")
-    monkeypatch.setenv("NOTIFY_SMTP_PORT", "twenty-five")
+    monkeypatch.setenv("NOTIFY_MONGO_TIMEOUT_MS", "ten-seconds")
     with pytest.raises(SystemExit) as stopped:
         settings_for("notify")
     message = str(stopped.value.code)
     assert message.startswith("notify: the configuration is not valid:")
-    assert "SMTP_PORT:" in message
+    assert "MONGO_TIMEOUT_MS:" in message
     assert "TOKEN_SECRET must be a random value" not in message  # fields fail first
-    assert "short-but-sixteen-chars" not in message and "hunter2" not in message
-    monkeypatch.setenv("NOTIFY_SMTP_PORT", "25")
+    assert "short-but-sixteen-chars" not in message and "ten-seconds" not in message
+    monkeypatch.setenv("NOTIFY_MONGO_TIMEOUT_MS", "10000")
     with pytest.raises(SystemExit) as stopped:
         settings_for("notify")
     assert "TOKEN_SECRET must be a random value" in str(stopped.value.code)
     assert "short-but-sixteen-chars" not in str(stopped.value.code)
+
+
+def test_a_bad_mail_server_setting_stops_notify_without_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SMTP_PASSWORD", "hunter2-the-smtp-password")
+    monkeypatch.setenv("NOTIFY_SMTP_PORT", "twenty-five")
+    monkeypatch.setenv("SMTP_SECURITY", "hunter3-not-a-choice")
+    with pytest.raises(SystemExit) as stopped:
+        settings_for("notify", SmtpSettings)
+    lines = str(stopped.value.code).splitlines()
+    assert lines[0] == "notify: the configuration is not valid:"
+    assert [line.split(":")[0].strip() for line in lines[1:]] == ["SMTP_PORT", "SMTP_SECURITY"]
+    assert "hunter" not in str(stopped.value.code) and "twenty-five" not in str(
+        stopped.value.code)
+    monkeypatch.setenv("NOTIFY_SMTP_PORT", "25")
+    monkeypatch.setenv("SMTP_SECURITY", "starttls")
+    assert settings_for("notify", SmtpSettings).smtp_port == 25

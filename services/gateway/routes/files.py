@@ -82,7 +82,7 @@ async def upload_file(
                           parts=index, editor=caller.id)
     # Checking, storing and extracting the text of a large PDF takes longer than a usual reply.
     return await call(gateway.broker, "rpc.catalog.commit_upload", commit, AttachedFile,
-                      timeout=max(gateway.settings.rpc_timeout, COMMIT_TIMEOUT))
+                      timeout=max(gateway.options.rpc_timeout, COMMIT_TIMEOUT))
 
 
 @get("/documents/{document_id:str}/files/{file_id:str}", summary="Download a file",

@@ -87,7 +87,7 @@ async def live(gateway: NamedDependency[Gateway]) -> Live:
 
 
 async def _ping(gateway: Gateway, service: str) -> Pong | None:
-    timeout = min(READY_TIMEOUT, gateway.settings.rpc_timeout)
+    timeout = min(READY_TIMEOUT, gateway.options.rpc_timeout)
     try:
         pong = await call(gateway.broker, rpc_subject(service, "ping"), Ping(), Pong,
                           timeout=timeout)

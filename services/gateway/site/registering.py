@@ -43,7 +43,7 @@ async def register(request: Request[Any, Any, Any], gateway: NamedDependency[Gat
             forms.fingerprint(form, session.id),
             lambda: gateway.call("registration", "register",
                                  Register(session_id=session.id, form=form), RegisterReply),
-            RegisterReply, wait=gateway.settings.rpc_queue_wait + gateway.settings.rpc_timeout)
+            RegisterReply, wait=gateway.options.rpc_queue_wait + gateway.options.rpc_timeout)
     except RpcFailure as failure:
         return _refused(request, session, values, failure)
     deadline = None if reply.confirm_by is None else deadline_words(

@@ -21,6 +21,7 @@ from services.notify.domain.model import (
 )
 from services.notify.domain.rules import choose_language
 from services.notify.domain.strings import LANGUAGES, Strings
+from services.notify.settings import SmtpSettings
 from services.notify.store import Deliveries, ms
 from shared.clock import Clock
 from shared.contracts.registration.events import SessionSnapshot
@@ -34,6 +35,8 @@ class Mailer:
 
     deliveries: Deliveries
     settings: Settings
+    smtp: SmtpSettings
+    """The sender's addresses (From:, Reply-To:, the invitations' organizer)."""
     clock: Clock
     strings: Strings
     renderer: Renderer
@@ -53,7 +56,7 @@ class Mailer:
         content = compose_session_mail(self.strings, lang, session, mail, self.site)
         invitation = None
         if method is not None:
-            ics = session_invitation(session, method, lang, organizer=self.settings.smtp_from,
+            ics = session_invitation(session, method, lang, organizer=self.smtp.smtp_from,
                                      attendee=recipient.email, attendee_name=recipient.name,
                                      stamp=self.clock())
             invitation = (ics, method)
@@ -69,10 +72,10 @@ class Mailer:
         `list_unsubscribe`: the one-click (RFC 8058) API target for the header of news mail."""
         now = self.clock()
         key = delivery_id(source_id, kind, recipient.email)
-        mid = message_id(key, sender_domain(self.settings.smtp_from))
-        envelope = Envelope(sender=self.settings.smtp_from, to=recipient.email,
+        mid = message_id(key, sender_domain(self.smtp.smtp_from))
+        envelope = Envelope(sender=self.smtp.smtp_from, to=recipient.email,
                             to_name=recipient.name, message_id=mid, date=now,
-                            reply_to=self.settings.smtp_reply_to,
+                            reply_to=self.smtp.smtp_reply_to,
                             list_unsubscribe=list_unsubscribe)
         raw = self.renderer.message(content, envelope, invitation)
         trace: dict[str, str] = {}

@@ -24,12 +24,11 @@ from services.notify.delivery.due import DueMails, watch
 from services.notify.delivery.smtp import SmtpConnection
 from services.notify.domain.delivery import Delivery, SmtpResult, attempted
 from services.notify.metrics import MAILS
-from services.notify.settings import NotifySettings
+from services.notify.settings import NotifySettings, SmtpSettings
 from services.notify.store import DELIVERIES, Deliveries, ms
 from shared.clock import Clock
 from shared.ids import new_id
 from shared.outbox import OutboxRelay
-from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -45,7 +44,7 @@ class Sender:
     """
 
     deliveries: Deliveries
-    settings: Settings
+    smtp: SmtpSettings
     options: NotifySettings
     outbox: OutboxRelay
     clock: Clock
@@ -62,7 +61,7 @@ class Sender:
             group.create_task(watch(self.due, self.deliveries, self.options))
             for _ in range(self.options.send_concurrency):
                 group.create_task(self.work(SmtpConnection(
-                    self.settings, self.options.smtp_timeout, self.options.smtp_idle_seconds)))
+                    self.smtp, self.options.smtp_timeout, self.options.smtp_idle_seconds)))
 
     async def work(self, smtp: SmtpConnection) -> None:
         """One worker: take due mails one by one; close the connection when idle."""

@@ -17,7 +17,7 @@ import aiosmtplib
 
 from services.notify.delivery.mime import Unmailable, smtp_address
 from services.notify.domain.delivery import SmtpResult
-from shared.settings import Settings
+from services.notify.settings import SmtpSettings
 
 STALE = frozenset({"SMTPServerDisconnected", "ConnectionResetError", "BrokenPipeError"})
 """Errors of a connection the server had already closed."""
@@ -27,7 +27,7 @@ STALE = frozenset({"SMTPServerDisconnected", "ConnectionResetError", "BrokenPipe
 class SmtpConnection:
     """A lazily opened, reused SMTP client; `send` never raises for SMTP or network trouble."""
 
-    settings: Settings
+    settings: SmtpSettings
     timeout: float
     idle_seconds: float = 30.0
     client: aiosmtplib.SMTP | None = field(default=None, init=False)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parseaddr
 from xml.etree import ElementTree as ET
 
 from services.catalog.search.oai import render
@@ -36,7 +35,7 @@ class Harvest:
 
     store: SearchStore
     public_base_url: str
-    smtp_from: str
+    admin_email: str
     clock: Clock
 
     @property
@@ -68,7 +67,7 @@ async def identify(harvest: Harvest, root: ET.Element, _: dict[str, str]) -> Non
     sub(element, "repositoryName", "INGP Virtual Dialogues knowledge repository")
     sub(element, "baseURL", harvest.public_url + "/oai")
     sub(element, "protocolVersion", "2.0")
-    sub(element, "adminEmail", parseaddr(harvest.smtp_from)[1] or "dialogues@ingp.invalid")
+    sub(element, "adminEmail", harvest.admin_email)
     sub(element, "earliestDatestamp", datestamp(await harvest.store.earliest_update() or EPOCH))
     sub(element, "deletedRecord", "persistent")
     sub(element, "granularity", "YYYY-MM-DDThh:mm:ssZ")

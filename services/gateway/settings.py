@@ -1,0 +1,45 @@
+"""Settings of the gateway alone: where it listens, how long and how much it waits for the
+services, and what it accepts from clients. Variables keep their names (`GATEWAY_PORT`,
+`RPC_TIMEOUT`, ...); read with `settings_for("gateway", GatewaySettings)`, so
+`GATEWAY_<VARIABLE>` overrides `<VARIABLE>` as for the shared settings."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class GatewaySettings(BaseSettings):
+    """Listening address, RPC waits and queues, body size, rate limit and trusted proxies."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
+
+    gateway_host: str = Field("127.0.0.1", description="Address the gateway listens on.")
+    gateway_port: int = Field(8000, description="Port the gateway listens on (0: any free port).")
+    rpc_timeout: float = Field(
+        2.0, gt=0, description="Seconds the gateway waits for a service's reply, counted "
+        "from when the request is sent (time waiting in the gateway's queue is not counted).")
+    rpc_concurrency: int = Field(
+        32, ge=1, description="Requests the gateway keeps in flight to each service; more "
+        "wait in its queue (per gateway process).")
+    rpc_queue: int = Field(
+        1000, ge=0, description="Requests that may wait for each service in the gateway's "
+        "queue; once it is full, more are answered 503 with Retry-After.")
+    rpc_queue_wait: float = Field(
+        7.0, gt=0, description="Seconds a request may wait in that queue before it is "
+        "answered 503 with Retry-After (the longest answer is about this plus RPC_TIMEOUT).")
+    request_max_body_size: int = Field(
+        1_048_576, description="Largest request body the gateway accepts, in bytes."
+    )
+    public_rate_limit: int = Field(
+        120, description="Requests per minute one client may make to public routes."
+    )
+    trusted_proxies: str = Field(
+        "", description="Reverse proxies (addresses or networks, comma-separated) whose "
+        "X-Forwarded-For and X-Forwarded-Proto the gateway believes; empty: none, the peer "
+        "address is the client's.",
+    )
+
+    def trusted_proxy_list(self) -> list[str]:
+        """TRUSTED_PROXIES as a list; empty when no proxy is trusted."""
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
