@@ -4,6 +4,9 @@ testcontainers if an engine answers, else the local binaries from the project's 
 Isolation: every test gets its own databases (a unique DB_PREFIX) and, unless NATS_URL points
 at a shared server, its own fresh NATS server; on a shared one, the project's streams are
 deleted before each test.
+
+The fixtures of several test folders live here too: the services in the test's loop and the
+gateway in front of them (integration, security), and `dialogues up` (e2e, security).
 """
 
 from __future__ import annotations
@@ -12,18 +15,30 @@ import asyncio
 import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
+import httpx
 import nats
 import pytest
 from faststream.nats import NatsBroker
+from litestar import Litestar
 from nats.js.errors import NotFoundError
 
+from services.catalog.bootstrap import SPEC as CATALOG
+from services.gateway.app import create_app
+from services.gateway.keys import Role
 from services.gateway.settings import GatewaySettings
+from services.notify.bootstrap import build_spec as notify_spec
+from services.notify.settings import SmtpSettings
+from services.registration.bootstrap import SPEC as REGISTRATION
+from services.translate.bootstrap import SPEC as TRANSLATE
 from shared.servers import LocalServer, start_mongo, start_nats
+from shared.service import RunningService, start_service
 from shared.settings import Settings
+from tests.support import new_key, serving
 from tests.support.quiet import Servers, Settled, quiet
+from tests.support.up import Up, kill_up, start_up_in
 
 
 def docker_answers() -> bool:
@@ -120,3 +135,62 @@ def settled(settings: Settings) -> Settled:
         await quiet(servers, timeout=timeout)
 
     return barrier
+
+
+@pytest.fixture
+def smtp_settings() -> SmtpSettings:
+    """Notify's mail server; a test that reads mail overrides it with `smtp_settings_for`."""
+    return SmtpSettings()
+
+
+@pytest.fixture
+async def running_services(settings: Settings, smtp_settings: SmtpSettings
+                           ) -> AsyncIterator[dict[str, RunningService]]:
+    """All four services, by name. A test may `pop` one and stop it; the rest stop at the end."""
+    running: dict[str, RunningService] = {}
+    try:
+        for spec in (REGISTRATION, CATALOG, notify_spec(smtp=smtp_settings), TRANSLATE):
+            running[spec.name] = await start_service(spec, settings)
+        yield running
+    finally:
+        for service in running.values():
+            await service.stop()
+
+
+@pytest.fixture
+def gateway_app(settings: Settings, gateway_settings: GatewaySettings) -> Litestar:
+    """The gateway app on the test's settings (its lifespan starts with `gateway_http`)."""
+    return create_app(settings, gateway_settings)
+
+
+@pytest.fixture
+async def gateway_http(
+    gateway_app: Litestar, running_services: dict[str, RunningService]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client to the gateway, with every service running behind it."""
+    async with serving(gateway_app) as client:
+        yield client
+
+
+@pytest.fixture
+def make_key(gateway_app: Litestar) -> Callable[[Role], Awaitable[str]]:
+    """`await make_key("secretariat")`: a fresh API key of that role (needs `gateway_http`)."""
+    return lambda role: new_key(gateway_app, role)
+
+
+@pytest.fixture
+def start_up(tmp_path: Path) -> Iterator[Callable[..., Up]]:
+    """`start_up(**env)`: run `dialogues up` as an operator would, with extra environment.
+
+    Whatever happens, nothing is left behind (tests/support/up.py `kill_up`).
+    """
+    started: list[Up] = []
+
+    def start(**extra_env: str) -> Up:
+        running = start_up_in(tmp_path, **extra_env)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        kill_up(running)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -13,10 +13,13 @@ from weakref import WeakKeyDictionary
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import ConsoleMessage, Error, Page
 
-from tests.e2e.conftest import ROOT
+from tests.support.up import ROOT
 
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 """Accessibility violations that fail a test; "minor" and "moderate" ones are returned."""
+
+PageFactory = Callable[..., Page]
+"""The `new_page` fixture: `new_page(**context_options)` opens a page in a fresh context."""
 
 _errors: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
 _axe = Axe()

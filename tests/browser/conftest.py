@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.browser import checks
+from tests.browser.checks import PageFactory
 from tests.browser.stack import Stack, start_stack
 
 CHROMIUM_MISSING = "Chromium not found on PATH; .ci/run installs Debian's chromium with apt-get"
@@ -26,8 +27,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 _CALL_FAILED = pytest.StashKey[bool]()
-
-PageFactory = Callable[..., Page]
 
 
 @pytest.hookimpl(tryfirst=True)

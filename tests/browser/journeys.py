@@ -13,7 +13,7 @@ from playwright.sync_api import Page, Response
 
 from tests.browser.mail import links_in
 from tests.browser.stack import Stack
-from tests.e2e.conftest import dialogues
+from tests.support.up import dialogues
 
 _keys: dict[tuple[str, str], str] = {}
 

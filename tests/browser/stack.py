@@ -20,7 +20,8 @@ import httpx
 
 from shared.servers import free_port
 from tests.browser.mail import MailMatch, addressed_to, read_mail, wait_for_mail
-from tests.e2e.conftest import ROOT, Up, dialogues, gateway_url, pid_alive
+from tests.support.sessions import person, plain_session_body
+from tests.support.up import ROOT, Up, dialogues, gateway_url, pid_alive
 
 STACK_ENV = {
     "DEPLOYMENT_ENVIRONMENT": "local",
@@ -59,12 +60,9 @@ class Stack:
         return self.base_url + path
 
     def published_session(self, **changes: Any) -> str:
-        """The id of a new session, published; `changes` override `session_body()`."""
-        # Imported here: the security fixtures bring the whole gateway, which costs a
-        # second or two that a run with no browser (every test skipped) need not pay.
-        from tests.security.conftest import session_body
-
-        created = self.http.post("/v1/sessions", json=session_body(**changes), headers=self.auth)
+        """The id of a new session, published; `changes` override `plain_session_body()`."""
+        created = self.http.post("/v1/sessions", json=plain_session_body(**changes),
+                                 headers=self.auth)
         assert created.status_code == 201, created.text
         session_id: str = created.json()["id"]
         published = self.http.post(f"/v1/sessions/{session_id}/publish", headers=self.auth)
@@ -73,8 +71,6 @@ class Stack:
 
     def register(self, session_id: str, email: str, **changes: Any) -> dict[str, Any]:
         """Register `email` through the JSON API; `changes` override `person()`."""
-        from tests.security.conftest import person
-
         reply = self.http.post(f"/v1/sessions/{session_id}/registrations",
                                json=person(email, **changes))
         assert reply.status_code == 201, reply.text

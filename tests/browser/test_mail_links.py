@@ -20,8 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.checks import assert_no_console_errors
-from tests.browser.conftest import PageFactory
+from tests.browser.checks import PageFactory, assert_no_console_errors
 from tests.browser.journeys import (
     confirmed_subscriber,
     link_to,

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.checks import assert_no_console_errors
-from tests.browser.conftest import PageFactory
+from tests.browser.checks import PageFactory, assert_no_console_errors
 from tests.browser.journeys import focused, link_to, open_page, tag
 from tests.browser.mail import links_in
 from tests.browser.stack import Stack, unique_email

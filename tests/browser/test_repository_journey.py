@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.checks import assert_no_console_errors
-from tests.browser.conftest import PageFactory
+from tests.browser.checks import PageFactory, assert_no_console_errors
 from tests.browser.journeys import open_page, published_document, tag
 from tests.browser.stack import Stack
 

@@ -9,8 +9,7 @@ from email.message import EmailMessage
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import assert_no_console_errors
-from tests.browser.conftest import PageFactory
+from tests.browser.checks import PageFactory, assert_no_console_errors
 from tests.browser.journeys import (
     confirmed_subscriber,
     link_to,

@@ -23,11 +23,11 @@ import pytest
 
 from services.notify.domain.subscriptions import UNSUBSCRIBE
 from shared.settings import Settings
-from tests.e2e.conftest import Up, dialogues, gateway_url, wait_for
 from tests.otlp_receiver import ReceivedSpan, otlp_receiver
 from tests.support.quiet import Servers, quiet_now
 from tests.support.sessions import person, session_body
 from tests.support.tokens import token_for
+from tests.support.up import Up, dialogues, gateway_url, wait_for
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from shared.settings import SERVICES
-from tests.e2e.conftest import Up, dialogues, gateway_url, pid_alive, wait_for
+from tests.support.up import Up, dialogues, gateway_url, pid_alive, wait_for
 
 pytestmark = pytest.mark.e2e
 

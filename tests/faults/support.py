@@ -14,8 +14,16 @@ from typing import Any
 import httpx
 
 from shared.settings import SERVICES
-from tests.faults.conftest import ROOT
-from tests.faults.conftest import Stack as Stack  # re-exported for the tests
+from tests.faults.stack_support import Stack as Stack  # re-exported for the tests
+from tests.support.quiet import Servers, quiet
+from tests.support.up import ROOT
+
+
+async def settle(stack: Stack, timeout: float = 60.0) -> None:
+    """Return once the stack has nothing left to do (tests/support/quiet.py): the barrier
+    before asserting that no late duplicate came."""
+    await quiet(Servers(stack.nats.url, stack.mongo.url, stack.env["DB_PREFIX"]),
+                timeout=timeout)
 
 
 async def secretariat_key(stack: Stack) -> dict[str, str]:
@@ -77,7 +85,7 @@ async def register_many(stack: Stack, session_id: str, addresses: list[str],
                 answers[address] = reply.status_code
                 if reply.status_code != 503:
                     return
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(0.5)  # a client's pause before it tries again
 
         await asyncio.gather(*(one(address) for address in addresses))
     return answers

@@ -19,6 +19,7 @@ from tests.faults.support import (
     delivery_statuses,
     open_session,
     person,
+    settle,
 )
 from tests.support import eventually
 
@@ -71,7 +72,7 @@ async def test_mongo_down_gets_503_in_time_and_leaves_nothing_half_written(
         # tears a single-document write, and SIGTERM lets the stand-in finish the writes in
         # flight.
         up.stop_mongo()
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0.5)  # part of the scenario: requests while MongoDB is away
         during = [await http.get(f"/v1/sessions/{session_id}"),
                   await http.get(f"/v1/sessions/{session_id}/registrations", headers=auth)]
         await burst
@@ -126,7 +127,7 @@ async def test_mongo_down_gets_503_in_time_and_leaves_nothing_half_written(
     assert accepted <= stored, "a registration answered 201 is gone"
     await eventually(lambda: set(up.smtp.box.per_address()) == stored, 60,
                      "one mail per registration", interval=0.1)
-    await asyncio.sleep(2)
+    await settle(up)
     mails = up.smtp.box.per_address()
     print(f"201: {len(accepted)}, stored: {len(found)} ({len(confirmed)} confirmed, "
           f"{len(waiting)} waiting), mails: {sum(mails.values())}")

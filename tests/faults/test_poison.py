@@ -5,7 +5,6 @@ meanwhile; once the record is repaired, `dialogues dlq replay` applies it, once.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +19,7 @@ from tests.faults.support import (
     open_session,
     publish_event,
     register_many,
+    settle,
 )
 from tests.support import eventually
 
@@ -77,7 +77,7 @@ async def test_a_poison_event_is_dead_lettered_then_replayed_once(
     assert [r["attendance"] for r in applied] == ["attended", "attended"]
     assert "empty" in listed()
     assert dialogues(up, "dlq", "replay", "--all") == ""  # nothing left to replay
-    await asyncio.sleep(2)
+    await settle(up)
     assert up.smtp.box.count() == 10
     per_address = up.smtp.box.per_address()
     assert all(per_address[a] == 2 for a in broken_people + fine_people), per_address

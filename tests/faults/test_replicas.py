@@ -18,6 +18,7 @@ from tests.faults.support import (
     mail_attempts,
     open_session,
     register_many,
+    settle,
 )
 from tests.support import eventually
 
@@ -55,7 +56,8 @@ async def test_two_replicas_share_the_work_and_remind_once(stack: Callable[..., 
     # A confirmation and a reminder each, and nothing twice.
     await eventually(lambda: up.smtp.box.count() >= 2 * PEOPLE, DUE_IN_S + 45,
                      "confirmations and reminders", interval=0.1)
-    await asyncio.sleep(3)
+    await settle(up)
+    await asyncio.sleep(3)  # the other replica's reminder poller (timed: quiet cannot see it)
     per_address = up.smtp.box.per_address()
     subjects = {mail.subject.split(":")[0] for mail in up.smtp.box.mails}
     print(f"\n{PEOPLE} registered; mails {up.smtp.box.count()} ({sorted(subjects)}); "

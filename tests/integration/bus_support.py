@@ -20,6 +20,7 @@ from shared.bus import call
 from shared.contracts.rpc import Ping, Pong, RpcFailure
 from shared.servers import LocalServer
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = ("registration", "catalog", "translate", "notify", "gateway", "integration",
@@ -69,13 +70,26 @@ class Seen:
         self.errors.append(str(error).lower())
 
     async def violations(self, connection: Client, settle: float = 0.2) -> list[str]:
+        """Every violation reported so far, after a round trip and `settle` seconds more.
+
+        The wait is timed on purpose: it comes before asserting that none was reported, and a
+        core NATS error is seen by no barrier (tests/support/quiet.py looks at JetStream and
+        the databases only).
+        """
         await connection.flush()
         await asyncio.sleep(settle)
-        return [e for e in self.errors if "permissions violation" in e]
+        return self._violations()
 
-    async def refused(self, connection: Client, subject: str) -> bool:
-        """Whether the server refused something on `subject` (nats-py reports it lowercased)."""
-        return any(subject.lower() in e for e in await self.violations(connection))
+    async def refused(self, connection: Client, subject: str, timeout: float = 5.0) -> bool:
+        """True once the server has refused something on `subject` (nats-py reports it
+        lowercased); fails after `timeout` seconds without that refusal."""
+        await connection.flush()
+        wanted = subject.lower()
+        return await eventually(lambda: any(wanted in e for e in self._violations()), timeout,
+                                f"a permissions violation on {subject}")
+
+    def _violations(self) -> list[str]:
+        return [e for e in self.errors if "permissions violation" in e]
 
 
 async def connect_as(server: LocalServer, user: str) -> tuple[Client, Seen]:

@@ -1,30 +1,23 @@
-"""Fixtures shared by the integration tests: the real services, started in the test's loop,
-a real SMTP server, the catalog's search side behind the gateway, and nats-server secured by
-the deployment's own configuration."""
+"""Fixtures of the integration tests: a real SMTP server, the catalog's search side behind the
+gateway, and nats-server secured by the deployment's own configuration. The services and the
+gateway in front of them are in tests/conftest.py, shared with the security tests."""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from litestar import Litestar
 from pymongo import AsyncMongoClient
 
-from services.catalog.bootstrap import SPEC as CATALOG
 from services.gateway.app import create_app
-from services.gateway.keys import Role
 from services.gateway.settings import GatewaySettings
-from services.notify.bootstrap import build_spec as notify_spec
-from services.notify.settings import SmtpSettings
-from services.registration.bootstrap import SPEC as REGISTRATION
-from services.translate.bootstrap import SPEC as TRANSLATE
 from shared.servers import LocalServer, free_port, start_nats
-from shared.service import RunningService, start_service
+from shared.service import RunningService
 from shared.settings import Settings
 from tests.integration.bus_support import (
     PORTALS,
@@ -33,48 +26,7 @@ from tests.integration.bus_support import (
     deployed_password_variables,
 )
 from tests.integration.notify_support import Inbox, SmtpServer
-from tests.support import new_key, serving
-
-
-@pytest.fixture
-def smtp_settings() -> SmtpSettings:
-    """Notify's mail server; a test that reads mail overrides it with `smtp_settings_for`."""
-    return SmtpSettings()
-
-
-@pytest.fixture
-async def running_services(settings: Settings, smtp_settings: SmtpSettings
-                           ) -> AsyncIterator[dict[str, RunningService]]:
-    """All four services, by name. A test may `pop` one and stop it; the rest stop at the end."""
-    running: dict[str, RunningService] = {}
-    try:
-        for spec in (REGISTRATION, CATALOG, notify_spec(smtp=smtp_settings), TRANSLATE):
-            running[spec.name] = await start_service(spec, settings)
-        yield running
-    finally:
-        for service in running.values():
-            await service.stop()
-
-
-@pytest.fixture
-def gateway_app(settings: Settings, gateway_settings: GatewaySettings) -> Litestar:
-    """The gateway app on the test's settings (its lifespan starts with `gateway_http`)."""
-    return create_app(settings, gateway_settings)
-
-
-@pytest.fixture
-async def gateway_http(
-    gateway_app: Litestar, running_services: dict[str, RunningService]
-) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client to the gateway, with every service running behind it."""
-    async with serving(gateway_app) as client:
-        yield client
-
-
-@pytest.fixture
-def make_key(gateway_app: Litestar) -> Callable[[Role], Awaitable[str]]:
-    """`await make_key("secretariat")`: a fresh API key of that role (needs `gateway_http`)."""
-    return lambda role: new_key(gateway_app, role)
+from tests.support import serving
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """What the notify tests share: the SMTP server's inbox (the `smtp` fixture lives in
-conftest.py), events, a settable clock."""
+conftest.py), events and session snapshots (the clock they move is tests/support/clock.py)."""
 
 from __future__ import annotations
 
@@ -60,19 +60,6 @@ class SmtpServer:
 def smtp_settings_for(server: SmtpServer) -> SmtpSettings:
     """Notify's mail settings pointing at the test's SMTP server."""
     return SmtpSettings(smtp_host="127.0.0.1", smtp_port=server.port)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 def snapshot(**changes: Any) -> reg.SessionSnapshot:

@@ -25,6 +25,8 @@ from shared.contracts.registration.rpc import (
 )
 from shared.db import Document, make_client
 from shared.settings import Settings
+from tests.support.polling import eventually
+from tests.support.quiet import Settled
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -69,19 +71,21 @@ async def session_doc(settings: Settings, session_id: str) -> Document:
     return found
 
 
-async def events_on(bus: NatsBroker, subject: str, expected: int) -> int:
-    """How many events the stream holds on `subject`, waiting a while for the relay."""
+async def events_on(bus: NatsBroker, subject: str, expected: int, settled: Settled) -> int:
+    """How many events the stream holds on `subject`, once `expected` are there and the
+    services have settled: one more than expected would then be counted too."""
     js = bus.connection.jetstream()
-    count = 0
-    for _ in range(100):
+
+    async def count() -> int:
         info = await js.stream_info("REGISTRATION", subjects_filter=subject)
-        count = sum((info.state.subjects or {}).values())
-        if count >= expected:
-            await asyncio.sleep(0.3)  # and no more arrive
-            info = await js.stream_info("REGISTRATION", subjects_filter=subject)
-            return sum((info.state.subjects or {}).values())
-        await asyncio.sleep(0.1)
-    return count
+        return sum((info.state.subjects or {}).values())
+
+    async def enough() -> bool:
+        return await count() >= expected
+
+    await eventually(enough, 15, f"{expected} events on {subject}", interval=0.1)
+    await settled()
+    return await count()
 
 
 async def stream_messages(bus: NatsBroker, subject: str) -> list[RawStreamMsg]:
@@ -97,10 +101,11 @@ async def stream_messages(bus: NatsBroker, subject: str) -> list[RawStreamMsg]:
         seq = (message.seq or seq) + 1
 
 
-async def announced(bus: NatsBroker, kind: str, expected: int) -> Counter[str]:
+async def announced(bus: NatsBroker, kind: str, expected: int,
+                    settled: Settled) -> Counter[str]:
     """How often each registration was announced `kind` (e.g. "cancelled"), once `expected`
-    events of that kind are there or the relay had a while for them."""
+    events of that kind are there and the services have settled."""
     subject = f"registration.participant.{kind}.v1"
-    await events_on(bus, subject, expected)
+    await events_on(bus, subject, expected, settled)
     return Counter(json.loads(message.data or b"{}")["registration_id"]
                    for message in await stream_messages(bus, subject))

@@ -8,7 +8,6 @@ checked) ends as one failed delivery with its reason: never a retry loop or a de
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from email.message import Message
@@ -33,9 +32,9 @@ from tests.integration.notify_support import (
     smtp_settings_for,
 )
 from tests.integration.site_support import WISH, send_form, submit
-from tests.security.conftest import person, published_session
 from tests.support import assert_problem, eventually
 from tests.support.quiet import Settled
+from tests.support.sessions import person, published_session
 
 pytestmark = pytest.mark.integration
 MakeKey = Callable[[Role], Awaitable[str]]
@@ -151,14 +150,11 @@ async def test_an_event_with_an_unmailable_address_is_one_failed_delivery(
     assert addressee(smtp.inbox.messages[0]) == PUNYCODE
     assert smtp.inbox.recipients == [PUNYCODE]
 
-    async def all_failed() -> bool:
-        return len((await deliveries(bus_client, status="failed")).items) == len(UNMAILABLE)
-    for _ in range(100):
-        if await all_failed():
-            break
-        await asyncio.sleep(0.1)
-    failed = (await deliveries(bus_client, status="failed")).items
-    assert len(failed) == len(UNMAILABLE)
+    async def all_failed() -> list[Any]:
+        failed = (await deliveries(bus_client, status="failed")).items
+        return failed if len(failed) == len(UNMAILABLE) else []
+
+    failed = await eventually(all_failed, timeout=10, interval=0.1)
     for record in failed:
         assert record.attempts == 1 and record.smtp_code is None
         assert record.smtp_response and "ASCII" in record.smtp_response

@@ -23,7 +23,6 @@ from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.notify_support import (
     START,
-    Clock,
     SmtpServer,
     all_recorded,
     document,
@@ -32,6 +31,7 @@ from tests.integration.notify_support import (
     smtp_settings_for,
 )
 from tests.support import eventually
+from tests.support.clock import MovableClock
 from tests.support.quiet import Settled
 
 pytestmark = pytest.mark.integration
@@ -40,12 +40,12 @@ FAST = NotifySettings(send_rate=1000, poll_seconds=0.05, digest_poll_seconds=0.0
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(START)
+def clock() -> MovableClock:
+    return MovableClock(START)
 
 
 @pytest.fixture
-async def notifies(settings: Settings, smtp: SmtpServer, clock: Clock
+async def notifies(settings: Settings, smtp: SmtpServer, clock: MovableClock
                    ) -> AsyncIterator[list[RunningService]]:
     spec = build_spec(clock, FAST, smtp_settings_for(smtp))
     both = [await start_service(spec, settings) for _ in range(2)]
@@ -60,7 +60,7 @@ async def rpc(broker: NatsBroker, action: str, request: object, reply: type) -> 
 
 async def test_a_daily_digest_gathers_the_days_news_into_one_mail(
     settings: Settings, notifies: list[RunningService], smtp: SmtpServer,
-    bus_client: NatsBroker, clock: Clock, settled: Settled,
+    bus_client: NatsBroker, clock: MovableClock, settled: Settled,
 ) -> None:
     await rpc(bus_client, "subscribe", Subscribe(
         email="digest@example.org", language="en", topics=["sustainable_procurement"],

@@ -10,7 +10,8 @@ import pytest
 
 from services.notify.delivery.due import DueMails
 from services.notify.store import ms
-from tests.integration.notify_support import START, Clock
+from tests.integration.notify_support import START
+from tests.support.clock import MovableClock
 
 pytestmark = pytest.mark.integration
 
@@ -26,7 +27,7 @@ async def taken(due: DueMails) -> list[tuple[str, str | None]]:
 
 
 async def test_a_new_mail_is_ready_at_once_with_its_body_and_only_once() -> None:
-    clock = Clock(START)
+    clock = MovableClock(START)
     due = DueMails(clock)
     due.add("a", ms(clock()), "raw-a")
     due.add("a", ms(clock()))  # the sweep sees it too
@@ -34,7 +35,7 @@ async def test_a_new_mail_is_ready_at_once_with_its_body_and_only_once() -> None
 
 
 async def test_a_retry_waits_for_its_time_and_the_sooner_time_wins() -> None:
-    clock = Clock(START)
+    clock = MovableClock(START)
     due = DueMails(clock)
     due.add("later", ms(clock() + timedelta(seconds=30)))
     due.add("moved", ms(clock() + timedelta(seconds=60)))

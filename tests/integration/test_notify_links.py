@@ -35,7 +35,6 @@ from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.notify_support import (
     START,
-    Clock,
     SmtpServer,
     all_recorded,
     participant,
@@ -45,6 +44,7 @@ from tests.integration.notify_support import (
     snapshot,
 )
 from tests.support import eventually
+from tests.support.clock import MovableClock
 
 pytestmark = pytest.mark.integration
 
@@ -125,12 +125,12 @@ def problems(message: Message, kind: str) -> list[str]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(START - timedelta(days=2))
+def clock() -> MovableClock:
+    return MovableClock(START - timedelta(days=2))
 
 
 @pytest.fixture
-async def notify(settings: Settings, smtp: SmtpServer, clock: Clock
+async def notify(settings: Settings, smtp: SmtpServer, clock: MovableClock
                  ) -> AsyncIterator[Settings]:
     configured = settings.model_copy(update={"public_base_url": BASE + "/"})
     service: RunningService = await start_service(
@@ -171,7 +171,7 @@ def addressee(message: Message) -> str:
 
 
 async def test_every_mailed_link_opens_a_page_of_the_site(
-    notify: Settings, smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
+    notify: Settings, smtp: SmtpServer, bus_client: NatsBroker, clock: MovableClock,
 ) -> None:
     inbox, mails = smtp.inbox.messages, list[tuple[Message, str]]()
 

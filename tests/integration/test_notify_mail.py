@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import email.message
 import json
 import logging
@@ -151,12 +150,11 @@ async def test_a_confirmation_overtaken_by_a_cancellation_is_not_mailed(
 async def settled_deliveries(bus: NatsBroker) -> DeliveryPage:
     """The delivery log once no mail is mid-send: the SMTP server keeps a mail the moment it
     accepts it, and notify records `sent` just after."""
-    for _ in range(100):
+    async def none_sending() -> DeliveryPage | None:
         page = await deliveries(bus)
-        if all(item.status != "sending" for item in page.items):
-            return page
-        await asyncio.sleep(0.05)
-    return page
+        return page if all(item.status != "sending" for item in page.items) else None
+
+    return await eventually(none_sending, 5, "no delivery mid-send")
 
 
 async def test_a_temporary_refusal_is_retried_into_one_mail(

@@ -17,7 +17,6 @@ from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.notify_support import (
     START,
-    Clock,
     SmtpServer,
     all_recorded,
     confirmed,
@@ -27,6 +26,7 @@ from tests.integration.notify_support import (
     snapshot,
 )
 from tests.support import eventually
+from tests.support.clock import MovableClock
 from tests.support.quiet import Servers, quiet
 
 pytestmark = pytest.mark.integration
@@ -35,12 +35,12 @@ FAST = NotifySettings(send_rate=1000, retry_base_seconds=0.2, poll_seconds=0.05)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(START - timedelta(days=2))
+def clock() -> MovableClock:
+    return MovableClock(START - timedelta(days=2))
 
 
 @pytest.fixture
-async def notify(settings: Settings, smtp: SmtpServer, clock: Clock
+async def notify(settings: Settings, smtp: SmtpServer, clock: MovableClock
                  ) -> AsyncIterator[RunningService]:
     service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     yield service
@@ -61,7 +61,7 @@ async def settle(settings: Settings) -> None:
 
 async def test_reminders_come_due_with_the_clock(
     settings: Settings, notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker,
-    clock: Clock,
+    clock: MovableClock,
 ) -> None:
     await publish(bus_client, confirmed(language="en"))
     await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
@@ -81,7 +81,7 @@ async def test_reminders_come_due_with_the_clock(
 
 async def test_a_reschedule_moves_reminders_and_a_cancellation_drops_them(
     settings: Settings, notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker,
-    clock: Clock,
+    clock: MovableClock,
 ) -> None:
     await publish(bus_client, confirmed())
     await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
@@ -108,7 +108,7 @@ async def test_a_reschedule_moves_reminders_and_a_cancellation_drops_them(
 
 
 async def test_a_reminder_missed_while_down_is_sent_late_only_before_the_start(
-    settings: Settings, smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
+    settings: Settings, smtp: SmtpServer, bus_client: NatsBroker, clock: MovableClock,
 ) -> None:
     spec = build_spec(clock, FAST, smtp_settings_for(smtp))
     service = await start_service(spec, settings)
@@ -131,7 +131,7 @@ async def test_a_reminder_missed_while_down_is_sent_late_only_before_the_start(
 
 
 async def test_two_notify_processes_send_each_mail_once(
-    settings: Settings, smtp: SmtpServer, bus_client: NatsBroker, clock: Clock,
+    settings: Settings, smtp: SmtpServer, bus_client: NatsBroker, clock: MovableClock,
 ) -> None:
     spec = build_spec(clock, FAST, smtp_settings_for(smtp))
     both = [await start_service(spec, settings) for _ in range(2)]
@@ -153,7 +153,7 @@ async def test_two_notify_processes_send_each_mail_once(
 
 
 async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends(
-    settings: Settings, smtp: SmtpServer, clock: Clock,
+    settings: Settings, smtp: SmtpServer, clock: MovableClock,
 ) -> None:
     from pymongo import AsyncMongoClient
 
@@ -196,7 +196,7 @@ async def test_a_mail_left_sending_by_a_dead_replica_is_sent_once_its_lease_ends
 
 
 async def test_a_mail_queued_by_another_replica_is_found_by_the_sweep(
-    settings: Settings, smtp: SmtpServer, clock: Clock,
+    settings: Settings, smtp: SmtpServer, clock: MovableClock,
 ) -> None:
     """The mailer hands new mail to its own replica's sender; one queued by a replica that
     died before sending it reaches the others only through their sweep of the log."""

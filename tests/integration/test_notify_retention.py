@@ -17,7 +17,6 @@ from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.notify_support import (
     START,
-    Clock,
     SmtpServer,
     all_recorded,
     confirmed,
@@ -25,6 +24,7 @@ from tests.integration.notify_support import (
     smtp_settings_for,
 )
 from tests.support import eventually
+from tests.support.clock import MovableClock
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +47,7 @@ async def sent(service: RunningService, address: str) -> Document:
 async def test_mails_ended_before_the_retention_period_lose_address_and_message(
     settings: Settings, smtp: SmtpServer, bus_client: NatsBroker,
 ) -> None:
-    clock = Clock(START - timedelta(days=500))
+    clock = MovableClock(START - timedelta(days=500))
     service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     try:
         await publish(bus_client, confirmed("reg-old", email_="old@example.org"))
@@ -89,7 +89,7 @@ async def test_mails_ended_before_the_retention_period_lose_address_and_message(
 async def test_a_sessions_audience_is_forgotten_once_the_period_after_it_ended_is_over(
     settings: Settings, smtp: SmtpServer, bus_client: NatsBroker,
 ) -> None:
-    clock = Clock(START - timedelta(days=1))
+    clock = MovableClock(START - timedelta(days=1))
     later = START + timedelta(days=300)
     service = await start_service(build_spec(clock, FAST, smtp_settings_for(smtp)), settings)
     try:

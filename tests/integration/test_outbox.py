@@ -110,6 +110,8 @@ async def test_relay_keeps_events_through_a_nats_outage(mongo_url: str, tmp_path
         server.kill()
         await db.sessions.insert_one({"_id": "s", "outbox": [entry("during-outage")]})
         relay.kick()
+        # Timed on purpose: NATS is down, and the relay must keep the entry through rounds
+        # that fail for a while; nothing settles that a barrier could wait for.
         await asyncio.sleep(2.0)
         pending = await db.sessions.find_one({"_id": "s"})
         assert pending is not None and len(pending["outbox"]) == 1, "kept while NATS is down"

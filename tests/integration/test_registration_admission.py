@@ -36,6 +36,7 @@ from shared.contracts.rpc import RpcFailure
 from shared.db import Document, make_client
 from shared.service import RunningService, start_service
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
 R = TypeVar("R", bound=BaseModel)
@@ -135,12 +136,11 @@ async def test_first_events_handed_to_the_relay_are_published_once_and_removed(
         for i in range(40)))
     assert sorted(r.status for r in replies).count("confirmed") == 3
 
-    for _ in range(100):
+    async def relayed() -> bool:
         stored = await registrations_of(settings, session_id)
-        if all(r["outbox"] == [] for r in stored):
-            break
-        await asyncio.sleep(0.1)
-    assert [r["_id"] for r in stored if r["outbox"]] == []
+        return len(stored) == 40 and all(r["outbox"] == [] for r in stored)
+
+    await eventually(relayed, 10, "every registration's outbox emptied", interval=0.1)
     js = bus.connection.jetstream()
     info = await js.stream_info("REGISTRATION", subjects_filter="registration.participant.>")
     subjects = info.state.subjects or {}

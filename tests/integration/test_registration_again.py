@@ -14,6 +14,7 @@ from faststream.nats import NatsBroker
 
 from services.gateway.keys import Role
 from tests.integration.registration_bus import events_on, stream_messages
+from tests.support.quiet import Settled
 
 pytestmark = pytest.mark.integration
 MakeKey = Callable[[Role], Awaitable[str]]
@@ -37,7 +38,8 @@ async def one_seat(http: httpx.AsyncClient, auth: dict[str, str]) -> str:
 
 
 async def test_someone_who_cancelled_registers_again(
-        gateway_http: httpx.AsyncClient, make_key: MakeKey, bus_client: NatsBroker) -> None:
+        gateway_http: httpx.AsyncClient, make_key: MakeKey, bus_client: NatsBroker,
+        settled: Settled) -> None:
     auth = {"Authorization": f"Bearer {await make_key('secretariat')}"}
     session_id = await one_seat(gateway_http, auth)
     url = f"/v1/sessions/{session_id}/registrations"
@@ -87,7 +89,8 @@ async def test_someone_who_cancelled_registers_again(
              ["Confirmed"]]
     expected = {f"{reg['registration_id']}-Participant{kind}": 1
                 for reg, of in zip(ana, kinds, strict=True) for kind in of}
-    await events_on(bus_client, "registration.participant.>", len(expected) + 3)  # and bea's
+    await events_on(bus_client, "registration.participant.>", len(expected) + 3,  # and bea's
+                    settled)
     seen = Counter((message.headers or {})["ce-id"] for message in await stream_messages(
         bus_client, "registration.participant.>"))
     assert {key: n for key, n in seen.items()

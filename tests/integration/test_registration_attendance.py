@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -17,6 +16,7 @@ from services.registration.bootstrap import deps_of
 from services.registration.handlers.attendance import anonymize_past, mark_no_shows
 from shared.contracts.envelope import CloudEvent
 from shared.service import RunningService
+from tests.support.polling import eventually
 from tests.support.sessions import new_session, person
 
 pytestmark = pytest.mark.integration
@@ -72,14 +72,14 @@ async def test_attendance_no_shows_statistics_and_retention(
     await publish_ingest(bus_client, {"session_id": session_id,
                                       "attendees": [{"registration_id": ids[1], "minutes": 40}]})
     await publish_ingest(bus_client, {"session_id": session_id, "attendees": "not a list"})
-    for _ in range(100):
+    async def applied_and_rejected() -> bool:
         rows = (await gateway_http.get(f"/v1/sessions/{session_id}/registrations",
                                        headers=auth)).json()["items"]
         rejected = await count_on(bus_client, "INGEST", "ingest.rejected.v1")
-        if sum(r["attendance"] == "attended" for r in rows) == 2 and rejected == 1:
-            break
-        await asyncio.sleep(0.1)
-    assert sum(r["attendance"] == "attended" for r in rows) == 2 and rejected == 1
+        return sum(r["attendance"] == "attended" for r in rows) == 2 and rejected == 1
+
+    await eventually(applied_and_rejected, 10, "two attended and one batch rejected",
+                     interval=0.1)
 
     deps = deps_of(running_services["registration"].runtime)
     assert await mark_no_shows(deps, datetime.now(UTC)) == 5

@@ -41,6 +41,7 @@ from tests.integration.registration_bus import (
     rpc,
     session_doc,
 )
+from tests.support.quiet import Settled
 
 pytestmark = pytest.mark.integration
 REPLICAS = 3
@@ -63,7 +64,7 @@ async def bus(settings: Settings, replicas: list[RunningService]) -> AsyncIterat
 
 
 async def test_500_concurrent_registrations_fill_100_seats_exactly(
-        bus: NatsBroker, settings: Settings) -> None:
+        bus: NatsBroker, settings: Settings, settled: Settled) -> None:
     session_id = await published_session(bus, capacity=100)
     replies = await register_many(bus, session_id, 500)
 
@@ -76,8 +77,8 @@ async def test_500_concurrent_registrations_fill_100_seats_exactly(
     ledger = await session_doc(settings, session_id)
     assert ledger["confirmed"] == 100 and len(set(ledger["seats"])) == 100
     assert ledger["waiting"] == [r.registration_id for r in waiting]
-    assert await events_on(bus, "registration.participant.confirmed.v1", 100) == 100
-    assert await events_on(bus, "registration.participant.waitlisted.v1", 400) == 400
+    assert await events_on(bus, "registration.participant.confirmed.v1", 100, settled) == 100
+    assert await events_on(bus, "registration.participant.waitlisted.v1", 400, settled) == 400
 
     # Cancelling 10 confirmed people at once promotes exactly the first 10 waiting, once each.
     await asyncio.gather(*(rpc(bus, "cancel_registration",
@@ -88,8 +89,8 @@ async def test_500_concurrent_registrations_fill_100_seats_exactly(
     assert ledger["confirmed"] == 100
     assert set(first_ten) <= set(ledger["seats"])
     assert ledger["waiting"] == [r.registration_id for r in waiting[10:]]
-    assert await events_on(bus, "registration.participant.promoted.v1", 10) == 10
-    assert await events_on(bus, "registration.participant.cancelled.v1", 10) == 10
+    assert await events_on(bus, "registration.participant.promoted.v1", 10, settled) == 10
+    assert await events_on(bus, "registration.participant.cancelled.v1", 10, settled) == 10
 
     # A promoted person who cancels gives the seat to the next one; never gets it back.
     again = await rpc(bus, "cancel_registration",
@@ -101,12 +102,12 @@ async def test_500_concurrent_registrations_fill_100_seats_exactly(
     ledger = await session_doc(settings, session_id)
     assert first_ten[0] not in ledger["seats"] and first_ten[0] not in ledger["waiting"]
     assert waiting[10].registration_id in ledger["seats"] and ledger["confirmed"] == 100
-    assert await events_on(bus, "registration.participant.promoted.v1", 11) == 11
-    assert await events_on(bus, "registration.participant.cancelled.v1", 11) == 11
+    assert await events_on(bus, "registration.participant.promoted.v1", 11, settled) == 11
+    assert await events_on(bus, "registration.participant.cancelled.v1", 11, settled) == 11
 
 
 async def test_one_person_submitting_concurrently_gets_one_registration(
-        bus: NatsBroker) -> None:
+        bus: NatsBroker, settled: Settled) -> None:
     session_id = await published_session(bus, capacity=5)
     variants = ["ana.perez@bücher.example", " Ana.Perez@Bücher.Example ",
                 "ANA.PEREZ@BU\u0308CHER.EXAMPLE"]  # the last one decomposed (NFD)
@@ -117,8 +118,9 @@ async def test_one_person_submitting_concurrently_gets_one_registration(
     assert len(created) == 1 and created[0].status == "confirmed"
     # The repeats say nothing of the registration; its owner is mailed, once this hour.
     assert {(r.registration_id, r.status) for r in replies if not r.created} == {(None, None)}
-    assert await events_on(bus, "registration.participant.confirmed.v1", 1) == 1
-    assert await events_on(bus, "registration.participant.already_registered.v1", 1) == 1
+    assert await events_on(bus, "registration.participant.confirmed.v1", 1, settled) == 1
+    assert await events_on(bus, "registration.participant.already_registered.v1", 1,
+                           settled) == 1
 
 
 async def test_country_quota_reserves_seats_until_released(bus: NatsBroker) -> None:
@@ -143,13 +145,13 @@ async def test_country_quota_reserves_seats_until_released(bus: NatsBroker) -> N
 
 
 async def test_events_carry_what_mail_needs_and_the_join_url_only_for_seats(
-        bus: NatsBroker, settings: Settings) -> None:
+        bus: NatsBroker, settings: Settings, settled: Settled) -> None:
     session_id = await published_session(bus, capacity=1)
     seat, wait = [await rpc(bus, "register", Register(session_id=session_id,
                                                       form=form(f"{n}@example.org")), RegisterReply)
                   for n in ("seat", "wait")]
     js = bus.connection.jetstream()
-    assert await events_on(bus, "registration.participant.waitlisted.v1", 1) == 1
+    assert await events_on(bus, "registration.participant.waitlisted.v1", 1, settled) == 1
     confirmed = await js.get_last_msg("REGISTRATION", "registration.participant.confirmed.v1")
     waiting = await js.get_last_msg("REGISTRATION", "registration.participant.waitlisted.v1")
     published = await js.get_last_msg("REGISTRATION", "registration.session.published.v1")
@@ -167,7 +169,7 @@ async def test_events_carry_what_mail_needs_and_the_join_url_only_for_seats(
 
 
 async def test_racing_cancellations_are_announced_once_and_promote_in_order(
-        bus: NatsBroker, settings: Settings) -> None:
+        bus: NatsBroker, settings: Settings, settled: Settled) -> None:
     session_id = await published_session(bus, capacity=5)
     seated = [await rpc(bus, "register", Register(session_id=session_id,
                                                   form=form(f"s{i}@example.org")), RegisterReply)
@@ -207,5 +209,6 @@ async def test_racing_cancellations_are_announced_once_and_promote_in_order(
                                     *promoted}
     assert ledger["waiting"][:2] == [r.registration_id for r in waiting[3:5]]
     assert set(ledger["waiting"][2:]) == {r.registration_id for r in new}
-    assert await announced(bus, "cancelled", 4) == Counter(r.registration_id for r in leaving)
-    assert await announced(bus, "promoted", 3) == Counter(promoted)
+    cancelled = Counter(r.registration_id for r in leaving)
+    assert await announced(bus, "cancelled", 4, settled) == cancelled
+    assert await announced(bus, "promoted", 3, settled) == Counter(promoted)

@@ -29,9 +29,9 @@ from shared.tokens import Signer
 from tests.integration.notify_support import SmtpServer, parts, smtp_settings_for
 from tests.integration.registration_bus import events_on
 from tests.integration.site_support import submit, text_of
-from tests.security.conftest import person, published_session
 from tests.support import eventually
 from tests.support.quiet import Settled
+from tests.support.sessions import person, published_session
 
 pytestmark = pytest.mark.integration
 MakeKey = Callable[[Role], Awaitable[str]]
@@ -101,7 +101,7 @@ async def statuses(http: httpx.AsyncClient, key: str, session_id: str) -> dict[s
 
 async def test_a_repeat_says_nothing_and_the_owner_is_mailed_their_status_and_links(
         gateway_http: httpx.AsyncClient, secretariat: str, smtp: SmtpServer,
-        bus_client: NatsBroker) -> None:
+        bus_client: NatsBroker, settled: Settled) -> None:
     http = gateway_http
     session_id = await published_session(http, secretariat, capacity=1, join_url=JOIN)
     first = await register(http, session_id, "ana@example.org")
@@ -131,7 +131,7 @@ async def test_a_repeat_says_nothing_and_the_owner_is_mailed_their_status_and_li
     await register(http, session_id, "bea@example.org")
     await mail(smtp, "bea@example.org", "You are on the waiting list")
     assert await events_on(bus_client, "registration.participant.already_registered.v1",
-                           hours) == hours
+                           hours, settled) == hours
     assert len(mails_to(smtp, "ana@example.org")) == 1 + hours
 
 

@@ -19,8 +19,8 @@ from shared.settings import Settings
 from shared.tokens import Signer
 from tests.integration.gateway_support import wait_clear_of_window_end
 from tests.integration.site_support import hidden_fields, submit, text_of
-from tests.security.conftest import person, published_session
 from tests.support import serving
+from tests.support.sessions import person, published_session
 
 pytestmark = pytest.mark.integration
 

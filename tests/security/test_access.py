@@ -21,8 +21,8 @@ from services.registration.events import CANCEL_ACTION
 from shared.service import RunningService
 from shared.settings import Settings
 from shared.tokens import Signer
-from tests.security.conftest import person, published_session
 from tests.support import assert_problem, serving
+from tests.support.sessions import person, published_session
 
 pytestmark = pytest.mark.security
 

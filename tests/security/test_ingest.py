@@ -3,7 +3,6 @@ the DLQ, and nothing stored."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Awaitable, Callable
@@ -21,8 +20,9 @@ from shared.contracts.catalog.events import IngestedDocument
 from shared.contracts.envelope import CloudEvent
 from shared.service import RunningService
 from shared.settings import Settings
-from tests.security.conftest import person, published_session
+from tests.support.polling import eventually
 from tests.support.quiet import Settled
+from tests.support.sessions import person, published_session
 
 pytestmark = pytest.mark.security
 
@@ -113,13 +113,12 @@ async def test_malformed_ingest_is_rejected_dead_lettered_and_stores_nothing(
 
     connection = await nats.connect(settings.effective_nats_url())
     try:
-        deadline = asyncio.get_running_loop().time() + 20
-        while (await stream_count(connection, "INGEST", "ingest.rejected.v1") < expected
-               or await stream_count(connection, "DLQ", "dlq.>") < expected):
-            assert asyncio.get_running_loop().time() < deadline, (
-                await stream_count(connection, "INGEST", "ingest.rejected.v1"),
-                await stream_count(connection, "DLQ", "dlq.>"), expected)
-            await asyncio.sleep(0.1)
+        async def all_refused() -> bool:
+            return (await stream_count(connection, "INGEST", "ingest.rejected.v1") >= expected
+                    and await stream_count(connection, "DLQ", "dlq.>") >= expected)
+
+        await eventually(all_refused, 20, f"{expected} rejections and dead letters",
+                         interval=0.1)
         await settled()  # nothing more comes
         assert await stream_count(connection, "INGEST", "ingest.rejected.v1") == expected
         assert await stream_count(connection, "DLQ", "dlq.>") == expected
@@ -147,12 +146,11 @@ async def test_malformed_ingest_is_rejected_dead_lettered_and_stores_nothing(
     for subject, good in ((ATTENDANCE, attendance), (DOCUMENT, document)):
         for body, headers in tolerated(subject, good):
             await bus_client.publish(body, subject, headers=headers, stream="INGEST")
-    for _ in range(100):
-        stored = await catalog["documents"].find_one({})
+    async def attended() -> bool:
         rows = await gateway_http.get(f"/v1/sessions/{session_id}/registrations",
                                       headers={"X-API-Key": key})
-        if stored and rows.json()["items"][0]["attendance"] == "attended":
-            break
-        await asyncio.sleep(0.1)
-    assert stored is not None and rows.json()["items"][0]["attendance"] == "attended"
+        return bool(rows.json()["items"][0]["attendance"] == "attended")
+
+    stored = await eventually(lambda: catalog["documents"].find_one({}), 10, "the document")
+    await eventually(attended, 10, "the attendance recorded", interval=0.1)
     assert not any(k.startswith("$") or "." in k or k == "unknown" for k in stored), stored

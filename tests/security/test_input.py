@@ -14,8 +14,8 @@ import pytest
 from services.gateway.keys import Role
 from services.gateway.settings import GatewaySettings
 from shared.service import RunningService
-from tests.security.conftest import person, published_session, session_body
 from tests.support import assert_problem
+from tests.support.sessions import person, plain_session_body, published_session
 
 pytestmark = pytest.mark.security
 
@@ -68,7 +68,7 @@ async def test_operator_injection_in_bodies_is_refused_and_stores_nothing(
         answer = await gateway_http.post("/v1/registrations/cancel", json={"token": bad})
         assert names(assert_problem(answer, 422), "token")
         answer = await gateway_http.post("/v1/sessions", headers=keys["secretariat"],
-                                         json=session_body(title=bad))
+                                         json=plain_session_body(title=bad))
         assert names(assert_problem(answer, 422), "title")
         answer = await gateway_http.post(f"/v1/sessions/{session_id}/attendance",
                                          headers=keys["secretariat"],
@@ -78,7 +78,7 @@ async def test_operator_injection_in_bodies_is_refused_and_stores_nothing(
         answer = await gateway_http.post(register, json={**person(), key: "x"})
         assert names(assert_problem(answer, 422), key), key
         answer = await gateway_http.post("/v1/sessions", headers=keys["secretariat"],
-                                         json=session_body(title={key: "x", "en": "y"}))
+                                         json=plain_session_body(title={key: "x", "en": "y"}))
         assert_problem(answer, 422)
         answer = await gateway_http.post("/v1/documents", headers=keys["admin"], json={
             "type": "report", "source_language": "en", "title": {"en": "T", key: "x"}})
@@ -157,7 +157,7 @@ async def test_huge_pages_and_arrays_are_refused(
                                             headers=keys["admin"])
             problem = assert_problem(answer, 400)
             assert "limit" in json.dumps(problem), (path, limit)
-    many = session_body(topics=["open_data"] * 5_000, languages=["es"] * 5_000)
+    many = plain_session_body(topics=["open_data"] * 5_000, languages=["es"] * 5_000)
     problem = assert_problem(await gateway_http.post("/v1/sessions", json=many,
                                                      headers=keys["secretariat"]), 422)
     assert names(problem, "topics")
@@ -219,7 +219,7 @@ async def test_unknown_fields_are_named(
         ("POST", f"/v1/sessions/{session_id}/registrations", person(), {}, 422),
         ("POST", "/v1/subscriptions", {"email": "z@example.org"}, {}, 422),
         ("POST", "/v1/registrations/cancel", {"token": "x" * 20}, {}, 422),
-        ("POST", "/v1/sessions", session_body(), keys["secretariat"], 422),
+        ("POST", "/v1/sessions", plain_session_body(), keys["secretariat"], 422),
         ("PATCH", f"/v1/sessions/{session_id}", {"capacity": 3}, keys["secretariat"], 422),
         ("POST", "/v1/documents", {"type": "report", "source_language": "en",
                                    "title": {"en": "T"}}, keys["admin"], 422),

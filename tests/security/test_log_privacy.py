@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import Up, dialogues, gateway_url, wait_for
-from tests.security.conftest import person, session_body
 from tests.support.quiet import Servers, quiet_now
+from tests.support.sessions import person, plain_session_body
+from tests.support.up import Up, dialogues, gateway_url, wait_for
 
 pytestmark = [pytest.mark.security, pytest.mark.e2e]
 
@@ -68,7 +68,7 @@ def ok(answer: httpx.Response, status: int = 200) -> Any:
 
 
 def registrations_and_waitlist(http: httpx.Client, up: Up, boss: dict[str, str]) -> None:
-    session_id = ok(http.post("/v1/sessions", json=session_body(capacity=1), headers=boss),
+    session_id = ok(http.post("/v1/sessions", json=plain_session_body(capacity=1), headers=boss),
                     201)["id"]
     ok(http.post(f"/v1/sessions/{session_id}/publish", headers=boss))
     first = ok(http.post(f"/v1/sessions/{session_id}/registrations", json=person(FIRST)), 201)

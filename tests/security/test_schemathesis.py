@@ -31,8 +31,9 @@ from services.gateway.app import create_app
 from services.gateway.settings import GatewaySettings
 from shared.service import RunningService
 from shared.settings import Settings
-from tests.security.conftest import listening, person, published_session
+from tests.security.server_support import listening
 from tests.support import new_key
+from tests.support.sessions import person, published_session
 
 pytestmark = pytest.mark.security
 

@@ -16,7 +16,6 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from faststream.nats import JStream, NatsBroker, NatsMessage, NatsRouter, TestNatsBroker
@@ -34,23 +33,11 @@ from shared.settings import Settings
 from shared.tokens import Signer
 from tests.fast.inbox import MemoryInbox
 from tests.fast.registration.memory_store import MemoryStore
+from tests.support.clock import MovableClock
 
 R = TypeVar("R", bound=BaseModel)
 PUBLIC_BASE_URL = "https://dialogues.example.org"
 REJECTED_SUBJECT = "ingest.rejected.v1"
-
-
-class TestClock:
-    """The service's clock, moved by the scenario (`advance`)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 @dataclass
@@ -114,7 +101,7 @@ class Backend:
     name: str
     broker: NatsBroker
     deps: Deps
-    clock: TestClock
+    clock: MovableClock
     announced: Announced
     settle: Callable[[], Any]
     ingest_sequence: int = 0
@@ -163,7 +150,7 @@ class Backend:
 
 
 @asynccontextmanager
-async def memory_backend(settings: Settings, clock: TestClock) -> AsyncIterator[Backend]:
+async def memory_backend(settings: Settings, clock: MovableClock) -> AsyncIterator[Backend]:
     """The service in memory: no server, no database."""
     broker = make_broker(settings, client_name="dialogues-registration")
     store = MemoryStore()
@@ -183,7 +170,7 @@ async def memory_backend(settings: Settings, clock: TestClock) -> AsyncIterator[
 
 
 @asynccontextmanager
-async def real_backend(settings: Settings, clock: TestClock) -> AsyncIterator[Backend]:
+async def real_backend(settings: Settings, clock: MovableClock) -> AsyncIterator[Backend]:
     """The service as it runs, on nats-server and the MongoDB stand-in, without its sweeper
     loop (the scenario sweeps at its clock's time)."""
     announced, built = Announced(), dict[str, Deps]()

@@ -24,23 +24,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from shared.settings import Settings
-from tests.fast.registration.backends import Backend, TestClock, memory_backend, real_backend
+from tests.fast.registration.backends import Backend, memory_backend, real_backend
+from tests.support.clock import MovableClock
 
 
 @pytest.fixture
-def clock() -> TestClock:
+def clock() -> MovableClock:
     """The service's time: now, to the whole second (as sessions are scheduled)."""
-    return TestClock(datetime.now(UTC).replace(microsecond=0))
+    return MovableClock()
 
 
 @pytest.fixture(params=["memory", "real"])
-async def backend(request: pytest.FixtureRequest, clock: TestClock,
+async def backend(request: pytest.FixtureRequest, clock: MovableClock,
                   tmp_path: Path) -> AsyncIterator[Backend]:
     """The service on one backend; `real` starts its servers only when asked for."""
     if request.param == "memory":

@@ -37,8 +37,9 @@ from shared.settings import Settings
 from tests.fake_libretranslate import running
 from tests.fast.inbox import MemoryInbox
 from tests.fast.translate.memory_store import MemoryStore
-from tests.fast.translate.support import BracketEngine, FakeClock
+from tests.fast.translate.support import BracketEngine
 from tests.support import eventually
+from tests.support.clock import MovableClock
 
 Reply = TypeVar("Reply", bound=BaseModel)
 T = TypeVar("T")
@@ -90,7 +91,7 @@ class MemoryBackend:
     """Everything in this process and event loop: a scenario step takes microseconds."""
 
     def __init__(self, broker: NatsBroker, relay: MemoryRelay, inbox: MemoryInbox,
-                 clock: FakeClock) -> None:
+                 clock: MovableClock) -> None:
         self.broker, self.relay, self.inbox, self.clock = broker, relay, inbox, clock
         self._sequence = count(1)
 
@@ -126,7 +127,7 @@ class MemoryBackend:
 class RealBackend:
     """The running service behind a client of the suite's nats-server."""
 
-    def __init__(self, service: RunningService, bus: NatsBroker, clock: FakeClock) -> None:
+    def __init__(self, service: RunningService, bus: NatsBroker, clock: MovableClock) -> None:
         self.service, self.bus, self.clock = service, bus, clock
         self.inbox = Inbox(service.runtime.db)
 
@@ -166,7 +167,7 @@ class RealBackend:
 
 
 @asynccontextmanager
-async def memory_backend(own: TranslateSettings, clock: FakeClock
+async def memory_backend(own: TranslateSettings, clock: MovableClock
                          ) -> AsyncIterator[MemoryBackend]:
     """The service's routers on a `TestNatsBroker`, over memory store, inbox and relay."""
     broker, store = NatsBroker(), MemoryStore()
@@ -190,7 +191,7 @@ async def memory_backend(own: TranslateSettings, clock: FakeClock
 
 
 @asynccontextmanager
-async def real_backend(settings: Settings, own: TranslateSettings, clock: FakeClock
+async def real_backend(settings: Settings, own: TranslateSettings, clock: MovableClock
                        ) -> AsyncIterator[RealBackend]:
     """The service as production builds it, with the scenario's settings and clock."""
     machine = own.engine == "libretranslate"

@@ -25,7 +25,8 @@ import pytest
 from services.translate.settings import TranslateSettings
 from shared.settings import Settings
 from tests.fast.translate.backends import memory_backend, real_backend
-from tests.fast.translate.support import Backend, FakeClock
+from tests.fast.translate.support import Backend
+from tests.support.clock import MovableClock
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def own() -> TranslateSettings:
 async def backend(request: pytest.FixtureRequest, own: TranslateSettings
                   ) -> AsyncIterator[Backend]:
     """The translate service, in memory or on the suite's nats-server and MongoDB."""
-    clock = FakeClock()
+    clock = MovableClock()
     if request.param == "memory":
         async with memory_backend(own, clock) as memory:
             yield memory

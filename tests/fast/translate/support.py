@@ -1,10 +1,11 @@
-"""What translate's scenarios are written with: a clock they move, the no-network engine, the
-documents and sessions they publish, and `Backend`, the one face both backends show."""
+"""What translate's scenarios are written with: the no-network engine, the documents and
+sessions they publish, and `Backend`, the one face both backends show. The clock they move
+is tests/support/clock.py."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -16,6 +17,7 @@ from shared.contracts.events import Event
 from shared.contracts.registration.events import SessionSnapshot
 from shared.contracts.translate import rpc
 from tests.fake_libretranslate import fake_translation
+from tests.support.clock import MovableClock
 
 Reply = TypeVar("Reply", bound=BaseModel)
 T = TypeVar("T")
@@ -27,19 +29,6 @@ MACHINE = TranslateSettings(engine="libretranslate", timeout=0.3, retries=3,
 """Machine drafts: from the fake LibreTranslate server (real) or `BracketEngine` (memory)."""
 ALICE, BOB, BOSS = "key-alice", "key-bob", "key-boss"
 """API key ids of two translators and a reviewer (the gateway passes the caller's id)."""
-
-
-class FakeClock:
-    """The handlers' clock: still, unless a scenario moves it (leases, due dates)."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 class BracketEngine:
@@ -60,7 +49,7 @@ class BracketEngine:
 class Backend(Protocol):
     """The translate service as a scenario drives it, in memory or on the real servers."""
 
-    clock: FakeClock
+    clock: MovableClock
 
     async def call(self, action: str, request: BaseModel, reply: type[Reply]) -> Reply:
         """`rpc.translate.<action>`; an error reply raises `RpcFailure` with its code."""
