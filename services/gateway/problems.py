@@ -118,8 +118,10 @@ def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
 def invalid_field(item: Mapping[str, Any]) -> dict[str, str]:
     """One of Litestar's validation errors in the shape every route answers: the field, what is
     wrong with it, and where it was (`body` when Litestar names no parameter source)."""
+    source = item.get("source") or "body"
+    # Litestar names the source with its ParamType enum, whose str() is "ParamType.PATH".
     return {"field": str(item.get("key") or "body"), "message": str(item.get("message", "")),
-            "source": str(item.get("source") or "body")}
+            "source": str(getattr(source, "value", source))}
 
 
 def parse_body(model: type[ModelT], data: Any, **extra: Any) -> ModelT:

@@ -232,3 +232,20 @@ async def test_unknown_fields_are_named(
                                             json={**body, "is_admin": True})
         assert names(assert_problem(answer, status), "is_admin"), (path, answer.text)
     assert await counts(running_services) == before
+
+
+async def test_ids_in_the_path_that_no_service_makes_are_400_naming_the_parameter(
+    gateway_http: httpx.AsyncClient, keys: dict[str, dict[str, str]],
+) -> None:
+    # Found by Schemathesis: a job id over 100 characters broke the request model inside the
+    # route, a 500. The id's shape is stated on the path parameter instead.
+    admin = keys["admin"]
+    too_long, odd = "j" * 101, "job id with spaces"
+    for method, path in [("GET", "/v1/translations/{}"), ("POST", "/v1/translations/{}/claim"),
+                         ("POST", "/v1/translations/{}/submit"),
+                         ("POST", "/v1/translations/{}/approve"),
+                         ("GET", "/v1/documents/{}")]:
+        for job_id in (too_long, odd):
+            answer = await gateway_http.request(method, path.format(job_id), headers=admin)
+            problem = assert_problem(answer, 400)
+            assert problem["errors"][0]["source"] == "path", (path, answer.text)

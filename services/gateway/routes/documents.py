@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import Response, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,6 +16,7 @@ from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes.ids import DocumentId
 from shared.contracts.catalog.rpc import (
     CatalogStats,
     CatalogStatsRequest,
@@ -32,8 +33,6 @@ from shared.contracts.catalog.rpc import (
 )
 from shared.reference import LanguageCode
 
-ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,100}$"
-DocumentId = Annotated[str, PathParameter(pattern=ID_PATTERN, description="A document's id.")]
 EDITORS = [requires_role("editor", "secretariat")]
 CALLER = {"caller": Provide(provide_caller)}
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 410, 422, 503)

@@ -19,7 +19,7 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, PathParameter
+from litestar.params import Body
 from litestar.response import Stream
 from litestar.types import ControllerRouterHandler
 
@@ -27,7 +27,8 @@ from services.gateway.auth import SECURITY
 from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.problems import problem, problem_responses
-from services.gateway.routes.documents import CALLER, EDITORS, ID_PATTERN, DocumentId
+from services.gateway.routes.documents import CALLER, EDITORS
+from services.gateway.routes.ids import DocumentId, FileId
 from shared.bus import call
 from shared.contracts.catalog.rpc import (
     AttachedFile,
@@ -40,7 +41,6 @@ from shared.contracts.catalog.rpc import (
     UploadPart,
 )
 
-FileId = Annotated[str, PathParameter(pattern=ID_PATTERN, description="A file's id.")]
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PIECE = 192 * 1024
 """Bytes per upload piece: base64 makes it 256 KiB, well inside one NATS message."""

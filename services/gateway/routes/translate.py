@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import get, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -15,6 +15,7 @@ from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes.ids import JobId as JobIdPath
 from shared.contracts.translate.rpc import (
     ActionReply,
     ClaimReply,
@@ -88,7 +89,7 @@ async def list_translations(
 
 @get("/translations/{job_id:str}", summary="One job with its segments", guards=WORKERS,
      security=SECURITY, responses=problem_responses(401, 403, 404, 503))
-async def get_translation(gateway: NamedDependency[Gateway], job_id: FromPath[str]) -> JobView:
+async def get_translation(gateway: NamedDependency[Gateway], job_id: JobIdPath) -> JobView:
     """Segments with memory and machine suggestions and glossary hits, and the history."""
     return await gateway.call("translate", "get_job", JobId(job_id=job_id), JobView)
 
@@ -105,7 +106,7 @@ async def request_translation(gateway: NamedDependency[Gateway], caller: NamedDe
 @post("/translations/{job_id:str}/claim", summary="Claim or renew a claim", guards=WORKERS,
       security=SECURITY, dependencies=CALLER, status_code=200, responses=ACTION_PROBLEMS)
 async def claim(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
-                job_id: FromPath[str]) -> ClaimReply:
+                job_id: JobIdPath) -> ClaimReply:
     """A lease that expires; claiming again before then renews it."""
     return await gateway.call("translate", "claim", JobAction(job_id=job_id, actor=caller.id),
                               ClaimReply)
@@ -114,7 +115,7 @@ async def claim(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKe
 @put("/translations/{job_id:str}/draft", summary="Save a draft", guards=WORKERS,
      security=SECURITY, dependencies=CALLER, responses=ACTION_PROBLEMS)
 async def save_draft(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
-                     job_id: FromPath[str], data: JSONBody[Draft]) -> ActionReply:
+                     job_id: JobIdPath, data: JSONBody[Draft]) -> ActionReply:
     """Store targets of the named segments; `warnings` lists ignored glossary terms."""
     request = SaveDraft(job_id=job_id, actor=caller.id, segments=data.segments)
     return await gateway.call("translate", "save_draft", request, ActionReply)
@@ -128,7 +129,7 @@ async def _act(gateway: Gateway, action: str, job_id: str, caller: ApiKey) -> Ac
 @post("/translations/{job_id:str}/submit", summary="Submit for review", guards=WORKERS,
       security=SECURITY, dependencies=CALLER, status_code=200, responses=ACTION_PROBLEMS)
 async def submit(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
-                 job_id: FromPath[str]) -> ActionReply:
+                 job_id: JobIdPath) -> ActionReply:
     """Every segment needs a target; `warnings` lists ignored glossary terms."""
     return await _act(gateway, "submit", job_id, caller)
 
@@ -136,7 +137,7 @@ async def submit(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiK
 @post("/translations/{job_id:str}/approve", summary="Approve the translation", guards=WORKERS,
       security=SECURITY, dependencies=CALLER, status_code=200, responses=ACTION_PROBLEMS)
 async def approve(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
-                  job_id: FromPath[str]) -> ActionReply:
+                  job_id: JobIdPath) -> ActionReply:
     """The catalog receives the reviewed text once."""
     return await _act(gateway, "approve", job_id, caller)
 
@@ -145,7 +146,7 @@ async def approve(gateway: NamedDependency[Gateway], caller: NamedDependency[Api
       guards=WORKERS, security=SECURITY, dependencies=CALLER, status_code=200,
       responses=ACTION_PROBLEMS)
 async def reject(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
-                 job_id: FromPath[str], data: JSONBody[Rejection]) -> ActionReply:
+                 job_id: JobIdPath, data: JSONBody[Rejection]) -> ActionReply:
     """A reason is required; with four-eyes review on, the translator may not reject."""
     request = RejectJob(job_id=job_id, actor=caller.id, reason=data.reason)
     return await gateway.call("translate", "reject", request, ActionReply)
