@@ -71,7 +71,7 @@ async def test_quiet_returns_only_once_a_burst_is_all_applied(
 async def test_quiet_fails_naming_the_consumer_still_at_work(
     settings: Settings, bus_client: NatsBroker
 ) -> None:
-    handler = Unhurried(seconds=30)
+    handler = Unhurried(seconds=3)  # outlasts the barrier's 1.5 s, not the stop
     service = await consuming(settings, handler)
     try:
         await publish_burst(bus_client, settings, 1)
