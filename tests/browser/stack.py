@@ -6,10 +6,6 @@ sessions and uses its own mail addresses (`unique_email`).
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -21,7 +17,7 @@ import httpx
 from shared.servers import free_port
 from tests.browser.mail import MailMatch, addressed_to, read_mail, wait_for_mail
 from tests.support.sessions import person, plain_session_body
-from tests.support.up import ROOT, Up, dialogues, gateway_url, pid_alive
+from tests.support.up import Up, dialogues, gateway_url, start_up_in, stop_up
 
 STACK_ENV = {
     "DEPLOYMENT_ENVIRONMENT": "local",
@@ -32,10 +28,6 @@ STACK_ENV = {
     "PUBLIC_RATE_LIMIT": "100000",
 }
 """What the browser stack sets beyond the defaults."""
-
-_NOT_INHERITED = {"NATS_URL", "MONGO_URL", "SMTP_HOST", "GATEWAY_PORT", "GATEWAY_HOST",
-                  "DATA_DIR", "PUBLIC_BASE_URL"}
-
 
 @dataclass
 class Stack:
@@ -97,39 +89,11 @@ def unique_email(label: str = "participant") -> str:
     return f"{label}-{uuid.uuid4().hex[:10]}@example.org"
 
 
-def launch_up(root: Path, port: int, env: dict[str, str]) -> Up:
-    """`dialogues up --port PORT` in `root/data`, output in files, in a process group of its own."""
-    with (root / "stdout").open("wb") as out, (root / "stderr").open("wb") as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "up", "--port", str(port),
-             "--data-dir", str(root / "data")],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-            start_new_session=True)
-    return Up(process, root / "data", root / "stdout", root / "stderr")
-
-
-def stop_up(up: Up) -> None:
-    """Stop `up` and make sure nothing it ran is left, even servers in groups of their own."""
-    up.pids()
-    if up.process.poll() is None:
-        up.process.send_signal(signal.SIGTERM)
-        try:
-            up.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(up.process.pid, signal.SIGKILL)
-            up.process.wait()
-    for pid in up.seen | set(up.pids().values()):
-        if pid_alive(pid):
-            os.kill(pid, signal.SIGKILL)
-
-
 def start_stack(root: Path) -> Stack:
     """Start `dialogues up` on a free port with PUBLIC_BASE_URL pointing at it; wait until up."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {name: value for name, value in os.environ.items() if name not in _NOT_INHERITED}
-    env.update(STACK_ENV, PUBLIC_BASE_URL=base_url)
-    up = launch_up(root, port, env)
+    up = start_up_in(root, port=port, **STACK_ENV, PUBLIC_BASE_URL=base_url)
     try:
         printed = gateway_url(up)
         assert printed == base_url, f"dialogues up printed {printed}, not {base_url}"

@@ -69,20 +69,25 @@ def wait_for(what: str, check: Callable[[], bool], timeout: float, up: Up,
         time.sleep(interval)
 
 
-def start_up_in(tmp_path: Path, **extra_env: str) -> Up:
-    """Run `dialogues up` in `tmp_path` as an operator would, with extra environment."""
-    env = {name: value for name, value in os.environ.items()
-           if name not in {"NATS_URL", "MONGO_URL", "SMTP_HOST", "GATEWAY_PORT", "DATA_DIR"}}
+NOT_INHERITED = {"NATS_URL", "MONGO_URL", "SMTP_HOST", "GATEWAY_PORT", "GATEWAY_HOST",
+                 "DATA_DIR", "PUBLIC_BASE_URL"}
+"""What `up` must choose itself, whatever the test runner's environment says."""
+
+
+def start_up_in(root: Path, *, port: int = 0, **extra_env: str) -> Up:
+    """Run `dialogues up --port PORT` in `root` as an operator would, with extra environment
+    (port 0: any free port)."""
+    env = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
     env.update(extra_env)
     # Output to files, not pipes: nothing to drain, and the test reads them as it likes.
-    with (tmp_path / "stdout").open("wb") as out, (tmp_path / "stderr").open("wb") as err:
+    with (root / "stdout").open("wb") as out, (root / "stderr").open("wb") as err:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "up", "--port", "0",
-             "--data-dir", str(tmp_path / "data")],
+            [sys.executable, "-m", "cli.main", "up", "--port", str(port),
+             "--data-dir", str(root / "data")],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
             start_new_session=True,  # a group of its own, to kill in one go
         )
-    return Up(process, tmp_path / "data", tmp_path / "stdout", tmp_path / "stderr")
+    return Up(process, root / "data", root / "stdout", root / "stderr")
 
 
 def kill_up(running: Up) -> None:
@@ -91,6 +96,24 @@ def kill_up(running: Up) -> None:
     if running.process.poll() is None:
         os.killpg(running.process.pid, signal.SIGKILL)
     running.process.wait()
+    _kill_leftovers(running)
+
+
+def stop_up(running: Up) -> None:
+    """Stop `up` as an operator would (SIGTERM, 20 s to finish), then leave nothing behind,
+    even servers in process groups of their own."""
+    running.pids()
+    if running.process.poll() is None:
+        running.process.send_signal(signal.SIGTERM)
+        try:
+            running.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(running.process.pid, signal.SIGKILL)
+            running.process.wait()
+    _kill_leftovers(running)
+
+
+def _kill_leftovers(running: Up) -> None:
     for pid in running.seen | set(running.pids().values()):
         if pid_alive(pid):
             os.kill(pid, signal.SIGKILL)
