@@ -29,7 +29,7 @@ from shared.servers import (
     start_nats,
     wait_for_port,
 )
-from shared.settings import SERVICES, Settings
+from shared.settings import SERVICES, Settings, settings_for
 
 log = logging.getLogger("dialogues.up")
 
@@ -57,9 +57,8 @@ def _say_on_stderr() -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings()
-    if args.data_dir is not None:
-        settings = settings.model_copy(update={"data_dir": Path(args.data_dir)})
-    return settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
+    data_dir = Path(args.data_dir) if args.data_dir is not None else settings.data_dir
+    return settings.model_copy(update={"data_dir": data_dir.resolve()})
 
 
 def _gateway_settings(args: argparse.Namespace) -> GatewaySettings:
@@ -123,15 +122,15 @@ def _environment(settings: Settings, servers: list[LocalServer], supervisor: Sup
                  port: int, url: str) -> dict[str, str]:
     """The children's environment, after starting the servers it does not name; the gateway
     listens on `port`, reached at `url`."""
+    # As notify will read it (NOTIFY_SMTP_* included), and before any server starts: a bad
+    # SMTP_* stops `up` with one line per problem.
+    smtp = settings_for("notify", SmtpSettings)
     data_dir = settings.data_dir
     env = dict(os.environ, DATA_DIR=str(data_dir), GATEWAY_PORT=str(port))
     env.setdefault("TOKEN_SECRET", _token_secret(data_dir))
     env.setdefault("PUBLIC_BASE_URL", url)
     _start_servers(settings, data_dir, servers, env)
-    smtp = SmtpSettings()
-    if smtp.smtp_host:
-        env.update(SMTP_HOST=smtp.smtp_host, SMTP_PORT=str(smtp.smtp_port))
-    else:
+    if not smtp.smtp_host:  # else the children read the same variables themselves
         _start_mail_sink(data_dir, supervisor, env)
     return env
 

@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -77,3 +78,14 @@ def test_up_serves_heals_and_stops_cleanly(up: Up) -> None:
     assert {pid for pid in ran if pid_alive(pid)} == set()
     assert not list((up.data_dir / "run").glob("*.pid"))
     assert not (up.data_dir / "run" / "endpoints.json").exists()
+
+
+def test_up_stops_at_a_bad_mail_setting_before_starting_any_server(
+        start_up: Callable[..., Up]) -> None:
+    up = start_up(SMTP_PORT="twenty-five", SMTP_PASSWORD="hunter2-the-smtp-password")
+    assert up.process.wait(timeout=60) != 0, up.output()
+    said = up.output()
+    assert "notify: the configuration is not valid:" in said and "SMTP_PORT" in said, said
+    assert "hunter2-the-smtp-password" not in said and "twenty-five" not in said
+    assert "Traceback" not in said
+    assert not list((up.data_dir / "logs").glob("*.log"))  # no server, no service was started
