@@ -9,7 +9,7 @@ so these events hold personal data and must never be logged whole.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,6 +47,12 @@ class SessionSnapshot(BaseModel):
     join_url: str | None = Field(
         None, description="Only in events addressed to a confirmed participant."
     )
+    countries: list[str] = Field(
+        default_factory=list, description="Member states the session concerns (ISO codes).")
+    venue: dict[str, Any] | None = Field(
+        None, description="`Venue` of shared.contracts.registration.programme (public).")
+    slots: list[str] = Field(default_factory=list, description="Keys of the agenda's slots.")
+    event_id: str | None = None
 
 
 class Participant(BaseModel):
@@ -70,6 +76,14 @@ class SessionRescheduled(Event):
     session: SessionSnapshot
     previous_starts_at: datetime
     previous_ends_at: datetime
+
+
+class SessionChanged(Event):
+    """A published session was edited without moving in time (its texts, topics, agenda...):
+    those who keep a copy of it refresh it."""
+
+    stem = "registration.session.changed"
+    session: SessionSnapshot
 
 
 class SessionCancelled(Event):
@@ -161,6 +175,19 @@ class ParticipantExpired(ParticipantEvent):
     back. Not mailed (the confirmation mail said when the place would go)."""
 
     stem = "registration.participant.expired"
+
+
+class CertificateIssued(ParticipantEvent):
+    """A participant's attendance reached the session's `certificate_threshold`: their
+    certificate is ready. Mailed once; the PDF is downloaded from the participant's page with
+    the same `cancel_token` (`/registrations/certificate.pdf?token=...` on the site), and anyone
+    can check `code` at `/certificates/{code}` (site) or `/v1/certificates/{code}` (API).
+    A corrected name issues a new certificate that `supersedes` the old code."""
+
+    stem = "registration.certificate.issued"
+    code: str
+    languages: list[LanguageCode] = Field(description="The languages the PDF is written in.")
+    supersedes: str | None = None
 
 
 class AttendanceReport(Event):

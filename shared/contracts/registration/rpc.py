@@ -15,6 +15,18 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.addresses import MailAddress
 from shared.contracts.registration.events import Attendee, LanguageMap, RegistrationStatus
+from shared.contracts.registration.programme import (
+    Block,
+    Institution,
+    Line,
+    ParentEvent,
+    Person,
+    TextMap,
+    Venue,
+)
+from shared.contracts.registration.programme import (
+    Iso2 as CountryCode,
+)
 from shared.contracts.rpc import Request
 from shared.reference import LanguageCode, Sector, SessionFormat, TopicCode
 
@@ -78,6 +90,25 @@ class SessionFields(SafeInput):
         None, ge=1, le=MAX_CONFIRMATION_MINUTES,
         description="With `hold_until_confirmed`: minutes after registering within which "
         f"the address must be confirmed (default {CONFIRMATION_MINUTES}).")
+    people: list[Person] | None = Field(
+        None, max_length=100, description="Everyone with a part in the agenda, declared once.")
+    agenda: list[Block] | None = Field(None, max_length=30)
+    rationale: TextMap | None = None
+    objectives: list[TextMap] | None = Field(None, max_length=30)
+    keywords: list[Line] | None = Field(None, max_length=40)
+    organisers: list[Institution] | None = Field(None, max_length=20)
+    partners: list[Institution] | None = Field(None, max_length=40)
+    parent_event: ParentEvent | None = None
+    venue: Venue | None = Field(None, description="Online when not given.")
+    countries: list[CountryCode] | None = Field(
+        None, max_length=40, description="Member states the session concerns; its materials "
+        "inherit them.")
+    event_id: str | None = Field(None, max_length=64, pattern=r"^[0-9A-Za-z_-]+$",
+                                 description="The event (seminar, series) this is a part of.")
+    certificate_threshold: float | None = Field(
+        None, ge=0, le=100, description="Attendance certificates go to participants whose "
+        "recorded attendance reaches this share of the session's length, in percent; none "
+        "when not set.")
 
 
 class CreateSession(SafeInput):
@@ -149,6 +180,18 @@ class SessionView(BaseModel):
     join_url: str | None = None
     hold_until_confirmed: bool = False
     confirmation_minutes: int = CONFIRMATION_MINUTES
+    people: list[dict[str, Any]] = Field(default_factory=list)
+    agenda: list[dict[str, Any]] = Field(default_factory=list)
+    rationale: LanguageMap = Field(default_factory=dict)
+    objectives: list[LanguageMap] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    organisers: list[dict[str, Any]] = Field(default_factory=list)
+    partners: list[dict[str, Any]] = Field(default_factory=list)
+    parent_event: dict[str, Any] | None = None
+    venue: dict[str, Any] = Field(default_factory=lambda: {"mode": "online"})
+    countries: list[str] = Field(default_factory=list)
+    event_id: str | None = None
+    certificate_threshold: float | None = None
 
 
 class SessionPage(BaseModel):
