@@ -31,6 +31,8 @@ class SearchRequest(Request):
     year_from: int | None = Field(None, ge=1000, le=9999)
     year_to: int | None = Field(None, ge=1000, le=9999)
     available_in: list[LanguageCode] = Field(default_factory=list, max_length=4)
+    session: str | None = Field(None, max_length=64, pattern=r"^[0-9A-Za-z_-]+$",
+                                description="Only the materials of this session.")
     sort: SortOrder = "relevance"
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
     limit: int = Field(20, ge=1, le=100)
@@ -48,6 +50,8 @@ class SearchHit(BaseModel):
     languages: list[str] = Field(description="Languages the document can be read in.")
     published_on: str | None = None
     score: float | None = Field(description="BM25 relevance; null when sorted by date.")
+    session_id: str | None = Field(None, description="The session it is a material of.")
+    slot: str | None = Field(None, description="The agenda slot it belongs to, by key.")
 
 
 class FacetCount(BaseModel):
