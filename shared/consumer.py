@@ -32,6 +32,7 @@ import nats.errors
 from faststream import AckPolicy
 from faststream.nats import AckPolicy as NatsAckPolicy
 from faststream.nats import ConsumerConfig, JStream, NatsMessage, NatsRouter, PullSub
+from faststream.nats.message import NatsMessage as HandledMessage  # a class, not an alias
 from pydantic import ValidationError
 
 from shared.bus import ServiceError
@@ -204,3 +205,13 @@ def describe_failure(error: Exception) -> str:
     if isinstance(error, PermanentFailure | ServiceError | Refusal):
         return f"{type(error).__name__}: {error}"
     return f"handler failed: {type(error).__name__}"
+
+
+def delivered_subject(runtime: Runtime) -> str:
+    """The subject the event being handled arrived on: the server routed it there, after
+    checking the sender's permissions, so unlike the data it cannot be forged. (Handlers are
+    given the event only; FastStream keeps the message being handled in its context.)"""
+    message = runtime.broker.context.get_local("message")
+    if not isinstance(message, HandledMessage):
+        raise RuntimeError("no NATS message is being handled")
+    return message.raw_message.subject

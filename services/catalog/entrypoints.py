@@ -16,13 +16,12 @@ from __future__ import annotations
 import logging
 
 from faststream.nats import NatsRouter
-from faststream.nats.message import NatsMessage
 
 from services.catalog.domain.errors import Refusal
 from services.catalog.handlers import Deps, documents, files, incoming, reading
 from services.catalog.views import document_view
 from shared.bus import RpcRoutes, ServiceError
-from shared.consumer import PermanentFailure, subscribe
+from shared.consumer import PermanentFailure, delivered_subject, subscribe
 from shared.contracts.catalog import rpc as contracts
 from shared.contracts.catalog.events import IngestedDocument
 from shared.contracts.envelope import CloudEvent
@@ -132,13 +131,3 @@ def event_router(runtime: Runtime, deps: Deps) -> NatsRouter:
     subscribe(router, runtime, subject=IngestedDocument.subject(), stream="INGEST",
               durable=INGEST_DURABLE, handler=on_ingest)
     return router
-
-
-def delivered_subject(runtime: Runtime) -> str:
-    """The subject the event being handled arrived on: the server routed it there, after
-    checking the sender's permissions, so unlike the data it cannot be forged. (Handlers are
-    given the event only; FastStream keeps the message being handled in its context.)"""
-    message = runtime.broker.context.get_local("message")
-    if not isinstance(message, NatsMessage):
-        raise RuntimeError("no NATS message is being handled")
-    return message.raw_message.subject

@@ -5,6 +5,7 @@ that shared.consumer dead-letters at once unless it may pass later."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from faststream.nats import NatsRouter
@@ -14,6 +15,7 @@ from services.registration.domain.errors import Refusal
 from services.registration.events import CANCEL_ACTION, CONFIRM_ACTION
 from services.registration.handlers import (
     Deps,
+    announcements,
     approvals,
     attendance,
     confirmation,
@@ -24,9 +26,10 @@ from services.registration.handlers import (
 from services.registration.handlers.tokens import subject_of
 from services.registration.views import session_view
 from shared.bus import RpcRoutes, ServiceError
-from shared.consumer import subscribe
+from shared.consumer import PermanentFailure, delivered_subject, subscribe
 from shared.contracts.envelope import CloudEvent
 from shared.contracts.registration.events import AttendanceReport
+from shared.contracts.registration.ingest import AnnouncedSession
 from shared.contracts.registration.rpc import (
     AttendanceRecorded,
     Calendar,
@@ -54,6 +57,8 @@ from shared.contracts.registration.rpc import (
 from shared.service import Runtime
 
 ATTENDANCE_SUBJECT = "ingest.registration.attendance.v1"
+ANNOUNCEMENTS_DURABLE = "registration-announcements"
+log = logging.getLogger(__name__)
 
 
 
@@ -167,8 +172,20 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
 
 
 def ingest_router(runtime: Runtime, deps: Deps) -> NatsRouter:
-    """Attendance lists from the webinar platform (`ingest.registration.attendance.v1`)."""
+    """Attendance lists from the webinar platform (`ingest.registration.attendance.v1`) and
+    sessions other systems announce (`ingest.registration.<source>.session.v1`)."""
     router = NatsRouter()
+
+    async def on_announcement(event: CloudEvent) -> None:
+        item = AnnouncedSession.from_cloudevent(event)  # ValidationError: rejected, DLQ
+        if delivered_subject(runtime) != AnnouncedSession.subject_for(item.source):
+            raise PermanentFailure("the data's source is not the one its subject names")
+        try:
+            session_id, outcome = await announcements.when_a_session_is_announced(
+                deps, event.id, item, deps.clock())
+        except Refusal as refusal:  # fields that contradict each other: rejected at once
+            raise ServiceError(refusal.code, refusal.message, refusal.details) from None
+        log.info("session announced", extra={"session_id": session_id, "outcome": outcome})
 
     async def on_attendance(event: CloudEvent) -> None:
         report = AttendanceReport.from_cloudevent(event)  # ValidationError: rejected, DLQ
@@ -180,4 +197,6 @@ def ingest_router(runtime: Runtime, deps: Deps) -> NatsRouter:
 
     subscribe(router, runtime, subject=ATTENDANCE_SUBJECT, stream="INGEST",
               durable="registration-attendance", handler=on_attendance)
+    subscribe(router, runtime, subject=AnnouncedSession.subject(), stream="INGEST",
+              durable=ANNOUNCEMENTS_DURABLE, handler=on_announcement)
     return router

@@ -6,6 +6,7 @@ The join URL only when the secretariat asks, or for a confirmed participant's ow
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from services.registration.domain.registrations import deadline_of
 from services.registration.domain.rules import participant_may_cancel, seats_left
@@ -38,7 +39,14 @@ def session_view(session: Document, *, include_secret: bool = False) -> SessionV
         join_url=session.get("join_url") if include_secret else None,
         hold_until_confirmed=session.get("hold_until_confirmed", False),
         confirmation_minutes=session.get("confirmation_minutes", CONFIRMATION_MINUTES),
+        provenance=_provenance(session) if include_secret else None,
     )
+
+
+def _provenance(session: Document) -> dict[str, Any] | None:
+    """Where an announced session came from (its `rev` mark is bookkeeping, not shown)."""
+    origin = session.get("provenance")
+    return None if origin is None else {k: v for k, v in origin.items() if k != "rev"}
 
 
 def participant_page(registration: Document, session: Document,

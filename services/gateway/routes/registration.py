@@ -19,7 +19,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel, ValidationError
 
-from services.gateway.auth import SECURITY, authenticate, requires_role
+from services.gateway.auth import SECURITY, authenticate, presented_key, requires_role
 from services.gateway.context import Gateway
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
@@ -79,9 +79,9 @@ def _after(cursor: str | None) -> str | None:
 
 
 # --- public ---
-@get("/sessions", summary="Published sessions", responses=problem_responses(400, 429))
+@get("/sessions", summary="Published sessions", responses=problem_responses(400, 401, 403, 429))
 async def list_sessions(
-    gateway: NamedDependency[Gateway],
+    request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
     starts_from: Annotated[datetime | None, QueryParameter(name="from")] = None,
     starts_to: Annotated[datetime | None, QueryParameter(name="to")] = None,
     topic: Annotated[TopicCode | None, QueryParameter()] = None,
@@ -89,20 +89,38 @@ async def list_sessions(
     language: Annotated[LanguageCode | None, QueryParameter()] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, QueryParameter()] = None,
+    drafts: Annotated[bool, QueryParameter(
+        description="Drafts too (those other systems announced among them): secretariat "
+        "only.")] = False,
 ) -> Page[SessionView]:
-    """Public sessions in order of creation, filtered; never a join URL."""
+    """Public sessions in order of creation, filtered; never a join URL. The secretariat may
+    ask for drafts too."""
+    if drafts and (await authenticate(request)).role not in ("secretariat", "admin"):
+        raise problem(403, "Only the secretariat may list drafts.")
     query = parse(SessionQuery, {"starts_from": starts_from, "starts_to": starts_to,
                                  "topic": topic, "format": format, "language": language,
-                                 "limit": limit, "after": _after(cursor)})
+                                 "limit": limit, "after": _after(cursor),
+                                 "published_only": not drafts})
     reply = await gateway.call(SVC, "list_sessions", query, SessionPage)
     return Page[SessionView](items=reply.items, next_cursor=encode_cursor(reply.last))
 
 
 @get("/sessions/{session_id:str}", summary="One session",
-     responses=problem_responses(404, 429))
-async def get_session(gateway: NamedDependency[Gateway], session_id: FromPath[str]) -> SessionView:
-    """A published session with its seats left (never the join URL)."""
-    return await gateway.call(SVC, "get_session", SessionRef(session_id=session_id), SessionView)
+     responses=problem_responses(401, 404, 429))
+async def get_session(request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
+                      session_id: FromPath[str]) -> SessionView:
+    """A published session with its seats left (never the join URL). Asked with a
+    secretariat key: drafts too, with the join URL and where an announced one came from."""
+    ref = SessionRef(session_id=session_id, include_secret=await secretariat_asks(request))
+    return await gateway.call(SVC, "get_session", ref, SessionView)
+
+
+async def secretariat_asks(request: Request[Any, Any, Any]) -> bool:
+    """Whether the request carries a secretariat (or admin) key; a key that is presented
+    but unknown is a 401, as on every route that takes one."""
+    if presented_key(request.headers) is None:
+        return False
+    return (await authenticate(request)).role in ("secretariat", "admin")
 
 
 @get("/sessions/{session_id:str}/calendar.ics", summary="Session as iCalendar",

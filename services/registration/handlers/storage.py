@@ -24,6 +24,10 @@ class SessionStorage(Protocol):
 
     async def insert_session(self, document: Document) -> None: ...
 
+    async def insert_session_once(self, document: Document) -> bool:
+        """Insert unless a session with its id exists; whether it was inserted."""
+        ...
+
     async def session(self, session_id: str, *, with_outbox: bool = False
                       ) -> Document | None: ...
 

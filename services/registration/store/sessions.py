@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from pymongo.errors import DuplicateKeyError
+
 from services.registration.store.base import SUMMARY, Collections, stored
 from services.registration.store.session_filters import feed_search, held_search, session_search
 from shared.contracts.registration.rpc import SessionQuery
@@ -19,6 +21,15 @@ class SessionDocuments(Collections):
 
     async def insert_session(self, document: Document) -> None:
         await self.sessions.insert_one(document)
+
+    async def insert_session_once(self, document: Document) -> bool:
+        """Insert unless a session with its id exists (an announcement's id is derived from
+        its source, so two deliveries at once race for it); whether it was inserted."""
+        try:
+            await self.sessions.insert_one(document)
+        except DuplicateKeyError:
+            return False
+        return True
 
     async def session(self, session_id: str, *, with_outbox: bool = False) -> Document | None:
         """A session; without its pending events unless asked (a whole-document replace

@@ -192,6 +192,9 @@ class SessionView(BaseModel):
     countries: list[str] = Field(default_factory=list)
     event_id: str | None = None
     certificate_threshold: float | None = None
+    provenance: dict[str, Any] | None = Field(
+        None, description="For the secretariat: the system that announced the session "
+        "(source, external_id, received_at), when it came in on `ingest.registration.>`.")
 
 
 class SessionPage(BaseModel):

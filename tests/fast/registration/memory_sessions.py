@@ -45,6 +45,12 @@ class MemorySessions:
             raise DuplicateKeyError("duplicate _id")
         self.sessions[document["_id"]] = as_stored(document)
 
+    async def insert_session_once(self, document: Document) -> bool:
+        if document["_id"] in self.sessions:
+            return False
+        await self.insert_session(document)
+        return True
+
     async def session(self, session_id: str, *, with_outbox: bool = False) -> Document | None:
         found = self.sessions.get(session_id)
         if found is None:

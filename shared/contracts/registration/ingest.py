@@ -1,0 +1,51 @@
+"""What other systems announce to registration on `ingest.registration.<source>.*` (the
+attendance list, older and source-less, is `AttendanceReport` in events.py).
+
+A session announced here arrives as a draft for the secretariat to review; it is never
+published by its announcement. The source travels in the subject, where the NATS server
+checks the sender's permissions, and again in the body; registration refuses an event whose
+two disagree (as the catalog does for portals' documents).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from shared.contracts.catalog.events import SOURCE_PATTERN
+from shared.contracts.envelope import CloudEvent
+from shared.contracts.events import Event
+from shared.contracts.registration.rpc import SessionFields
+
+
+class AnnouncedSession(Event):
+    """`ingest.registration.<source>.session.v1`: a session another system plans (a webinar
+    platform, a member agency's calendar), with the same fields the secretariat enters.
+
+    Announcing again with the same `external_id` updates the draft, as long as the
+    secretariat has neither edited nor published it; after that, the secretariat's version
+    stands and the announcement is ignored."""
+
+    stem = "ingest.registration.session"  # the subject has the source between its words
+    source: str = Field(pattern=SOURCE_PATTERN)
+    external_id: str = Field(min_length=1, max_length=200)
+    fields: SessionFields
+
+    @classmethod
+    def subject(cls) -> str:
+        """The filter of every source's subject, `ingest.registration.*.session.v1`."""
+        return cls.subject_for("*")
+
+    @classmethod
+    def subject_for(cls, source: str) -> str:
+        """Where the system `source` announces sessions."""
+        return f"ingest.registration.{source}.session.v{cls.version}"
+
+    def to_cloudevent(
+        self, *, event_id: str, source: str, time: datetime, subject: str | None = None
+    ) -> CloudEvent:
+        """The envelope; its type is the subject it travels on, as for every event."""
+        event = super().to_cloudevent(event_id=event_id, source=source, time=time,
+                                      subject=subject)
+        return event.model_copy(update={"type": self.subject_for(self.source)})
