@@ -27,6 +27,7 @@ from services.gateway.problems import (
 from services.gateway.ratelimit import INDEXES as RATE_LIMIT_INDEXES
 from services.gateway.ratelimit import SharedWindow, rate_limited
 from services.gateway.routes import (
+    certificates,
     documents,
     files,
     notify,
@@ -120,7 +121,7 @@ def create_app(
     `extra_route_handlers` lets tests mount routes of their own; `tracer_provider` replaces
     the global one (tests collect spans with it).
     """
-    services = (registration, documents, files, search, translate, notify)
+    services = (registration, certificates, documents, files, search, translate, notify)
     limit = rate_limited(SharedWindow(options.public_rate_limit))
     public = Router("/v1", route_handlers=[*PUBLIC_HANDLERS,
                                            *(h for s in services for h in s.PUBLIC_HANDLERS)],

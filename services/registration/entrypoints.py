@@ -18,6 +18,7 @@ from services.registration.handlers import (
     announcements,
     approvals,
     attendance,
+    certificates,
     confirmation,
     reading,
     registrations,
@@ -28,6 +29,13 @@ from services.registration.views import session_view
 from shared.bus import RpcRoutes, ServiceError
 from shared.consumer import PermanentFailure, delivered_subject, subscribe
 from shared.contracts.envelope import CloudEvent
+from shared.contracts.registration.certificates import (
+    CertificateCheck,
+    CertificatePdf,
+    CertificateRef,
+    CorrectName,
+    NameCorrected,
+)
 from shared.contracts.registration.events import AttendanceReport
 from shared.contracts.registration.ingest import AnnouncedSession
 from shared.contracts.registration.rpc import (
@@ -163,6 +171,20 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
     async def record_attendance(request: RecordAttendance) -> AttendanceRecorded:
         return await attendance.record_attendance(deps, request.session_id, request.attendees,
                                                   clock())
+
+    @routes.responder("verify_certificate", CertificateRef)
+    async def verify_certificate(request: CertificateRef) -> CertificateCheck:
+        return await certificates.verify(deps, request.code)
+
+    @routes.responder("certificate_pdf", CancelByToken)
+    async def certificate_pdf(request: CancelByToken) -> CertificatePdf:
+        registration_id, _ = holder_of(request.token, CANCEL_ACTION)
+        return await certificates.download(deps, registration_id, public_base_url)
+
+    @routes.responder("correct_name", CorrectName)
+    async def correct_name(request: CorrectName) -> NameCorrected:
+        return await certificates.correct_name(deps, request.registration_id, request.name,
+                                               clock())
 
     @routes.responder("stats", StatsQuery)
     async def stats(request: StatsQuery) -> Stats:

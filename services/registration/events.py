@@ -13,6 +13,7 @@ from typing import Any
 from services.registration.domain.registrations import HOLDS
 from shared.contracts.events import Event
 from shared.contracts.registration.events import (
+    CertificateIssued,
     Participant,
     ParticipantAttended,
     ParticipantAwaitingConfirmation,
@@ -38,6 +39,9 @@ from shared.tokens import Signer
 SOURCE = "dialogues/registration"
 CANCEL_ACTION = "cancel_registration"
 CONFIRM_ACTION = "confirm_registration"
+CERTIFICATE_LINK_TTL = timedelta(days=365)
+"""How long the link mailed with a certificate opens the participant's page: the session is
+over by then, so the usual cancel token (valid until its end) would lapse at once."""
 SEAT_HOLDER_EVENTS: tuple[type[ParticipantEvent], ...] = (
     ParticipantConfirmed, ParticipantPromoted, ParticipantAttended)
 
@@ -133,3 +137,22 @@ STATUS_EVENT: dict[str, type[ParticipantEvent]] = {
     "pending_approval": ParticipantPending,
     "awaiting_confirmation": ParticipantAwaitingConfirmation,
 }
+
+
+def certificate_issued(registration: Document, session: Document, signer: Signer,
+                       certificate: Document, now: datetime,
+                       supersedes: str | None = None) -> Document:
+    """A certificate is ready; one event per code (its id names the code), so a write redone
+    after a crash queues the same event."""
+    event = CertificateIssued(
+        registration_id=registration["_id"],
+        participant=Participant(
+            name=certificate["name"], email=registration["email"],
+            preferred_language=registration["preferred_language"],
+            country=registration["country"]),
+        session=snapshot(session),
+        cancel_token=signer.issue(registration["_id"], CANCEL_ACTION, now=now,
+                                  ttl=CERTIFICATE_LINK_TTL),
+        code=certificate["code"], languages=certificate["languages"], supersedes=supersedes)
+    return entry(event, now, registration["_id"],
+                 event_id=f"{registration['_id']}-CertificateIssued.{certificate['code']}")

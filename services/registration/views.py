@@ -59,7 +59,8 @@ def participant_page(registration: Document, session: Document,
         name=registration.get("name"), preferred_language=registration["preferred_language"],
         session=session_view(session), join_url=session.get("join_url") if confirmed else None,
         can_cancel=participant_may_cancel(registration["status"], session, now),
-        confirm_by=deadline_of(registration))
+        confirm_by=deadline_of(registration),
+        certificate=(registration.get("certificate") or {}).get("code"))
 
 
 def registered_view(registration: Document, *, created: bool) -> Registered:

@@ -14,6 +14,7 @@ from litestar.template import TemplateConfig
 
 from services.gateway.auth import Guard
 from services.gateway.site import (
+    certificates,
     home,
     i18n,
     numbers,
@@ -30,7 +31,8 @@ from services.gateway.site.static import favicon, static_file
 from services.gateway.site.templating import environment
 from shared.settings import Settings
 
-PAGE_MODULES = (home, sessions, registering, participant, repository, numbers, subscriptions)
+PAGE_MODULES = (home, sessions, registering, participant, repository, numbers, subscriptions,
+                certificates)
 
 __all__ = ["SiteErrorPages", "csrf_config", "site_routers", "template_config"]
 

@@ -9,7 +9,7 @@ from typing import Any
 from services.registration.domain.registrations import anonymized
 from services.registration.domain.rules import email_key, suppress_small
 from services.registration.events import participant_entry
-from services.registration.handlers import Deps, session_of
+from services.registration.handlers import Deps, certificates, session_of
 from shared.contracts.registration.events import Attendee, ParticipantAttended, ParticipantNoShow
 from shared.contracts.registration.rpc import AttendanceRecorded, Stats, StatsQuery
 from shared.db import Document
@@ -17,7 +17,8 @@ from shared.db import Document
 
 async def record_attendance(deps: Deps, session_id: str, attendees: list[Attendee],
                             now: datetime) -> AttendanceRecorded:
-    """Mark confirmed people as attended (once each; a no-show who came is corrected)."""
+    """Mark confirmed people as attended (once each; a no-show who came is corrected), and
+    issue the certificates their attendance earns (once each)."""
     session = await session_of(deps, session_id)
     recorded = unknown = 0
     for attendee in attendees:
@@ -29,6 +30,9 @@ async def record_attendance(deps: Deps, session_id: str, attendees: list[Attende
                                   now, minutes=attendee.minutes)
         if await deps.store.mark_attended(registration["_id"], attendee.minutes, event):
             recorded += 1
+            registration = {**registration, "attendance": "attended",
+                            "attendance_minutes": attendee.minutes}
+        await certificates.issue_if_earned(deps, registration, session, now)
     deps.kick()
     return AttendanceRecorded(recorded=recorded, unknown=unknown)
 

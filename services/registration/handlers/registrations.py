@@ -98,6 +98,10 @@ async def cancel(deps: Deps, registration_id: str, by: str, now: datetime) -> Re
             raise Refusal("conflict", "The registration is still being processed.")
         session = await deps.store.session(registration["session_id"])
         assert session is not None
+        if by == "participant" and now >= session["ends_at"]:
+            # The mailed link outlives the session (its certificate is downloaded with it);
+            # cancelling then would only erase the attendance from the record.
+            raise Refusal("conflict", "The session is over; the registration stays.")
         event = participant_entry(ParticipantCancelled, registration, session, deps.signer,
                                   now, cancelled_by=by)
         changes = transitions.withdrawn(now)

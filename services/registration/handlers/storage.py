@@ -130,5 +130,17 @@ class RegistrationStorage(Protocol):
     async def lapsed_holds(self, now: datetime, limit: int = 100) -> list[Document]: ...
 
 
-class Storage(SessionStorage, LedgerStorage, RegistrationStorage, Protocol):
+class CertificateStorage(Protocol):
+    """Certificates inside registration documents (store/certificates.py)."""
+
+    async def issue_certificate(self, registration_id: str, certificate: Document,
+                                event: Document) -> bool: ...
+
+    async def correct_name(self, registration_id: str, current_code: str | None,
+                           changes: dict[str, Any], events: Sequence[Document]) -> bool: ...
+
+    async def registration_by_certificate(self, code: str) -> Document | None: ...
+
+
+class Storage(SessionStorage, LedgerStorage, RegistrationStorage, CertificateStorage, Protocol):
     """Everything the registration handlers store and query."""

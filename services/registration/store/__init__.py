@@ -1,14 +1,16 @@
 """The only code of the registration service that knows MongoDB: its documents, queries,
 conditional writes and indexes, and the stand-in's quirks they work around.
 
-The Store is one object over the two collections (base.py says what they hold), in three
+The Store is one object over the two collections (base.py says what they hold), in four
 parts: session documents (sessions.py, their list filters in session_filters.py), the seat
-ledger inside them (ledger.py), and registration documents (registrations.py).
+ledger inside them (ledger.py), registration documents (registrations.py) and the
+certificates inside them (certificates.py).
 """
 
 from __future__ import annotations
 
 from services.registration.store.base import ACTIVE, REGISTRATIONS, SESSIONS, SUMMARY
+from services.registration.store.certificates import CertificateDocuments
 from services.registration.store.ledger import SeatLedger
 from services.registration.store.registrations import RegistrationDocuments
 from services.registration.store.sessions import SessionDocuments
@@ -18,7 +20,7 @@ from shared.inbox import Inbox
 __all__ = ["ACTIVE", "REGISTRATIONS", "SESSIONS", "SUMMARY", "Store", "indexes"]
 
 
-class Store(SessionDocuments, SeatLedger, RegistrationDocuments):
+class Store(SessionDocuments, SeatLedger, RegistrationDocuments, CertificateDocuments):
     """Documents of one service database."""
 
 
@@ -33,4 +35,7 @@ def indexes() -> list[IndexSpec]:
         # Holds whose time to confirm the address is over.
         IndexSpec(REGISTRATIONS, (("status", 1), ("confirm_due", 1))),
         IndexSpec(SESSIONS, (("status", 1), ("starts_at", 1))),
+        # Verifying a certificate code, current or superseded.
+        IndexSpec(REGISTRATIONS, (("certificate.code", 1),)),
+        IndexSpec(REGISTRATIONS, (("superseded_codes", 1),)),
     ]

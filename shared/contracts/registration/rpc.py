@@ -288,6 +288,9 @@ class ParticipantPage(BaseModel):
         "session neither cancelled nor ended.")
     confirm_by: datetime | None = Field(
         None, description="While `awaiting_confirmation`: when the place held is released.")
+    certificate: str | None = Field(
+        None, description="The code of the participant's attendance certificate, if any "
+        "(downloaded with the same token).")
 
 
 class RegistrationAction(SafeInput):

@@ -111,6 +111,23 @@ class MemoryStore(MemorySessions):
     async def note_place_given_back(self, registration_id: str) -> None:
         self._set(registration_id, lambda r: True, {"release_due": None}, [])
 
+    # --- certificates (store/certificates.py) ---
+    async def issue_certificate(self, registration_id: str, certificate: Document,
+                                event: Document) -> bool:
+        return self._set(registration_id, lambda r: r["status"] == "confirmed"
+                         and is_null(r, "certificate"), {"certificate": certificate}, [event])
+
+    async def correct_name(self, registration_id: str, current_code: str | None,
+                           changes: dict[str, Any], events: Sequence[Document]) -> bool:
+        def holds(r: Document) -> bool:
+            code = (r.get("certificate") or {}).get("code")
+            return not r.get("anonymized") and code == current_code
+        return self._set(registration_id, holds, changes, events)
+
+    async def registration_by_certificate(self, code: str) -> Document | None:
+        found = self._first(lambda r: (r.get("certificate") or {}).get("code") == code)
+        return found or self._first(lambda r: code in r.get("superseded_codes", []))
+
     def _set(self, registration_id: str, expect: Callable[[Document], bool],
              changes: dict[str, Any], events: Sequence[Document]) -> bool:
         found = self.registrations.get(registration_id)
