@@ -174,7 +174,27 @@ def from_rpc_failure(exc: RpcFailure) -> ProblemDetailsException:
         detail = ("A service behind the gateway did not answer; try again shortly."
                   if exc.code == "unavailable" else GENERIC_5XX_DETAIL)
         return problem(status, detail, kind=exc.code.replace("_", "-"))
-    return problem(status, exc.message, kind=exc.code.replace("_", "-"), extensions=exc.details)
+    return problem(status, exc.message, kind=exc.code.replace("_", "-"),
+                   extensions=with_fields_named(exc.details))
+
+
+def with_fields_named(details: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """A refusal's `errors` (`loc` paths and `msg`, as a service's rules and its own
+    validation report them) in the shape `parse_body` answers, so a 422 reads the same
+    (`field` "agenda.1.slots.0.starts_at") whether the gateway's model or the service's rules
+    found the fault."""
+    errors = (details or {}).get("errors")
+    if not isinstance(errors, list):
+        return details
+    return {**(details or {}), "errors": [_named(error) for error in errors]}
+
+
+def _named(error: Any) -> Any:
+    if not isinstance(error, dict) or "loc" not in error:
+        return error
+    # No `source`: the service cannot tell whether the field came in a body or a query.
+    return {"field": ".".join(str(p) for p in error["loc"]) or "body",
+            "message": str(error.get("msg", ""))}
 
 
 def unhandled_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -27,6 +27,7 @@ from shared.contracts.registration.events import (
     ParticipantRejected,
     ParticipantWaitlisted,
     SessionCancelled,
+    SessionChanged,
     SessionPublished,
     SessionRescheduled,
     SessionSnapshot,
@@ -55,6 +56,9 @@ def snapshot(session: Document, *, with_join_url: bool = False) -> SessionSnapsh
         timezone=session["timezone"], languages=session["languages"],
         interpretation=session.get("interpretation", []), sequence=session.get("sequence", 0),
         join_url=session.get("join_url") if with_join_url else None,
+        countries=session.get("countries", []), venue=session.get("venue"),
+        slots=[slot["key"] for block in session.get("agenda", []) for slot in block["slots"]],
+        event_id=session.get("event_id"),
     )
 
 
@@ -83,6 +87,13 @@ def session_rescheduled(after: Document, before: Document, now: datetime) -> Doc
         session=snapshot(after), previous_starts_at=before["starts_at"],
         previous_ends_at=before["ends_at"]), now, before["_id"],
         event_id=f"{before['_id']}-SessionRescheduled-{after['sequence']}")
+
+
+def session_changed(after: Document, now: datetime) -> Document:
+    """A published session edited without moving, once per edit: its `rev` (bumped by every
+    write of the session) fixes the event id, so a write redone queues the same event."""
+    return entry(SessionChanged(session=snapshot(after)), now, after["_id"],
+                 event_id=f"{after['_id']}-SessionChanged-{after['rev']}")
 
 
 def cancel_token(signer: Signer, registration: Document, session: Document,

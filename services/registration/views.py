@@ -5,6 +5,7 @@ The join URL only when the secretariat asks, or for a confirmed participant's ow
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from shared.contracts.registration.rpc import (
     SessionView,
 )
 from shared.db import Document
+from shared.reference import member_state
 
 
 def session_view(session: Document, *, include_secret: bool = False) -> SessionView:
@@ -39,8 +41,29 @@ def session_view(session: Document, *, include_secret: bool = False) -> SessionV
         join_url=session.get("join_url") if include_secret else None,
         hold_until_confirmed=session.get("hold_until_confirmed", False),
         confirmation_minutes=session.get("confirmation_minutes", CONFIRMATION_MINUTES),
+        people=session.get("people", []), agenda=session.get("agenda", []),
+        rationale=session.get("rationale", {}), objectives=session.get("objectives", []),
+        keywords=session.get("keywords", []),
+        organisers=[institution_view(i) for i in session.get("organisers", [])],
+        partners=[institution_view(i) for i in session.get("partners", [])],
+        parent_event=session.get("parent_event"),
+        venue=session.get("venue") or {"mode": "online"},
+        countries=session.get("countries", []), event_id=session.get("event_id"),
+        certificate_threshold=session.get("certificate_threshold"),
         provenance=_provenance(session) if include_secret else None,
     )
+
+
+def institution_view(institution: Mapping[str, Any]) -> dict[str, Any]:
+    """An organiser or partner as shown: a member state's agency named from the reference
+    data (`agency_name`; its `name` too unless one was given) and placed in that country."""
+    shown = dict(institution)
+    state = member_state(institution["agency"]) if institution.get("agency") else None
+    if state is not None:
+        shown["agency_name"] = state.agency
+        shown["name"] = institution.get("name") or state.agency
+        shown["country"] = institution.get("country") or state.iso2
+    return shown
 
 
 def _provenance(session: Document) -> dict[str, Any] | None:

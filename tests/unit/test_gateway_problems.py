@@ -98,3 +98,10 @@ def test_an_undecodable_body_is_an_invalid_request() -> None:
 def test_a_5xx_http_error_hides_its_text() -> None:
     exc = from_http_exception(InternalServerException("stream consumed"))
     assert exc.detail == GENERIC_5XX_DETAIL
+
+
+def test_a_refusal_naming_fields_reads_like_a_body_that_breaks_the_model() -> None:
+    exc = from_rpc_failure(RpcFailure("invalid", "The slot overlaps.", {"errors": [
+        {"loc": ["agenda", 1, "slots", 0, "starts_at"], "msg": "The slot overlaps."}]}))
+    assert exc.extra == {"errors": [{"field": "agenda.1.slots.0.starts_at",
+                                     "message": "The slot overlaps."}]}

@@ -7,12 +7,22 @@ admitted under bumps `quotas_rev` too (store/ledger.py and handlers/admission.py
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from services.registration.domain import Document
+from services.registration.domain.agenda import (
+    Fault,
+    agenda_faults,
+    agenda_in_utc,
+    agenda_moved,
+    people_faults,
+    unplaceable_times,
+)
+from services.registration.domain.description import institution_faults, venue_faults
 from services.registration.domain.errors import Refusal, field_refusal
 from services.registration.domain.rules import (
     capacity_change_is_allowed,
@@ -27,13 +37,23 @@ DEFAULTS: dict[str, Any] = {
     "registration_opens_at": None, "registration_closes_at": None, "speakers": [],
     "requires_approval": False, "visibility": "public", "join_url": None, "country_quotas": [],
     "hold_until_confirmed": False, "confirmation_minutes": CONFIRMATION_MINUTES,
+    "people": [], "agenda": [], "rationale": {}, "objectives": [], "keywords": [],
+    "organisers": [], "partners": [], "parent_event": None, "venue": {"mode": "online"},
+    "countries": [], "event_id": None, "certificate_threshold": None,
 }
+NESTED = ("people", "agenda", "organisers", "partners", "parent_event", "venue")
+"""Fields holding models: stored whole, their unset optional parts included, so every stored
+person, slot or institution has the same keys whatever the request left out."""
+LEDGER_SETTINGS = ("capacity", "country_quotas", "hold_until_confirmed", "confirmation_minutes")
+"""Fields only registration itself reads: editing them is not announced (`announces_change`)."""
 SESSION_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 
 def given(fields: SessionFields) -> dict[str, Any]:
     """The fields a request sets, country codes in upper case."""
     values = fields.model_dump(exclude_unset=True, exclude_none=True)
+    whole = fields.model_dump(include=set(NESTED) & set(values))
+    values.update(whole)
     for name in ("country_quotas", "speakers"):
         for item in values.get(name, []):
             if item.get("country"):
@@ -43,12 +63,12 @@ def given(fields: SessionFields) -> dict[str, Any]:
 
 def new_session(session_id: str, fields: SessionFields, now: datetime) -> Document:
     """A draft session with an empty seat ledger; refused if incomplete or inconsistent."""
-    values = {**DEFAULTS, **given(fields)}
+    values = {**copy.deepcopy(DEFAULTS), **given(fields)}
     missing = [name for name in REQUIRED if values.get(name) is None]
     if missing:
         raise Refusal("invalid", "Missing fields: " + ", ".join(missing),
                       {"errors": [{"loc": [m], "msg": "required"} for m in missing]})
-    check(values)
+    values = settled(values)
     return {
         "_id": session_id, "status": "draft", **values, "sequence": 0, "quotas_rev": 0,
         "rev": 0, "confirmed": 0, "seats": [], "waiting": [], "waitlist_next": 0,
@@ -74,14 +94,56 @@ def check(values: Mapping[str, Any]) -> None:
         raise field_refusal("country_quotas", "Quotas reserve more seats than the capacity.")
 
 
+def settled(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` checked (`check`) with the agenda in UTC, refused (`invalid`, naming every
+    faulty field of the agenda, people, venue and institutions) unless they fit together."""
+    check(values)
+    refuse_unless_fine(unplaceable_times(values.get("agenda") or [], values["timezone"]))
+    result = {**values, "agenda": agenda_in_utc(values.get("agenda") or [],
+                                                values["timezone"])}
+    refuse_unless_fine([*people_faults(result.get("people") or []),
+                        *agenda_faults(result),
+                        *venue_faults(result.get("venue") or DEFAULTS["venue"]),
+                        *institution_faults(result)])
+    return result
+
+
+def refuse_unless_fine(faults: list[Fault]) -> None:
+    """Refuse (`invalid`) naming every fault, if there is any."""
+    if faults:
+        more = f" {len(faults) - 1} more fault(s) too." if len(faults) > 1 else ""
+        raise Refusal("invalid", f"{faults[0]['msg']}{more} `errors` says where.",
+                      {"errors": faults})
+
+
+def with_agenda_moved(session: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """`changes` plus the agenda moved by as much as the start, when the start moves and no
+    new agenda is given: a reschedule moves the agenda with the session."""
+    if "starts_at" not in changes or "agenda" in changes or not session.get("agenda"):
+        return dict(changes)
+    delta = changes["starts_at"] - session["starts_at"]
+    try:
+        return {**changes, "agenda": agenda_moved(session["agenda"], delta)}
+    except OverflowError:
+        raise field_refusal("starts_at", "The agenda cannot move that far.") from None
+
+
+def announces_change(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """Whether an edit that did not move a published session is announced (`SessionChanged`):
+    something those who keep a copy show changed, not only the settings of the seat ledger."""
+    return before["status"] == "published" and any(
+        before.get(name, DEFAULTS.get(name)) != after.get(name, DEFAULTS.get(name))
+        for name in SessionFields.model_fields
+        if name not in LEDGER_SETTINGS)
+
+
 def patched(session: Document, changes: Mapping[str, Any], force: bool,
             now: datetime) -> tuple[Document, bool]:
     """The whole session after an edit, and whether it moved in time (a reschedule, which
     the caller announces: `events.session_rescheduled`)."""
     if session["status"] == "cancelled":
         raise Refusal("conflict", "The session was cancelled.")
-    merged = {**session, **changes}
-    check(merged)
+    merged = settled({**session, **with_agenda_moved(session, changes)})
     if "capacity" in changes and not capacity_change_is_allowed(
             changes["capacity"], session["confirmed"], force):
         raise Refusal("conflict", f"{session['confirmed']} people are confirmed; lower "

@@ -40,15 +40,27 @@ async def patch_session(deps: Deps, session_id: str, fields: SessionFields, *,
         if session is None:
             raise no_session(session_id)
         after, moved = rules.patched(session, changes, force, now)
-        if moved:
+        announced = edit_announcement(session, after, moved, now)
+        if announced is not None:
             # Entries the relay removed after our read come back here; they keep their ids, so
             # JetStream's duplicate window drops the second publish.
-            after["outbox"] = [*session["outbox"], events.session_rescheduled(after, session, now)]
+            after["outbox"] = [*session["outbox"], announced]
         if await deps.store.replace_session(session_id, session["rev"], after):
             deps.kick()
             await fill_free_seats(deps, session_id, now)
             return await session_of(deps, session_id)
     raise Refusal("unavailable", "The session is changing; try again.")
+
+
+def edit_announcement(before: Document, after: Document, moved: bool,
+                      now: datetime) -> Document | None:
+    """The event an edit queues: a reschedule, or a change of a published session those who
+    keep a copy of it refresh (`rules.announces_change`); none for a draft."""
+    if moved:
+        return events.session_rescheduled(after, before, now)
+    if rules.announces_change(before, after):
+        return events.session_changed(after, now)
+    return None
 
 
 async def publish(deps: Deps, session_id: str, now: datetime) -> Document:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -63,3 +63,36 @@ async def test_cancelling_a_session_cancels_everyone_in_it_once(backend: Backend
     told = await backend.events("registration.participant.cancelled", expected=2)
     assert sorted(e.data["cancelled_by"] for e in told) == ["session_cancelled"] * 2
     assert len(await backend.events("registration.session.cancelled")) == 1
+
+
+async def test_an_edit_that_does_not_move_a_published_session_is_announced_as_a_change(
+        backend: Backend) -> None:
+    session_id = await open_session(backend, capacity=5, countries=["pe"])
+    await backend.call("patch_session", PatchSession(session_id=session_id, fields=(
+        SessionFields(capacity=6))), SessionView)  # the ledger's own: nobody else shows it
+    changed = await backend.call("patch_session", PatchSession(session_id=session_id, fields=(
+        SessionFields.model_validate({"keywords": ["open data"], "venue": {
+            "mode": "hybrid", "city": "Lima", "country": "pe"}}))), SessionView)
+    assert changed.venue["city"] == "Lima" and changed.keywords == ["open data"]
+    [event] = await backend.events("registration.session.changed", expected=2, seconds=1.0)
+    assert event.data["session"]["venue"]["country"] == "PE"
+    assert event.data["session"]["countries"] == ["PE"]
+    assert await backend.events("registration.session.rescheduled", seconds=0.1) == []
+
+
+async def test_a_reschedule_moves_the_agenda_as_stored(backend: Backend) -> None:
+    starts = backend.clock() + timedelta(days=7)
+    agenda = [{"key": "all", "slots": [
+        {"key": "open", "kind": "opening", "starts_at": starts.isoformat(),
+         "ends_at": (starts + timedelta(minutes=5)).isoformat()},
+        {"key": "talk", "kind": "presentation",
+         "starts_at": (starts + timedelta(minutes=5)).isoformat(),
+         "ends_at": (starts + timedelta(minutes=20)).isoformat()}]}]
+    session_id = await open_session(backend, starts_at=starts, agenda=agenda)
+    later = starts + timedelta(days=1)
+    moved = await backend.call("patch_session", PatchSession(session_id=session_id, fields=(
+        SessionFields(starts_at=later, ends_at=later + timedelta(hours=2)))), SessionView)
+    assert [datetime.fromisoformat(s["starts_at"]) for s in moved.agenda[0]["slots"]] == [
+        later, later + timedelta(minutes=5)]
+    [event] = await backend.events("registration.session.rescheduled")
+    assert event.data["session"]["slots"] == ["open", "talk"]
