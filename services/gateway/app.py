@@ -29,6 +29,7 @@ from services.gateway.ratelimit import SharedWindow, rate_limited
 from services.gateway.routes import (
     certificates,
     documents,
+    events,
     files,
     notify,
     registration,
@@ -121,7 +122,8 @@ def create_app(
     `extra_route_handlers` lets tests mount routes of their own; `tracer_provider` replaces
     the global one (tests collect spans with it).
     """
-    services = (registration, certificates, documents, files, search, translate, notify)
+    services = (registration, certificates, events, documents, files, search, translate,
+                notify)
     limit = rate_limited(SharedWindow(options.public_rate_limit))
     public = Router("/v1", route_handlers=[*PUBLIC_HANDLERS,
                                            *(h for s in services for h in s.PUBLIC_HANDLERS)],

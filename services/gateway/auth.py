@@ -64,6 +64,15 @@ def requires_role(*roles: Role) -> Guard:
     return guard
 
 
+async def secretariat_asks(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """Whether the request carries a secretariat (or admin) key, on routes the public reads
+    too (drafts, join URLs, provenance are shown only then). No key is the public's read; a
+    key that is presented but unknown is a 401, as on every keyed route."""
+    if presented_key(connection.headers) is None:
+        return False
+    return (await authenticate(connection)).role in ("secretariat", "admin")
+
+
 async def provide_caller(request: Request[Any, Any, Any]) -> ApiKey:
     """Dependency: the key of the request (already checked by the route's guard)."""
     return await authenticate(request)

@@ -13,6 +13,7 @@ from faststream.nats import NatsRouter
 from services.registration.calendars import calendar, calendar_feed
 from services.registration.domain.errors import Refusal
 from services.registration.events import CANCEL_ACTION, CONFIRM_ACTION
+from services.registration.gathering_entrypoints import gathering_responders
 from services.registration.handlers import (
     Deps,
     announcements,
@@ -20,6 +21,7 @@ from services.registration.handlers import (
     attendance,
     certificates,
     confirmation,
+    gatherings,
     reading,
     registrations,
     sessions,
@@ -79,11 +81,13 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
 
     @routes.responder("create_session", CreateSession)
     async def create_session(request: CreateSession) -> SessionView:
+        await gatherings.refuse_unknown_event(deps, request.fields.event_id)
         created = await sessions.create_session(deps, request.fields, clock())
         return session_view(created, include_secret=True)
 
     @routes.responder("patch_session", PatchSession)
     async def patch_session(request: PatchSession) -> SessionView:
+        await gatherings.refuse_unknown_event(deps, request.fields.event_id)
         return session_view(await sessions.patch_session(
             deps, request.session_id, request.fields, unset_capacity=request.unset_capacity,
             force=request.force, now=clock()), include_secret=True)
@@ -124,6 +128,7 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
 
     @routes.responder("register", Register)
     async def register(request: Register) -> RegisterReply:
+        await gatherings.refuse_part_registration(deps, request.session_id)
         return await registrations.register(deps, request.session_id, request.form, clock())
 
     def holder_of(token: str, action: str) -> tuple[str, datetime]:
@@ -190,6 +195,7 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
     async def stats(request: StatsQuery) -> Stats:
         return await attendance.statistics(deps, request, clock())
 
+    gathering_responders(routes, deps)
     return routes.router
 
 

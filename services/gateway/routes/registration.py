@@ -19,7 +19,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel, ValidationError
 
-from services.gateway.auth import SECURITY, authenticate, presented_key, requires_role
+from services.gateway.auth import SECURITY, authenticate, requires_role, secretariat_asks
 from services.gateway.context import Gateway
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
@@ -115,12 +115,6 @@ async def get_session(request: Request[Any, Any, Any], gateway: NamedDependency[
     return await gateway.call(SVC, "get_session", ref, SessionView)
 
 
-async def secretariat_asks(request: Request[Any, Any, Any]) -> bool:
-    """Whether the request carries a secretariat (or admin) key; a key that is presented
-    but unknown is a 401, as on every route that takes one."""
-    if presented_key(request.headers) is None:
-        return False
-    return (await authenticate(request)).role in ("secretariat", "admin")
 
 
 @get("/sessions/{session_id:str}/calendar.ics", summary="Session as iCalendar",

@@ -4,13 +4,15 @@ conditional writes and indexes, and the stand-in's quirks they work around.
 The Store is one object over the two collections (base.py says what they hold), in four
 parts: session documents (sessions.py, their list filters in session_filters.py), the seat
 ledger inside them (ledger.py), registration documents (registrations.py) and the
-certificates inside them (certificates.py).
+certificates inside them (certificates.py); gatherings (the API's events, gatherings.py) have a
+collection of their own.
 """
 
 from __future__ import annotations
 
 from services.registration.store.base import ACTIVE, REGISTRATIONS, SESSIONS, SUMMARY
 from services.registration.store.certificates import CertificateDocuments
+from services.registration.store.gatherings import GatheringDocuments, gathering_indexes
 from services.registration.store.ledger import SeatLedger
 from services.registration.store.registrations import RegistrationDocuments
 from services.registration.store.sessions import SessionDocuments
@@ -20,7 +22,8 @@ from shared.inbox import Inbox
 __all__ = ["ACTIVE", "REGISTRATIONS", "SESSIONS", "SUMMARY", "Store", "indexes"]
 
 
-class Store(SessionDocuments, SeatLedger, RegistrationDocuments, CertificateDocuments):
+class Store(SessionDocuments, SeatLedger, RegistrationDocuments, CertificateDocuments,
+            GatheringDocuments):
     """Documents of one service database."""
 
 
@@ -38,4 +41,5 @@ def indexes() -> list[IndexSpec]:
         # Verifying a certificate code, current or superseded.
         IndexSpec(REGISTRATIONS, (("certificate.code", 1),)),
         IndexSpec(REGISTRATIONS, (("superseded_codes", 1),)),
+        *gathering_indexes(),
     ]

@@ -25,17 +25,19 @@ from tests.fast.registration.documents import (
     set_with_events,
     without,
 )
+from tests.fast.registration.memory_gatherings import MemoryGatherings
 from tests.fast.registration.memory_sessions import MemorySessions
 
 PROFILE = ("country", "region", "sector", "gender", "session_id")
 
 
-class MemoryStore(MemorySessions):
+class MemoryStore(MemorySessions, MemoryGatherings):
     """Both collections of the service, in dicts."""
 
     def __init__(self) -> None:
         super().__init__()
         self.registrations: dict[str, Document] = {}
+        self.gatherings: dict[str, Document] = {}
 
     @staticmethod
     def outbox_of(registration_id: str) -> tuple[str, str]:
