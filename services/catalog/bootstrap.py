@@ -17,12 +17,13 @@ from services.catalog.search.engine import SearchEngine
 from services.catalog.search.entrypoints import IndexSync, search_rpc
 from services.catalog.search.oai.verbs import Harvest
 from services.catalog.search.store import SearchStore
+from services.catalog.session_entrypoints import materials_rpc, session_router
 from services.catalog.settings import (
     ABANDONED_UPLOAD_AFTER,
     UPLOAD_SWEEP_EVERY,
     CatalogSettings,
 )
-from services.catalog.store import DOCUMENTS, INDEXES, DocumentStore, FileStore
+from services.catalog.store import DOCUMENTS, INDEXES, DocumentStore, FileStore, SessionStore
 from shared.bus import INGEST_STREAM, service_stream
 from shared.clock import utc_now
 from shared.inbox import Inbox
@@ -35,13 +36,18 @@ SEARCH_INDEXES = SearchStore.indexes()
 
 def deps_of(runtime: Runtime) -> Deps:
     """The repository handlers' dependencies for this runtime."""
-    return Deps(DocumentStore(runtime.db), FileStore(runtime.db), runtime.outbox.kick, utc_now)
+    return Deps(DocumentStore(runtime.db), FileStore(runtime.db), runtime.outbox.kick, utc_now,
+                SessionStore(runtime.db))
 
 
-def catalog_parts(runtime: Runtime) -> Parts:
-    """RPC responders and event consumers of the repository; the sweeper of upload pieces."""
+def catalog_parts(runtime: Runtime, own: CatalogSettings | None = None) -> Parts:
+    """RPC responders and event consumers of the repository and of session materials; the
+    sweeper of upload pieces. `own`: the catalog's settings (from the environment unless
+    given)."""
     deps = deps_of(runtime)
-    return Parts(routers=[rpc_router(deps), event_router(runtime, deps)],
+    sources = (own or CatalogSettings()).recording_sources
+    return Parts(routers=[rpc_router(deps), event_router(runtime, deps), materials_rpc(deps),
+                          session_router(runtime, deps, sources)],
                  background=[lambda: sweep_abandoned_uploads(deps)])
 
 
@@ -94,7 +100,8 @@ SPEC = ServiceSpec(
     build=build,
     indexes=[*Inbox.indexes(), *INDEXES, *SEARCH_INDEXES],
     # Member agencies' portals publish on ingest.catalog.>; TRANSLATE is declared by the
-    # translate service too (idempotently): the catalog's consumer needs it at start.
-    extra_streams=(INGEST_STREAM, service_stream("translate")),
+    # translate service too (idempotently): the catalog's consumer needs it at start, as its
+    # copy of sessions needs REGISTRATION.
+    extra_streams=(INGEST_STREAM, service_stream("translate"), service_stream("registration")),
     outbox_collections=(DOCUMENTS,),
 )

@@ -34,6 +34,11 @@ class CatalogSettings(BaseSettings):
         description="Address OAI-PMH harvesters are given to reach the repository's "
         "administrator (`adminEmail`). Unset: the address of SMTP_FROM, if set.")
 
+    recording_sources: frozenset[str] = Field(
+        frozenset({"integration"}),
+        description="NATS users (subject sources) whose `ingest.catalog.<source>.recording.v1` "
+        "the catalog takes as session recordings: the webinar platform's. A JSON list.")
+
     @field_validator("admin_email")
     @classmethod
     def _address_only(cls, value: str) -> str:

@@ -17,8 +17,8 @@ def document_view(doc: Document, asked: str | None) -> DocumentView:
     return DocumentView.model_validate({
         **{k: doc.get(k) for k in (
             "type", "status", "revision", "source_language", "topics", "countries", "regions",
-            "authors", "institutions", "published_on", "year", "session_id", "source",
-            "external_id")},
+            "authors", "institutions", "published_on", "year", "session_id", "slot", "url",
+            "source", "external_id")},
         "updated_at": doc["updated_at"],
         "id": doc["_id"], "requested_language": asked, "served_language": served,
         "fallback": asked is not None and served != asked,

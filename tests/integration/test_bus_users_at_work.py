@@ -42,19 +42,22 @@ ARRIVALS = {
     "translate": [("translate.job.completed.v1", "TRANSLATE"),
                   ("translate.job.queued.v1", "TRANSLATE")],
     "integration": [("ingest.registration.attendance.v1", "INGEST"),
-                    (AnnouncedSession.subject_for("webinar"), "INGEST")],
+                    (AnnouncedSession.subject_for("webinar"), "INGEST"),
+                    ("ingest.catalog.integration.recording.v1", "INGEST")],
     "chilecompra": [(IngestedDocument.subject_for("chilecompra"), "INGEST")],  # a portal
 }
 CONSUMERS = {  # durable: (its service, the stream it reads)
     "registration-attendance": ("registration", "INGEST"),
     "registration-announcements": ("registration", "INGEST"),
     "catalog-translations": ("catalog", "TRANSLATE"), "catalog-ingest": ("catalog", "INGEST"),
+    "catalog-sessions": ("catalog", "REGISTRATION"),
+    "catalog-recordings": ("catalog", "INGEST"),
     "translate-catalog": ("translate", "CATALOG"),
     "translate-sessions": ("translate", "REGISTRATION"),
     "translate-drafter": ("translate", "TRANSLATE"),
     "notify-registration": ("notify", "REGISTRATION"), "notify-catalog": ("notify", "CATALOG"),
     "notify-translate": ("notify", "TRANSLATE")}
-DEAD_LETTERS = 10  # one per consumer and message; the drafter drops what it cannot read
+DEAD_LETTERS = 12  # one per consumer and message; the drafter drops what it cannot read
 
 
 def _dialogues(server: LocalServer, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -117,7 +120,7 @@ async def test_every_service_works_under_its_own_user(
         dlq = services["registration"].runtime.broker.connection.jetstream()
         assert (await dlq.stream_info("DLQ")).state.messages == DEAD_LETTERS
         rejections = await dlq.stream_info("INGEST", subjects_filter="ingest.rejected.v1")
-        assert rejections.state.subjects == {"ingest.rejected.v1": 3}
+        assert rejections.state.subjects == {"ingest.rejected.v1": 4}
         await _operator_lists_and_replays(secured_nats, tmp_path)
     finally:
         await gateway.stop()

@@ -147,9 +147,13 @@ async def test_a_service_cannot_delete_streams(mongo_url: str, secured_nats: Loc
 async def test_an_integration_may_only_ingest(secured_nats: LocalServer) -> None:
     connection, seen = await connect_as(secured_nats, "integration")
     await connection.publish("ingest.registration.attendance.v1", b"{}")
+    await connection.publish("ingest.catalog.integration.recording.v1", b"{}")
     assert await seen.violations(connection) == []
     for subject in ("registration.participant.confirmed.v1", "ingest.rejected.v1",
-                    "_INBOX.forged", "rpc.registration.ping"):
+                    "_INBOX.forged", "rpc.registration.ping",
+                    # recordings under its own source only, and no documents
+                    "ingest.catalog.chilecompra.recording.v1",
+                    "ingest.catalog.integration.document.v1"):
         await connection.publish(subject, b"{}")
         assert await seen.refused(connection, subject), subject
     await connection.close()

@@ -16,7 +16,8 @@ from shared.reference import member_state, region_of
 
 Doc = dict[str, Any]
 LIST_FIELDS = ("topics", "countries", "authors", "institutions")
-SCALAR_FIELDS = ("type", "published_on", "session_id")
+SCALAR_FIELDS = ("type", "published_on", "session_id", "slot", "url")
+"""`slot` and `url` came with session materials: documents stored before them lack both."""
 
 
 def checked_countries(countries: list[str]) -> list[str]:
@@ -61,7 +62,7 @@ def new_document(doc_id: str, fields: Doc, now: datetime, editor: str | None, *,
         "title": {}, "summary": {}, "body": {},
         "languages": {lang: {"status": "missing"} for lang in LANGUAGE_CODES},
         "topics": [], "countries": [], "regions": [], "authors": [], "institutions": [],
-        "published_on": None, "year": None, "session_id": None,
+        "published_on": None, "year": None, "session_id": None, "slot": None, "url": None,
         "source": source, "external_id": external_id, "files": [],
         "created_at": now, "updated_at": now, "outbox": [],
     }
@@ -90,7 +91,7 @@ def changed_document(doc: Doc, changes: Doc, now: datetime, editor: str | None) 
     edited = {name: texts for name, texts in edited.items() if texts}
     for name, texts in edited.items():
         after[name] = {**doc[name], **texts}
-    if all(after[k] == doc[k] for k in (*SCALAR_FIELDS, *LIST_FIELDS)) and not edited:
+    if all(after.get(k) == doc.get(k) for k in (*SCALAR_FIELDS, *LIST_FIELDS)) and not edited:
         return None
     revision = doc["revision"] + 1 if makes_revision(doc) else doc["revision"]
     after["languages"] = versions_after_edit(doc, edited, editor, now, revision)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from services.catalog import events
 from services.catalog.domain.errors import Refusal
-from services.catalog.store import DocumentStore, FileStore
+from services.catalog.store import DocumentStore, FileStore, SessionStore
 from shared.clock import Clock
 from shared.contracts.events import Event
 from shared.db import Document
@@ -26,12 +26,14 @@ ATTEMPTS = 8
 
 @dataclass(frozen=True)
 class Deps:
-    """What handlers use: documents, files, the clock, and the outbox relay's kick."""
+    """What handlers use: documents, files, the clock, the outbox relay's kick, and the
+    copy of registration's sessions."""
 
     store: DocumentStore
     files: FileStore
     kick: Callable[[], None]
     clock: Clock
+    sessions: SessionStore
 
 
 async def update_document(deps: Deps, document_id: str,

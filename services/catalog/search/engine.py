@@ -13,6 +13,7 @@ from services.catalog.search.domain.indexable import IndexableDocument
 from services.catalog.search.domain.query_text import clauses_of, engine_query
 from services.catalog.search.facets import facet_aggregation, read_facets
 from services.catalog.search.index_schema import (
+    SESSION_FIELD,
     all_text_fields,
     build_schema,
     field_boosts,
@@ -100,6 +101,8 @@ class SearchEngine:
                               ("region", request.region), ("language", request.available_in)):
             if values:
                 musts.append(tantivy.Query.term_set_query(self.schema, field, list(values)))
+        if request.session is not None:
+            musts.append(tantivy.Query.term_query(self.schema, SESSION_FIELD, request.session))
         if request.year_from is not None or request.year_to is not None:
             musts.append(tantivy.Query.range_query(
                 self.schema, "year", tantivy.FieldType.Integer, request.year_from,
@@ -129,6 +132,8 @@ class SearchEngine:
             snippet_language=snippet_language, languages=languages,
             published_on=_first(stored, "published_on") or None,
             score=None if request.sort == "date" else float(score),
+            session_id=_first(stored, SESSION_FIELD) or None,
+            slot=_first(stored, "slot") or None, url=_first(stored, "url") or None,
         )
 
 

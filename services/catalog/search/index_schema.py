@@ -16,6 +16,8 @@ STEMMERS: Final = {"es": "spanish", "en": "english", "pt": "portuguese", "fr": "
 BOOSTS: Final = {"title": 3.0, "summary": 1.5, "body": 1.0}
 KEYWORDS: Final = ("type", "topic", "country", "region", "language")
 """Untokenized, multi-valued fast fields: filters and facets."""
+SESSION_FIELD: Final = "session_id"
+"""Untokenized: the `session` filter. `slot` and `url` are only stored, to be shown."""
 
 
 def text_field(name: str, language: str) -> str:
@@ -37,6 +39,10 @@ def build_schema() -> tantivy.Schema:
     for keyword in KEYWORDS:
         builder.add_text_field(keyword, stored=True, fast=True, tokenizer_name="raw",
                                index_option="basic")
+    builder.add_text_field(SESSION_FIELD, stored=True, tokenizer_name="raw",
+                           index_option="basic")
+    builder.add_text_field("slot", stored=True, index_option="basic", tokenizer_name="raw")
+    builder.add_text_field("url", stored=True, index_option="basic", tokenizer_name="raw")
     builder.add_text_field("source_language", stored=True, tokenizer_name="raw")
     builder.add_text_field("published_on", stored=True, tokenizer_name="raw")
     builder.add_integer_field("year", stored=True, indexed=True, fast=True)
@@ -76,6 +82,11 @@ def to_engine_document(entry: IndexableDocument) -> tantivy.Document:
                             ("region", entry.regions), ("language", entry.languages)):
         for value in values:
             document.add_text(keyword, value)
+    shown: tuple[tuple[str, str | None], ...] = (
+        (SESSION_FIELD, entry.session_id), ("slot", entry.slot), ("url", entry.url))
+    for name, stored in shown:
+        if stored:
+            document.add_text(name, stored)
     document.add_text("source_language", entry.source_language)
     if entry.published_on:
         document.add_text("published_on", entry.published_on)

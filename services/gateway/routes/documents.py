@@ -16,6 +16,7 @@ from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes import materials
 from services.gateway.routes.ids import DocumentId
 from shared.contracts.catalog.rpc import (
     CatalogStats,
@@ -150,7 +151,10 @@ PUBLIC_HANDLERS: list[ControllerRouterHandler] = [
     get_document, list_revisions, get_revision,
     # Guarded by its own role; it sits here because one router must own both methods of
     # `/documents/{id}` (Litestar adds one OPTIONS handler per path and router).
-    change_document]
+    change_document,
+    # A session's materials are documents: listed publicly, attached (guarded by its own
+    # role) on the same path.
+    *materials.HANDLERS]
 """Mounted under `/v1` without a key, behind the public rate limit."""
 
 KEYED_HANDLERS: list[ControllerRouterHandler] = [

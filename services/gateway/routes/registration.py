@@ -23,6 +23,7 @@ from services.gateway.auth import SECURITY, authenticate, requires_role, secreta
 from services.gateway.context import Gateway
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
+from services.gateway.routes.materials import SessionWithMaterials, session_with_materials
 from shared.contracts.registration.events import RegistrationStatus
 from shared.contracts.registration.rpc import (
     AttendanceRecorded,
@@ -107,12 +108,17 @@ async def list_sessions(
 
 @get("/sessions/{session_id:str}", summary="One session",
      responses=problem_responses(401, 404, 429))
-async def get_session(request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
-                      session_id: FromPath[str]) -> SessionView:
-    """A published session with its seats left (never the join URL). Asked with a
+async def get_session(
+    request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
+    session_id: FromPath[str], lang: Annotated[LanguageCode | None, QueryParameter()] = None,
+) -> SessionWithMaterials:
+    """A published session with its seats left (never the join URL) and its published
+    materials, titled in `lang` when they have it. If the repository does not answer, the
+    session still does: without `materials`, and `materials_unavailable` true. Asked with a
     secretariat key: drafts too, with the join URL and where an announced one came from."""
     ref = SessionRef(session_id=session_id, include_secret=await secretariat_asks(request))
-    return await gateway.call(SVC, "get_session", ref, SessionView)
+    session = await gateway.call(SVC, "get_session", ref, SessionView)
+    return await session_with_materials(gateway, session, lang)
 
 
 

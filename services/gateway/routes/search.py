@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from services.gateway.context import Gateway
 from services.gateway.pages import encode_cursor, offset_of
 from services.gateway.problems import problem, problem_responses
+from shared.contracts.catalog.materials import SESSION_ID_PATTERN
 from shared.contracts.catalog.search import (
     MAX_FILTER_VALUES,
     MAX_OFFSET,
@@ -52,6 +53,8 @@ async def search(
     year_from: Annotated[int | None, QueryParameter(ge=1000, le=9999)] = None,
     year_to: Annotated[int | None, QueryParameter(ge=1000, le=9999)] = None,
     available_in: Annotated[list[LanguageCode] | None, QueryParameter(max_items=4)] = None,
+    session: Annotated[str | None, QueryParameter(
+        pattern=SESSION_ID_PATTERN, description="Only the materials of this session.")] = None,
     sort: Annotated[SortOrder, QueryParameter()] = "relevance",
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, QueryParameter(max_length=100)] = None,
@@ -61,7 +64,8 @@ async def search(
     request = SearchRequest(
         q=q, lang=lang, type=type or [], topic=topic or [], country=_countries(country),
         region=region or [], year_from=year_from, year_to=year_to,
-        available_in=available_in or [], sort=sort, offset=_offset(cursor), limit=limit)
+        available_in=available_in or [], session=session, sort=sort, offset=_offset(cursor),
+        limit=limit)
     reply = await gateway.call("catalog", "search", request, SearchReply)
     following = None if reply.next_offset is None else f"o{reply.next_offset}"
     return SearchPage(items=reply.hits, next_cursor=encode_cursor(following), total=reply.total,

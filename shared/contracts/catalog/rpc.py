@@ -21,6 +21,8 @@ Country = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
                                            pattern=r"^[A-Za-z]{2}$")]
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=100,
                                               pattern=r"^[A-Za-z0-9_.:-]+$")]
+LinkUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000,
+                                           pattern=r"^https?://\S+$")]
 
 
 class DocumentChanges(BaseModel):
@@ -38,6 +40,7 @@ class DocumentChanges(BaseModel):
     institutions: list[Name] | None = Field(None, max_length=50)
     published_on: date | None = None
     session_id: Identifier | None = None
+    url: LinkUrl | None = Field(None, description="A link, e.g. a recording on a video site.")
 
 
 class DocumentDraft(DocumentChanges):
@@ -122,6 +125,8 @@ class DocumentView(BaseModel):
     published_on: date | None
     year: int | None
     session_id: str | None
+    slot: str | None = Field(None, description="The session's agenda slot it belongs to.")
+    url: str | None = Field(None, description="A link, e.g. a recording on a video site.")
     source: str | None
     external_id: str | None
     files: list[FileInfo]

@@ -52,6 +52,7 @@ class SearchHit(BaseModel):
     score: float | None = Field(description="BM25 relevance; null when sorted by date.")
     session_id: str | None = Field(None, description="The session it is a material of.")
     slot: str | None = Field(None, description="The agenda slot it belongs to, by key.")
+    url: str | None = Field(None, description="Its link, e.g. a recording on a video site.")
 
 
 class FacetCount(BaseModel):

@@ -26,6 +26,10 @@ class IndexableDocument:
     regions: list[str] = field(default_factory=list)
     year: int | None = None
     published_on: str | None = None
+    session_id: str | None = None
+    """The session it is a material of, with its agenda `slot` and its link (`url`)."""
+    slot: str | None = None
+    url: str | None = None
 
 
 def is_searchable(document: Mapping[str, Any]) -> bool:
@@ -66,6 +70,8 @@ def to_indexable(document: Mapping[str, Any], file_texts: Sequence[str] = ()) ->
         countries=[c.upper() for c in _strings(document.get("countries"))],
         regions=_strings(document.get("regions")), year=_year(document),
         published_on=_date(document.get("published_on")),
+        session_id=_text(document.get("session_id")) or None,
+        slot=_text(document.get("slot")) or None, url=_text(document.get("url")) or None,
     )
 
 
