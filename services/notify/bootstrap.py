@@ -47,6 +47,7 @@ def build_spec(clock: Clock = utc_now, options: NotifySettings | None = None,
         return Parts(
             routers=[event_router(runtime, ctx), rpc_router(runtime, ctx)],
             background=[sender.run, partial(pollers.send_reminders, ctx, runtime.instance),
+                        partial(pollers.send_materials_mails, ctx, runtime.instance),
                         partial(pollers.send_digests, ctx),
                         partial(pollers.purge_personal_data, ctx)])
 

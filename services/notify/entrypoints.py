@@ -63,20 +63,30 @@ def registration_routes(ctx: Context) -> dict[str, Handler]:
 
     async def published(ce: CloudEvent) -> None:
         await registration_events.when_session_is_published(
-            ctx, reg.SessionPublished.from_cloudevent(ce))
+            ctx, ce.time, reg.SessionPublished.from_cloudevent(ce))
+
+    async def changed(ce: CloudEvent) -> None:
+        await registration_events.when_session_is_changed(
+            ctx, ce.time, reg.SessionChanged.from_cloudevent(ce))
 
     async def rescheduled(ce: CloudEvent) -> None:
         await registration_events.when_session_is_rescheduled(
-            ctx, ce.id, reg.SessionRescheduled.from_cloudevent(ce))
+            ctx, ce.id, ce.time, reg.SessionRescheduled.from_cloudevent(ce))
 
     async def cancelled(ce: CloudEvent) -> None:
         await registration_events.when_session_is_cancelled(
-            ctx, ce.id, reg.SessionCancelled.from_cloudevent(ce))
+            ctx, ce.id, ce.time, reg.SessionCancelled.from_cloudevent(ce))
+
+    async def certificate(ce: CloudEvent) -> None:
+        await registration_events.when_certificate_is_issued(
+            ctx, reg.CertificateIssued.from_cloudevent(ce))
 
     return {**dict.fromkeys(PARTICIPANT_EVENTS, participant),
             reg.SessionPublished.subject(): published,
+            reg.SessionChanged.subject(): changed,
             reg.SessionRescheduled.subject(): rescheduled,
-            reg.SessionCancelled.subject(): cancelled}
+            reg.SessionCancelled.subject(): cancelled,
+            reg.CertificateIssued.subject(): certificate}
 
 
 def catalog_routes(ctx: Context) -> dict[str, Handler]:
@@ -110,10 +120,6 @@ def event_router(runtime: Runtime, ctx: Context) -> NatsRouter:
         subscribe(router, runtime, subject=f"{source}.>", stream=service_stream(source).name,
                   durable=f"notify-{source}", handler=dispatcher(routes))
     return router
-
-
-
-
 
 
 def rpc_router(runtime: Runtime, ctx: Context) -> NatsRouter:

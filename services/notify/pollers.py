@@ -1,5 +1,5 @@
-"""Notify's timed entrypoints: one loop per use case that time triggers (reminders, digests,
-retention), each pausing on trouble (MongoDB away) and never dying of it.
+"""Notify's timed entrypoints: one loop per use case that time triggers (reminders, materials
+mails, digests, retention), each pausing on trouble (MongoDB away) and never dying of it.
 
 Each replica runs every loop; the use cases are safe to run side by side (leases, unique
 delivery ids, idempotent erasure). Mail itself goes out by `delivery.sender`'s loop.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from services.notify.handlers import digests, reminders, retention
+from services.notify.handlers import digests, materials, reminders, retention
 from services.notify.handlers.context import Context
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,18 @@ async def send_reminders(ctx: Context, owner: str) -> None:
                 continue
         except Exception as error:
             log.warning("reminder poller paused", extra={"error": type(error).__name__})
+        await asyncio.sleep(ctx.options.poll_seconds)
+
+
+async def send_materials_mails(ctx: Context, owner: str) -> None:
+    """Send each session's materials mail once its gathering window closed, until
+    cancelled."""
+    while True:
+        try:
+            if await materials.send_a_due_materials_mail(ctx, owner):
+                continue
+        except Exception as error:
+            log.warning("materials mail poller paused", extra={"error": type(error).__name__})
         await asyncio.sleep(ctx.options.poll_seconds)
 
 

@@ -64,6 +64,10 @@ class NotifySettings(BaseSettings):
     digest_poll_seconds: float = Field(
         60.0, gt=0, description="How often to look for a due daily or weekly digest.")
     smtp_timeout: float = Field(20.0, gt=0, description="Seconds one SMTP exchange may take.")
+    # A recording and its presentations are often published minutes apart: one mail for all.
+    materials_gather_seconds: float = Field(
+        300.0, gt=0, description="Materials of a session published within this many seconds "
+        "of its first go out together: one mail to each registrant and attendee, once.")
     retention_days: int = Field(
         365, ge=1, le=3650, description="Days after a mail's last attempt before its address "
         "and rendered message are erased (the record and the address's hash stay), and after "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency, Provide
@@ -20,6 +20,7 @@ from shared.contracts.notify.rpc import (
     DeliveryStatus,
     DeliveryView,
     ListDeliveries,
+    MailKind,
     RetryDelivery,
     Subscribe,
     SubscriptionRequested,
@@ -28,12 +29,6 @@ from shared.contracts.notify.rpc import (
 )
 
 SECRETARIAT = [requires_role("secretariat")]
-Kind = Literal[
-    "confirmed", "waitlisted", "pending", "promoted", "rejected", "cancelled",
-    "session_rescheduled", "session_cancelled", "reminder", "attended", "no_show",
-    "subscription_confirm", "document_published", "document_translated", "digest",
-    "translation_job",
-]
 
 
 @get("/notifications", summary="The delivery log", guards=SECRETARIAT, security=SECURITY,
@@ -43,7 +38,7 @@ async def list_notifications(
     gateway: NamedDependency[Gateway],
     caller: NamedDependency[ApiKey],
     status: Annotated[DeliveryStatus | None, QueryParameter()] = None,
-    kind: Annotated[Kind | None, QueryParameter()] = None,
+    kind: Annotated[MailKind | None, QueryParameter()] = None,
     session: Annotated[str | None, QueryParameter(max_length=100)] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,

@@ -61,3 +61,11 @@ class Site:
         """A repository document, in `language` if given."""
         path = f"/documents/{quote(document_id, safe='')}"
         return self._page(path, lang=language) if language else self._page(path)
+
+    def certificate(self, cancel_token: str) -> str:
+        """The participant's certificate (PDF), downloaded with their page's token."""
+        return self._page("/registrations/certificate.pdf", token=cancel_token)
+
+    def certificate_verification(self, code: str) -> str:
+        """The public page that tells whether a certificate's code is valid."""
+        return self._page(f"/certificates/{quote(code, safe='')}")

@@ -5,23 +5,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
+from shared.contracts.notify.rpc import MailKind as MailKind  # re-exported: notify names it here
 from shared.contracts.registration.events import SessionSnapshot
 from shared.reference import LanguageCode
 
-MailKind = Literal[
-    "confirmed", "waitlisted", "pending", "promoted", "rejected", "cancelled",
-    "session_rescheduled", "session_cancelled", "reminder", "attended", "no_show",
-    "subscription_confirm", "document_published", "document_translated", "digest",
-    "translation_job", "awaiting_confirmation", "already_registered",
-]
-MAIL_KINDS: tuple[MailKind, ...] = (
-    "confirmed", "waitlisted", "pending", "promoted", "rejected", "cancelled",
-    "session_rescheduled", "session_cancelled", "reminder", "attended", "no_show",
-    "subscription_confirm", "document_published", "document_translated", "digest",
-    "translation_job", "awaiting_confirmation", "already_registered",
-)
+MAIL_KINDS: tuple[MailKind, ...] = get_args(MailKind)
 NON_TRANSACTIONAL: frozenset[MailKind] = frozenset({"document_published", "document_translated",
                                                    "digest", "translation_job"})
 """Mail a marketing opt-out stops; it carries List-Unsubscribe (RFC 8058)."""
@@ -80,3 +70,13 @@ def mask_email(email: str) -> str:
 def reminder_source(session_id: str, offset_minutes: int, starts_at: datetime) -> str:
     """The source id of one reminder of one start time: a moved session is reminded anew."""
     return f"reminder:{session_id}:{offset_minutes}:{int(starts_at.timestamp())}"
+
+
+def materials_source(session_id: str) -> str:
+    """The source id of a session's materials mail: one per session, so one per person."""
+    return f"materials:{session_id}"
+
+
+def certificate_source(code: str) -> str:
+    """The source id of a certificate's mail: one per certificate code."""
+    return f"certificate:{code}"

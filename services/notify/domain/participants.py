@@ -54,6 +54,12 @@ def leaves_audience(kind: MailKind) -> bool:
     return kind in LEAVING
 
 
+def came_to_the_session(kind: MailKind) -> bool:
+    """Whether this mail tells someone their attendance was recorded: they hear of the
+    session's materials, whatever seat they hold."""
+    return kind == "attended"
+
+
 def left_by(event: reg.ParticipantEvent, kind: MailKind) -> str:
     """Why someone left the audience: who cancelled, else the kind (`rejected`)."""
     return event.cancelled_by if isinstance(event, reg.ParticipantCancelled) else kind

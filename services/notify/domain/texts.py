@@ -88,6 +88,8 @@ SUBJECT: dict[MailKind, str] = {
     "translation_job": N_("A translation is waiting for you: %(title)s"),
     "awaiting_confirmation": N_("Confirm your registration: %(title)s"),
     "already_registered": N_("You are already registered: %(title)s"),
+    "materials_published": N_("Materials of %(title)s are available"),
+    "certificate_issued": N_("Your certificate of attendance: %(title)s"),
 }
 DIGEST_SUBJECT = NN_("Your INGP digest: %(count)s new in the repository",
                      "Your INGP digest: %(count)s new in the repository")
@@ -127,6 +129,10 @@ INTRO: dict[MailKind, str] = {
     "already_registered": N_('Someone, probably you, tried to register this e-mail address for '
                              '"%(title)s" again. It is already registered, so nothing has '
                              "changed."),
+    "materials_published": N_('The materials of "%(title)s" are now in the INGP knowledge '
+                              "repository:"),
+    "certificate_issued": N_('Your certificate of attendance for "%(title)s" is ready. '
+                             "Download it from your registration page."),
 }
 ATTENDED_INTRO = NN_(
     'Thank you for taking part in "%(title)s" (%(minutes)s minute). The materials and the '
@@ -167,3 +173,13 @@ STANDING: dict[str, str] = {
 HOLD_LAPSED = N_("The time to confirm your registration is over, so the place held for you "
                  "goes to someone else. You may register again while registration is open.")
 CONFIRM_SUBSCRIPTION = N_("Confirm my subscription")
+
+MATERIALS_LATER = N_("Materials published later will be listed on the session page.")
+"""Said in the materials mail, which goes once: later materials are not mailed."""
+LABEL_CERTIFICATE_CODE = N_("Verification code")
+LABEL_CERTIFICATE_LANGUAGES = N_("Written in")
+LABEL_DOWNLOAD_CERTIFICATE = N_("Download my certificate")
+LABEL_VERIFY_CERTIFICATE = N_("Verify this certificate")
+CERTIFICATE_SUPERSEDES = N_("This certificate replaces the one issued to you earlier (code "
+                            "%(previous)s), which is no longer valid.")
+CERTIFICATE_VERIFY = N_("Anyone you show it to can check its code on the verification page.")

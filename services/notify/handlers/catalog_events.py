@@ -7,6 +7,7 @@ from services.notify.domain.model import MailKind
 from services.notify.domain.news import compose_document_news, subscription_matches
 from services.notify.domain.rules import pick_text
 from services.notify.domain.subscriptions import Subscriber, mailed_at_once, reads_documents
+from services.notify.handlers import materials
 from services.notify.handlers.context import Context
 from services.notify.handlers.news import keep_for_digest, mail_news, unsubscribe_links
 from shared.contracts.catalog.events import DocumentPublished, DocumentTranslated
@@ -15,8 +16,14 @@ from shared.reference import LanguageCode
 
 async def when_document_is_published(ctx: Context, event_id: str,
                                      event: DocumentPublished) -> None:
-    """Keep the document's titles; tell the subscribers whose subjects it matches."""
+    """Keep the document's titles; tell the subscribers whose subjects it matches; a
+    session's material is also told to the session's people (`materials`).
+
+    Only the first publication: a later revision is `catalog.document.revised`, which notify
+    does not mail."""
     doc = event.document
+    if doc.session_id is not None:
+        await materials.when_session_material_is_published(ctx, doc.session_id, doc)
     titles = doc.texts.get("title", {})
     await ctx.store.news.keep_titles(doc.document_id, titles, doc.source_language)
     for subscriber in await _readers(ctx):

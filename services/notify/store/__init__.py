@@ -6,7 +6,9 @@ indexes and the stand-in's quirks (see `times`). One module per group of collect
 - `audience`: who takes part in each session;
 - `reminders`: each session's planned reminders;
 - `subscriptions`: subscribers to repository news;
-- `news`: document titles, digest items and digest periods.
+- `news`: document titles, digest items and digest periods;
+- `sessions`: each session as the newest event described it;
+- `materials`: each session's materials and its one materials mail.
 """
 
 from __future__ import annotations
@@ -15,11 +17,21 @@ from dataclasses import dataclass
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.notify.store import audience, deliveries, news, reminders, subscriptions
+from services.notify.store import (
+    audience,
+    deliveries,
+    materials,
+    news,
+    reminders,
+    sessions,
+    subscriptions,
+)
 from services.notify.store.audience import Audience
 from services.notify.store.deliveries import DELIVERIES, Deliveries
+from services.notify.store.materials import Materials
 from services.notify.store.news import News
 from services.notify.store.reminders import Reminders
+from services.notify.store.sessions import Sessions
 from services.notify.store.subscriptions import Subscriptions
 from services.notify.store.times import from_ms, ms
 from shared.db import Document, IndexSpec
@@ -27,7 +39,8 @@ from shared.db import Document, IndexSpec
 __all__ = ["DELIVERIES", "INDEXES", "OUTBOX_COLLECTIONS", "Deliveries", "Store", "from_ms", "ms"]
 
 INDEXES: list[IndexSpec] = [*deliveries.INDEXES, *audience.INDEXES, *reminders.INDEXES,
-                            *subscriptions.INDEXES, *news.INDEXES]
+                            *subscriptions.INDEXES, *news.INDEXES, *sessions.INDEXES,
+                            *materials.INDEXES]
 OUTBOX_COLLECTIONS = (DELIVERIES,)
 """Collections whose documents carry events to publish (`shared.outbox`)."""
 
@@ -41,8 +54,11 @@ class Store:
     reminders: Reminders
     subscriptions: Subscriptions
     news: News
+    sessions: Sessions
+    materials: Materials
 
     @classmethod
     def on(cls, db: AsyncDatabase[Document]) -> Store:
         """The store over notify's database."""
-        return cls(Deliveries(db), Audience(db), Reminders(db), Subscriptions(db), News(db))
+        return cls(Deliveries(db), Audience(db), Reminders(db), Subscriptions(db), News(db),
+                   Sessions(db), Materials(db))

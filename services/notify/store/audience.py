@@ -1,5 +1,8 @@
 """Who takes part in each session, kept from registration events alone.
 
+Attendance adds to a record (`attended`) without changing who holds a seat: the materials
+mail goes to registrants and attendees alike, reminders only to those holding a seat.
+
 Event order guards: a recipient record keeps the time of the event that last changed it
 (`as_of`, epoch microseconds), and an older event does not overwrite a newer one. The
 session's end (`ends_ms`) rides along: the retention purge forgets a session's audience
@@ -48,6 +51,23 @@ class Audience:
         return await self._set(session, registration_id, as_of,
                                {"active": False, "left_by": left_by})
 
+    async def attended(self, session: SessionSnapshot, registration_id: str,
+                       recipient: Recipient, cancel_token: str | None) -> None:
+        """Someone took part in the session (whatever they hold now). A record made here
+        is older than any event (`as_of` 0), so their seat's events still apply."""
+        session_id = session.session_id
+        key: Document = {"_id": f"{session_id}|{registration_id}"}
+        update: Document = {
+            "$set": {"attended": True, "email": recipient.email, "name": recipient.name,
+                     "language": recipient.language, "cancel_token": cancel_token},
+            "$setOnInsert": {"session_id": session_id, "registration_id": registration_id,
+                             "active": False, "left_by": None, "as_of": 0,
+                             "ends_ms": ms(session.ends_at)}}
+        try:
+            await self.recipients.update_one(key, update, upsert=True)
+        except DuplicateKeyError:  # another event created the record meanwhile: it exists
+            await self.recipients.update_one(key, update)
+
     async def _set(self, session: SessionSnapshot, registration_id: str, as_of: datetime,
                    fields: dict[str, Any]) -> bool:
         session_id = session.session_id
@@ -70,6 +90,13 @@ class Audience:
         found = await self.recipients.find(
             {"session_id": session_id, "email": {"$exists": True}, "$or": either}
         ).sort("_id", ASCENDING).to_list()
+        return [member_of(record) for record in found]
+
+    async def registrants_and_attendees(self, session_id: str) -> list[Member]:
+        """Who hears of a session's materials: those holding a seat and those who came."""
+        found = await self.recipients.find(
+            {"session_id": session_id, "email": {"$exists": True},
+             "$or": [{"active": True}, {"attended": True}]}).sort("_id", ASCENDING).to_list()
         return [member_of(record) for record in found]
 
     async def session_moved(self, session: SessionSnapshot) -> None:

@@ -12,6 +12,14 @@ from shared.contracts.rpc import Request
 from shared.reference import DocumentType, LanguageCode, TopicCode
 
 DeliveryStatus = Literal["queued", "sending", "sent", "failed", "suppressed"]
+MailKind = Literal[
+    "confirmed", "waitlisted", "pending", "promoted", "rejected", "cancelled",
+    "session_rescheduled", "session_cancelled", "reminder", "attended", "no_show",
+    "subscription_confirm", "document_published", "document_translated", "digest",
+    "translation_job", "awaiting_confirmation", "already_registered", "materials_published",
+    "certificate_issued",
+]
+"""What a mail is about: the delivery log's `kind` (notify keeps the one list of them)."""
 
 
 class ListDeliveries(Request):
@@ -20,7 +28,7 @@ class ListDeliveries(Request):
     model_config = ConfigDict(extra="forbid")
 
     status: DeliveryStatus | None = None
-    kind: str | None = Field(None, max_length=40)
+    kind: MailKind | None = None
     session_id: str | None = Field(None, max_length=100)
     limit: int = Field(50, ge=1, le=200)
     after: str | None = Field(None, max_length=200)
