@@ -35,7 +35,8 @@ def service_stream(service: str) -> StreamSpec:
                       f"events published by {service}")
 
 
-# Registration owns the two shared streams: one owner each, and it never waits for another.
+# Registration owns the two shared streams, one owner each. It declares them before it waits
+# for the one it reads (TRANSLATE), so nobody waiting for them waits on another service.
 INGEST_STREAM = StreamSpec("INGEST", ("ingest.>",), "registration",
                            "events other systems publish to us")
 DLQ_STREAM = StreamSpec("DLQ", ("dlq.>",), "registration",

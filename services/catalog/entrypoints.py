@@ -107,6 +107,8 @@ def event_router(runtime: Runtime, deps: Deps) -> NatsRouter:
 
     async def on_translation(event: CloudEvent) -> None:
         done = JobCompleted.from_cloudevent(event)
+        if done.job.subject != "document":
+            return  # a session's texts: registration stores those
         try:
             outcome = await incoming.when_translation_is_completed(deps, done)
         except Refusal as refusal:

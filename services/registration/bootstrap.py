@@ -7,12 +7,12 @@ import logging
 from datetime import timedelta
 
 from services.registration import store
-from services.registration.entrypoints import ingest_router, rpc_router
+from services.registration.entrypoints import ingest_router, rpc_router, translations_router
 from services.registration.handlers import Deps
 from services.registration.handlers.attendance import anonymize_past, mark_no_shows
 from services.registration.handlers.recovery import sweep
 from services.registration.settings import RegistrationSettings
-from shared.bus import INGEST_STREAM
+from shared.bus import INGEST_STREAM, service_stream
 from shared.clock import Clock, utc_now
 from shared.service import Parts, Runtime, ServiceSpec
 from shared.tokens import Signer
@@ -30,10 +30,11 @@ def deps_of(runtime: Runtime, clock: Clock = utc_now) -> Deps:
 
 
 def build(runtime: Runtime) -> Parts:
-    """Responders, the attendance consumer and the sweeper, sharing one set of dependencies."""
+    """Responders, the attendance and translation consumers and the sweeper, sharing one set
+    of dependencies."""
     deps = deps_of(runtime)
     return Parts(routers=[rpc_router(deps, runtime.settings.public_base_url),
-                          ingest_router(runtime, deps)],
+                          ingest_router(runtime, deps), translations_router(runtime, deps)],
                  background=[lambda: sweep_forever(deps)])
 
 
@@ -58,6 +59,8 @@ SPEC = ServiceSpec(
     name="registration",
     build=build,
     indexes=store.indexes(),
-    extra_streams=(INGEST_STREAM,),  # other systems send attendance lists on ingest.registration.>
+    # Other systems send attendance lists on ingest.registration.>; TRANSLATE (translate's
+    # own, awaited at start) carries the translations of sessions' texts.
+    extra_streams=(INGEST_STREAM, service_stream("translate")),
     outbox_collections=(store.SESSIONS, store.REGISTRATIONS),
 )

@@ -25,6 +25,7 @@ from services.registration.handlers import (
     reading,
     registrations,
     sessions,
+    translations,
 )
 from services.registration.handlers.tokens import subject_of
 from services.registration.views import session_view
@@ -64,11 +65,13 @@ from shared.contracts.registration.rpc import (
     Stats,
     StatsQuery,
 )
+from shared.contracts.translate.events import JobCompleted
 from shared.service import Runtime
 
 ATTENDANCE_SUBJECT = "ingest.registration.attendance.v1"
 ANNOUNCEMENTS_DURABLE = "registration-announcements"
 log = logging.getLogger(__name__)
+TRANSLATIONS_DURABLE = "registration-translations"
 
 
 
@@ -227,4 +230,21 @@ def ingest_router(runtime: Runtime, deps: Deps) -> NatsRouter:
               durable="registration-attendance", handler=on_attendance)
     subscribe(router, runtime, subject=AnnouncedSession.subject(), stream="INGEST",
               durable=ANNOUNCEMENTS_DURABLE, handler=on_announcement)
+    return router
+
+
+def translations_router(runtime: Runtime, deps: Deps) -> NatsRouter:
+    """Completed translation jobs: those of a session's texts are merged into it (the
+    catalog takes the documents')."""
+    router = NatsRouter()
+
+    async def on_translation(event: CloudEvent) -> None:
+        done = JobCompleted.from_cloudevent(event)  # ValidationError: rejected, DLQ
+        try:
+            await translations.when_translation_is_completed(deps, done, deps.clock())
+        except Refusal as refusal:  # the session kept changing: retried
+            raise ServiceError(refusal.code, refusal.message, refusal.details) from None
+
+    subscribe(router, runtime, subject=JobCompleted.subject(), stream="TRANSLATE",
+              durable=TRANSLATIONS_DURABLE, handler=on_translation)
     return router

@@ -31,6 +31,7 @@ from shared.contracts.registration.events import (
     SessionPublished,
     SessionRescheduled,
     SessionSnapshot,
+    SessionTexts,
 )
 from shared.db import Document
 from shared.ids import new_id
@@ -94,6 +95,15 @@ def session_changed(after: Document, now: datetime) -> Document:
     write of the session) fixes the event id, so a write redone queues the same event."""
     return entry(SessionChanged(session=snapshot(after)), now, after["_id"],
                  event_id=f"{after['_id']}-SessionChanged-{after['rev']}")
+
+
+def session_texts(session: Document, source_language: str, texts: dict[str, Any],
+                  now: datetime) -> Document:
+    """The texts to translate, once per `text_revision` (a fixed event id per revision)."""
+    return entry(SessionTexts(session_id=session["_id"], text_revision=session["text_revision"],
+                              source_language=source_language, texts=texts), now,
+                 session["_id"], event_id=f"{session['_id']}-SessionTexts-"
+                 f"{session['text_revision']}")
 
 
 def cancel_token(signer: Signer, registration: Document, session: Document,

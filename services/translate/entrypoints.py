@@ -126,7 +126,8 @@ def catalog_router(runtime: Runtime, deps: Deps) -> NatsRouter:
 
 
 def sessions_router(runtime: Runtime, deps: Deps) -> NatsRouter:
-    """Session start times from registration: session documents are due before they start."""
+    """Session start times from registration (session documents and texts are due before
+    they start), and the texts of sessions, which become jobs as documents do."""
     router = NatsRouter()
 
     async def on_session_event(event: CloudEvent) -> None:
@@ -137,6 +138,9 @@ def sessions_router(runtime: Runtime, deps: Deps) -> NatsRouter:
                             sessions.SessionRescheduled.subject()):
             session = sessions.SessionPublished.model_validate(event.data).session
             await schedule.when_session_changed(deps, session)
+        elif event.type == sessions.SessionTexts.subject():
+            await intake.when_session_texts_change(
+                deps, sessions.SessionTexts.from_cloudevent(event))
 
     subscribe(router, runtime, subject="registration.session.>", stream="REGISTRATION",
               durable=SESSIONS_DURABLE, handler=on_session_event)

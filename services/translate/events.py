@@ -23,7 +23,8 @@ SOURCE = "dialogues/translate"
 
 def job_ref(job: Job) -> JobRef:
     return JobRef(job_id=job.id, document_id=job.document_id, revision=job.revision,
-                  source_language=job.source_language, target_language=job.target_language)
+                  subject=job.subject, source_language=job.source_language,
+                  target_language=job.target_language)
 
 
 def _entry(job: Job, event: Event, now: datetime) -> Document:

@@ -1,4 +1,5 @@
-"""The only module that knows the MongoDB documents: jobs, document snapshots, memory, glossary.
+"""The only module that knows the MongoDB documents: jobs, document snapshots, the text
+revisions of sessions, memory, glossary.
 
 Every job write is conditional on the version it read (`find_one_and_update`, exact under
 concurrency) and carries the job's events in its outbox, so state and events are one write.
@@ -32,7 +33,7 @@ from shared.inbox import Inbox
 from shared.outbox import OUTBOX_FIELD, push_to_outbox
 
 JOBS, DOCUMENTS, MEMORY, GLOSSARY = "jobs", "documents", "memory", "glossary"
-SESSIONS = "sessions"
+SESSIONS, SESSION_TEXTS = "sessions", "session_texts"
 FUZZY_CANDIDATES = 2_000
 
 INDEXES: list[IndexSpec] = [
@@ -164,6 +165,17 @@ class Store:
             result = await self.db[DOCUMENTS].update_one(
                 {"_id": snapshot.document_id, "revision": {"$lte": snapshot.revision}},
                 {"$set": {k: v for k, v in document.items() if k != "_id"}})
+            return result.matched_count == 1
+
+    async def keep_session_texts(self, session_id: str, revision: int) -> bool:
+        """Note the newest text revision of a session; False if a newer one is noted."""
+        try:
+            await self.db[SESSION_TEXTS].insert_one({"_id": session_id, "revision": revision})
+            return True
+        except DuplicateKeyError:
+            result = await self.db[SESSION_TEXTS].update_one(
+                {"_id": session_id, "revision": {"$lte": revision}},
+                {"$set": {"revision": revision}})
             return result.matched_count == 1
 
     async def snapshot(self, document_id: str) -> DocumentSnapshot | None:

@@ -49,6 +49,7 @@ ARRIVALS = {
 CONSUMERS = {  # durable: (its service, the stream it reads)
     "registration-attendance": ("registration", "INGEST"),
     "registration-announcements": ("registration", "INGEST"),
+    "registration-translations": ("registration", "TRANSLATE"),
     "catalog-translations": ("catalog", "TRANSLATE"), "catalog-ingest": ("catalog", "INGEST"),
     "catalog-sessions": ("catalog", "REGISTRATION"),
     "catalog-recordings": ("catalog", "INGEST"),
@@ -57,7 +58,7 @@ CONSUMERS = {  # durable: (its service, the stream it reads)
     "translate-drafter": ("translate", "TRANSLATE"),
     "notify-registration": ("notify", "REGISTRATION"), "notify-catalog": ("notify", "CATALOG"),
     "notify-translate": ("notify", "TRANSLATE")}
-DEAD_LETTERS = 12  # one per consumer and message; the drafter drops what it cannot read
+DEAD_LETTERS = 13  # one per consumer and message; the drafter drops what it cannot read
 
 
 def _dialogues(server: LocalServer, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -132,6 +132,9 @@ async def test_only_the_owner_creates_or_changes_a_stream(secured_nats: LocalSer
 async def test_a_service_cannot_delete_streams(mongo_url: str, secured_nats: LocalServer
                                                ) -> None:
     settings = settings_of(secured_nats, "registration", mongo_url, "perm")
+    owner, _ = await connect_as(secured_nats, "translate")  # registration reads TRANSLATE:
+    await owner.jetstream().add_stream(name="TRANSLATE", subjects=["translate.>"])  # it waits
+    await owner.close()
     service = await start_service(REGISTRATION, settings)  # declares its streams as itself
     try:
         connection, seen = await connect_as(secured_nats, "registration")

@@ -18,7 +18,8 @@ async def when_translation_job_is_queued(ctx: Context, event_id: str,
     title = pick_text(titles, job.source_language) or job.document_id
     # The site has no job page: the link opens the text to translate, and the mail says
     # which job and pair it is.
-    source_page = ctx.site.document(job.document_id, job.source_language)
+    source_page = (ctx.site.session(job.document_id) if job.subject == "session"
+                   else ctx.site.document(job.document_id, job.source_language))
     for subscriber in await ctx.store.subscriptions.active():
         if not follows_pair(subscriber, job.source_language, job.target_language):
             continue

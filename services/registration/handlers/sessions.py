@@ -11,6 +11,10 @@ from services.registration.domain.errors import Refusal, no_session
 from services.registration.handlers import Deps, session_of
 from services.registration.handlers.placing import fill_free_seats
 from services.registration.handlers.session_cancelled import when_session_is_cancelled
+from services.registration.handlers.translations import (
+    announce_edited_texts,
+    publication_texts,
+)
 from shared.contracts.registration.rpc import SessionFields
 from shared.db import Document
 from shared.ids import new_id
@@ -45,6 +49,7 @@ async def patch_session(deps: Deps, session_id: str, fields: SessionFields, *,
             # Entries the relay removed after our read come back here; they keep their ids, so
             # JetStream's duplicate window drops the second publish.
             after["outbox"] = [*session["outbox"], announced]
+        announce_edited_texts(session, after, now)
         if await deps.store.replace_session(session_id, session["rev"], after):
             deps.kick()
             await fill_free_seats(deps, session_id, now)
@@ -68,8 +73,9 @@ async def publish(deps: Deps, session_id: str, now: datetime) -> Document:
     session = await session_of(deps, session_id)
     if not rules.needs_publishing(session):
         return session
-    if await deps.store.change_status(session_id, "draft", rules.published(now),
-                                      [events.session_published(session, now)]):
+    texts, announced = publication_texts(session, now)
+    if await deps.store.change_status(session_id, "draft", {**rules.published(now), **texts},
+                                      [events.session_published(session, now), announced]):
         deps.kick()
     return await session_of(deps, session_id)
 

@@ -1,4 +1,4 @@
-"""The translation job aggregate: one document revision into one target language."""
+"""The translation job aggregate: one document (or session) revision into one target language."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from shared.contracts.translate.events import JobSubject
 from shared.contracts.translate.rpc import GlossaryHit, JobStatus, SegmentOrigin, Suggestion
 from shared.reference import LanguageCode
 
@@ -40,11 +41,15 @@ class Transition(BaseModel):
 
 
 class Job(BaseModel):
-    """A translation job; `version` guards every write (optimistic concurrency)."""
+    """A translation job; `version` guards every write (optimistic concurrency).
+
+    `document_id` and `revision` name a document's revision, or for `subject` "session" a
+    session and its text revision."""
 
     id: str
     document_id: str
     revision: int
+    subject: JobSubject = "document"
     source_language: LanguageCode
     target_language: LanguageCode
     status: JobStatus = "queued"

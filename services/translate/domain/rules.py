@@ -16,10 +16,14 @@ SYSTEM = "system"
 _NO_DUE_DATE = 9_999_999_999_999
 
 
-def job_id_for(document_id: str, revision: int, target: str) -> str:
-    """The one id of the job for (document, revision, target): a redelivery makes no second."""
-    digest = hashlib.sha256(f"{document_id}\x1f{revision}\x1f{target}".encode()).hexdigest()
-    return f"job_{digest[:24]}"
+def job_id_for(document_id: str, revision: int, target: str,
+               subject: str = "document") -> str:
+    """The one id of the job for (document, revision, target): a redelivery makes no second.
+    A session's jobs hash its subject too, so they never share an id with a document's."""
+    key = f"{document_id}\x1f{revision}\x1f{target}"
+    if subject != "document":
+        key = f"{subject}\x1f{key}"
+    return f"job_{hashlib.sha256(key.encode()).hexdigest()[:24]}"
 
 
 def urgency_rank(due_at: datetime | None, priority: int, job_id: str) -> str:

@@ -4,7 +4,8 @@ fast test tier (tests/fast/translate) in memory.
 Each method promises what the MongoDB store guarantees, and a second implementation must keep
 the same promises: `insert_job` is refused for a job that exists; `save_job` writes only over
 the version it read (None if someone wrote meanwhile) and stores the job's events in the same
-write; `keep_snapshot` and `keep_session` never let older news replace newer.
+write; `keep_snapshot`, `keep_session_texts` and `keep_session` never let older news
+replace newer.
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ class JobStore(Protocol):
 
     async def keep_snapshot(self, snapshot: DocumentSnapshot) -> bool:
         """Keep the newest snapshot of a document; False if a newer one is already kept."""
+        ...
+
+    async def keep_session_texts(self, session_id: str, revision: int) -> bool:
+        """Note the newest text revision of a session; False if a newer one is noted."""
         ...
 
     async def snapshot(self, document_id: str) -> DocumentSnapshot | None:

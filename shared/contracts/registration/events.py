@@ -86,6 +86,22 @@ class SessionChanged(Event):
     session: SessionSnapshot
 
 
+class SessionTexts(Event):
+    """The texts of a published session that translation jobs translate, as the secretariat
+    wrote them (never the translations merged back into it): sent at publication and after
+    every edit of them. Translate queues a job for each language a text lacks."""
+
+    stem = "registration.session.texts"
+    session_id: str
+    text_revision: int = Field(ge=1, description="Grows with each change of the texts: a job "
+                               "of an older revision is outdated.")
+    source_language: LanguageCode = Field(description="The language most texts are written in: "
+                                          "the one jobs translate from.")
+    texts: dict[str, LanguageMap] = Field(
+        description="Each text by a stable path (`title`, `objectives.2`, "
+        "`agenda.<block>.slots.<slot>.title`, `people.<person>.bio`), in the languages it has.")
+
+
 class SessionCancelled(Event):
     stem = "registration.session.cancelled"
     session: SessionSnapshot

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.events import Event
 from shared.reference import LanguageCode
 
+JobSubject = Literal["document", "session"]
+"""What a job translates: a catalog document, or the texts of a registration session."""
+
 
 class JobRef(BaseModel):
-    """Which job, for which document revision and language pair."""
+    """Which job, for which revision of which document (or session) and language pair."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     job_id: str
-    document_id: str
-    revision: int
+    document_id: str = Field(description="The document's id, or the session's when `subject` "
+                             "is `session`.")
+    revision: int = Field(description="The document's revision, or the session's "
+                          "`text_revision`.")
+    subject: JobSubject = "document"
     source_language: LanguageCode
     target_language: LanguageCode
 
@@ -51,7 +58,8 @@ class JobCompleted(Event):
 
     stem = "translate.job.completed"
     job: JobRef
-    texts: dict[str, str] = Field(description="Target text per field: title, summary, body.")
+    texts: dict[str, str] = Field(description="Target text per field: title, summary, body "
+                                  "of a document; the paths of `SessionTexts` of a session.")
     provenance: Provenance
 
 

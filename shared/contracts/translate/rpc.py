@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from shared.contracts.rpc import Request
+from shared.contracts.translate.events import JobSubject
 from shared.reference import LanguageCode
 
 JobStatus = Literal[
@@ -51,8 +52,10 @@ class TransitionView(BaseModel):
 
 class JobSummary(BaseModel):
     id: str
-    document_id: str
+    document_id: str = Field(description="The document's id, or the session's when `subject` "
+                             "is `session`.")
     revision: int
+    subject: JobSubject = "document"
     source_language: LanguageCode
     target_language: LanguageCode
     status: JobStatus
@@ -89,7 +92,8 @@ class ClaimReply(BaseModel):
 
 class DraftSegment(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1, max_length=100)
+    id: str = Field(min_length=1, max_length=200, description="A segment's id: its field "
+                    "(a session's paths are long) and number.")
     target: str = Field(max_length=20_000)
 
 

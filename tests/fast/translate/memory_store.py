@@ -35,6 +35,7 @@ class MemoryStore:
         self.outbox: dict[str, list[Document]] = {}
         self.snapshots: dict[str, Document] = {}
         self.sessions: dict[str, SessionTime] = {}
+        self.session_texts: dict[str, int] = {}
         self.memory: dict[MemoryKey, tuple[str, str, datetime]] = {}
         self.entries: list[Document] | None = None
 
@@ -113,6 +114,12 @@ class MemoryStore:
         if kept is not None and kept["revision"] > snapshot.revision:
             return False
         self.snapshots[snapshot.document_id] = snapshot.model_dump(mode="json")
+        return True
+
+    async def keep_session_texts(self, session_id: str, revision: int) -> bool:
+        if self.session_texts.get(session_id, 0) > revision:
+            return False
+        self.session_texts[session_id] = revision
         return True
 
     async def snapshot(self, document_id: str) -> DocumentSnapshot | None:
