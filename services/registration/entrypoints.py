@@ -10,7 +10,7 @@ from datetime import datetime
 
 from faststream.nats import NatsRouter
 
-from services.registration.calendars import calendar, calendar_feed
+from services.registration.calendars import calendar, calendar_feed, session_url
 from services.registration.domain.errors import Refusal
 from services.registration.events import CANCEL_ACTION, CONFIRM_ACTION
 from services.registration.gathering_entrypoints import gathering_responders
@@ -44,10 +44,12 @@ from shared.contracts.registration.ingest import AnnouncedSession
 from shared.contracts.registration.rpc import (
     AttendanceRecorded,
     Calendar,
+    CalendarRef,
     CancelByToken,
     CancelSession,
     ConfirmByToken,
     CreateSession,
+    FeedQuery,
     Invitation,
     ParticipantPage,
     PatchSession,
@@ -111,15 +113,16 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
                                               include_secret=request.include_secret)
         return session_view(session, include_secret=request.include_secret)
 
-    @routes.responder("calendar", SessionRef)
-    async def session_calendar(request: SessionRef) -> Calendar:
+    @routes.responder("calendar", CalendarRef)
+    async def session_calendar(request: CalendarRef) -> Calendar:
         session = await reading.session_shown(deps, request.session_id, include_secret=False)
-        return Calendar(ics=calendar(session))
+        return Calendar(ics=calendar(session, request.language,
+                                     session_url(public_base_url, session["_id"])))
 
-    @routes.responder("calendar_feed", SessionQuery)
-    async def session_calendar_feed(request: SessionQuery) -> Calendar:
+    @routes.responder("calendar_feed", FeedQuery)
+    async def session_calendar_feed(request: FeedQuery) -> Calendar:
         upcoming = await reading.upcoming_sessions(deps, request, clock())
-        return Calendar(ics=calendar_feed(upcoming, public_base_url))
+        return Calendar(ics=calendar_feed(upcoming, public_base_url, request.language))
 
     @routes.responder("invite", SessionRef)
     async def invite(request: SessionRef) -> Invitation:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast, get_args
 
 from litestar import Request, Response, get, patch, post
 from litestar.di import NamedDependency
@@ -28,6 +28,7 @@ from shared.contracts.registration.events import RegistrationStatus
 from shared.contracts.registration.rpc import (
     AttendanceRecorded,
     Calendar,
+    CalendarRef,
     CancelByToken,
     CancelSession,
     ConfirmByToken,
@@ -58,6 +59,7 @@ Model = TypeVar("Model", bound=BaseModel)
 SECRETARIAT = [requires_role("secretariat")]
 SVC = "registration"
 CSV_MAX_ROWS = 100_000
+LANGUAGE_CODES = frozenset(get_args(LanguageCode))
 
 
 def parse(model: type[Model], data: Any, **extra: Any) -> Model:
@@ -124,14 +126,30 @@ async def get_session(
 
 
 @get("/sessions/{session_id:str}/calendar.ics", summary="Session as iCalendar",
-     media_type="text/calendar", responses=problem_responses(404, 429))
-async def session_calendar(gateway: NamedDependency[Gateway],
-                           session_id: FromPath[str]) -> Response[str]:
-    """An .ics file; its UID stays the same and SEQUENCE grows with each reschedule."""
-    reply = await gateway.call(SVC, "calendar", SessionRef(session_id=session_id), Calendar)
+     media_type="text/calendar", responses=problem_responses(404, 422, 429))
+async def session_calendar(
+    gateway: NamedDependency[Gateway], session_id: FromPath[str],
+    lang: Annotated[str | None, QueryParameter(
+        description="Language of the texts (es, en, pt, fr); default: the session's "
+        "first language.")] = None,
+) -> Response[str]:
+    """An .ics file with the agenda in its description and an in-person venue as its
+    location; its UID stays the same and SEQUENCE grows with each reschedule."""
+    request = CalendarRef(session_id=session_id, language=calendar_language(lang))
+    reply = await gateway.call(SVC, "calendar", request, Calendar)
     # Litestar adds "; charset=utf-8" to text/* types itself (naming it here doubled it).
     return Response(reply.ics, media_type="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="session-{session_id[:40]}.ics"'})
+
+
+def calendar_language(lang: str | None) -> LanguageCode | None:
+    """`lang` as a language code; a 422 naming `lang` if it is not one of es, en, pt, fr."""
+    if lang is None or lang in LANGUAGE_CODES:
+        return cast(LanguageCode | None, lang)
+    raise problem(422, "The request is not valid; `errors` says where.",
+                  kind="invalid-request", extensions={"errors": [{
+                      "field": "lang", "message": "Use one of es, en, pt, fr.",
+                      "source": "query"}]})
 
 
 @post("/sessions/{session_id:str}/registrations", summary="Register for a session",

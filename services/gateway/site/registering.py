@@ -16,10 +16,11 @@ from litestar import Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from services.gateway.context import Gateway
+from services.gateway.context import Gateway, gateway_of
 from services.gateway.site import registration_form as forms
 from services.gateway.site.once import once
 from services.gateway.site.participant import deadline_words
+from services.gateway.site.programme import programme_context
 from services.gateway.site.render import Page, reader_of, render
 from services.gateway.site.schedule import window
 from shared.contracts.registration.rpc import Register, RegisterReply, SessionRef, SessionView
@@ -71,8 +72,11 @@ def _refused(request: Request[Any, Any, Any], session: SessionView, values: dict
 
 def _form_again(request: Request[Any, Any, Any], session: SessionView, values: dict[str, str],
                 errors: dict[str, str], status: int) -> Response[bytes]:
+    reader = reader_of(request)
     context = {"session": session, "window": window(session, datetime.now(UTC)),
-               **forms.form_context(session, values, errors, reader_of(request).lang)}
+               **programme_context(session, reader, gateway_of(request.app).settings
+                                   .public_base_url),
+               **forms.form_context(session, values, errors, reader.lang)}
     if status == 409:
         context["window"] = context["window"] if context["window"] != "open" else "closed"
     return render(request, Page("session.html", context, status=status, caching="no-store",

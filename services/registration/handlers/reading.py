@@ -11,6 +11,7 @@ from services.registration.handlers import Deps
 from services.registration.handlers.tokens import invitation
 from services.registration.views import registration_view, session_view
 from shared.contracts.registration.rpc import (
+    FeedQuery,
     Invitation,
     RegistrationPage,
     RegistrationQuery,
@@ -31,7 +32,7 @@ async def session_shown(deps: Deps, session_id: str, *, include_secret: bool) ->
     return session
 
 
-async def upcoming_sessions(deps: Deps, query: SessionQuery, now: datetime) -> list[Document]:
+async def upcoming_sessions(deps: Deps, query: FeedQuery, now: datetime) -> list[Document]:
     """The calendar feed's sessions: public, published, not ended, the soonest first."""
     return await deps.store.upcoming(query, now, FEED_MAX)
 

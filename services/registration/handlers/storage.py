@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from services.registration.domain.rules import SeatClaim
-from shared.contracts.registration.rpc import SessionQuery
+from shared.contracts.registration.rpc import FeedQuery, SessionQuery
 from shared.db import Document
 
 
@@ -46,7 +46,7 @@ class SessionStorage(Protocol):
 
     async def session_page(self, query: SessionQuery) -> list[Document]: ...
 
-    async def upcoming(self, query: SessionQuery, now: datetime, limit: int
+    async def upcoming(self, query: FeedQuery, now: datetime, limit: int
                        ) -> list[Document]: ...
 
     async def running_sessions(self, now: datetime) -> list[Document]: ...

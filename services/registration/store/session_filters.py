@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from services.registration.domain.sessions import position_of
-from shared.contracts.registration.rpc import SessionOrder, SessionQuery
+from shared.contracts.registration.rpc import FeedQuery, SessionOrder, SessionQuery
 
 Sort = list[tuple[str, int]]
 SORTS: dict[SessionOrder, Sort] = {
@@ -64,10 +64,17 @@ def session_search(query: SessionQuery) -> tuple[dict[str, Any], Sort]:
                              {"starts_at": starts_at, "_id": {beyond: session_id}}]}, sort
 
 
-def feed_search(query: SessionQuery, now: datetime) -> tuple[dict[str, Any], Sort]:
+def feed_search(query: FeedQuery, now: datetime) -> tuple[dict[str, Any], Sort]:
     """Published public sessions matching the query's filters that have not ended, soonest
-    first (the paging fields `order` and `after` do not apply)."""
-    found = session_filter(query.model_copy(update={"published_only": True}))
+    first (the paging fields `order` and `after` do not apply). Any of the topics matches; a
+    language matches sessions held in it or interpreted into it."""
+    found = session_filter(query.model_copy(update={"published_only": True, "topic": None,
+                                                    "language": None}))
+    topics = sorted({*query.topics, *([query.topic] if query.topic else [])})
+    if topics:
+        found["topics"] = {"$in": topics}
+    if query.language is not None:
+        found["$or"] = [{"languages": query.language}, {"interpretation": query.language}]
     found["ends_at"] = {"$gt": now}
     return found, SORTS["starts_at"]
 

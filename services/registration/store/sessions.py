@@ -10,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.registration.store.base import SUMMARY, Collections, stored
 from services.registration.store.session_filters import feed_search, held_search, session_search
-from shared.contracts.registration.rpc import SessionQuery
+from shared.contracts.registration.rpc import FeedQuery, SessionQuery
 from shared.db import Document
 from shared.ids import id_floor
 from shared.outbox import push_to_outbox
@@ -78,7 +78,7 @@ class SessionDocuments(Collections):
         return await self.sessions.find(found, {"outbox": 0}).sort(sort) \
             .limit(query.limit).to_list()
 
-    async def upcoming(self, query: SessionQuery, now: datetime, limit: int) -> list[Document]:
+    async def upcoming(self, query: FeedQuery, now: datetime, limit: int) -> list[Document]:
         """Published public sessions matching `query` that have not ended, soonest first."""
         found, sort = feed_search(query, now)
         return await self.sessions.find(found, {"outbox": 0}).sort(sort).limit(limit).to_list()

@@ -127,6 +127,12 @@ class SessionRef(SafeInput):
     include_secret: bool = False
 
 
+class CalendarRef(SessionRef):
+    """One session's .ics: its texts in `language` (default: the session's first language)."""
+
+    language: LanguageCode | None = None
+
+
 class CancelSession(SafeInput):
     session_id: str = Field(max_length=64)
     reason: str = Field(min_length=1, max_length=2000)
@@ -150,6 +156,13 @@ class SessionQuery(SafeInput):
         "depends on `order`).")
     published_only: bool = True
     order: SessionOrder = "created"
+
+
+class FeedQuery(SessionQuery):
+    """The calendar feed's filters: any of `topics` (with `topic`), and `language`, which here
+    also matches sessions interpreted into it and sets the language of the texts."""
+
+    topics: list[TopicCode] = Field(default_factory=list, max_length=16)
 
 
 class SessionView(BaseModel):
