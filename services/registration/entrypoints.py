@@ -40,7 +40,7 @@ from shared.contracts.registration.certificates import (
     NameCorrected,
 )
 from shared.contracts.registration.events import AttendanceReport
-from shared.contracts.registration.ingest import AnnouncedSession
+from shared.contracts.registration.ingest import ANNOUNCEMENTS, AnnouncedEvent, AnnouncedSession
 from shared.contracts.registration.rpc import (
     AttendanceRecorded,
     Calendar,
@@ -207,19 +207,26 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
 
 def ingest_router(runtime: Runtime, deps: Deps) -> NatsRouter:
     """Attendance lists from the webinar platform (`ingest.registration.attendance.v1`) and
-    sessions other systems announce (`ingest.registration.<source>.session.v1`)."""
+    sessions and events other systems announce (`ingest.registration.<source>.session.v1`,
+    `.event.v1`)."""
     router = NatsRouter()
 
     async def on_announcement(event: CloudEvent) -> None:
-        item = AnnouncedSession.from_cloudevent(event)  # ValidationError: rejected, DLQ
-        if delivered_subject(runtime) != AnnouncedSession.subject_for(item.source):
+        subject = delivered_subject(runtime)
+        kind = AnnouncedEvent if subject.endswith(".event.v1") else AnnouncedSession
+        item = kind.from_cloudevent(event)  # ValidationError: rejected, DLQ
+        if subject != kind.subject_for(item.source):
             raise PermanentFailure("the data's source is not the one its subject names")
         try:
-            session_id, outcome = await announcements.when_a_session_is_announced(
-                deps, event.id, item, deps.clock())
+            if isinstance(item, AnnouncedEvent):
+                draft_id, outcome = await announcements.when_an_event_is_announced(
+                    deps, event.id, item, deps.clock())
+            else:
+                draft_id, outcome = await announcements.when_a_session_is_announced(
+                    deps, event.id, item, deps.clock())
         except Refusal as refusal:  # fields that contradict each other: rejected at once
             raise ServiceError(refusal.code, refusal.message, refusal.details) from None
-        log.info("session announced", extra={"session_id": session_id, "outcome": outcome})
+        log.info("announcement received", extra={"draft_id": draft_id, "outcome": outcome})
 
     async def on_attendance(event: CloudEvent) -> None:
         report = AttendanceReport.from_cloudevent(event)  # ValidationError: rejected, DLQ
@@ -231,7 +238,7 @@ def ingest_router(runtime: Runtime, deps: Deps) -> NatsRouter:
 
     subscribe(router, runtime, subject=ATTENDANCE_SUBJECT, stream="INGEST",
               durable="registration-attendance", handler=on_attendance)
-    subscribe(router, runtime, subject=AnnouncedSession.subject(), stream="INGEST",
+    subscribe(router, runtime, subject=ANNOUNCEMENTS, stream="INGEST",
               durable=ANNOUNCEMENTS_DURABLE, handler=on_announcement)
     return router
 

@@ -30,7 +30,14 @@ def gathering_view(gathering: Document, parts: Sequence[Document] = ()) -> Gathe
         registration=gathering["registration"], series_id=gathering["series_id"],
         edition=gathering["edition"], starts_on=starts_on, ends_on=ends_on,
         date_precision=gathering["date_precision"], timezone=gathering["timezone"],
-        reported=gathering["reported"])
+        reported=gathering["reported"],
+        provenance=_provenance(gathering) if gathering["status"] == "draft" else None)
+
+
+def _provenance(gathering: Document) -> dict[str, object] | None:
+    """Where an announced event came from (its `rev` mark is bookkeeping, not shown)."""
+    origin = gathering.get("provenance")
+    return None if origin is None else {k: v for k, v in origin.items() if k != "rev"}
 
 
 def edition_summary(gathering: Document, parts: Sequence[Document]) -> EditionSummary:

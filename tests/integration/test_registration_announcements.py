@@ -14,9 +14,9 @@ import pytest
 from faststream.nats import NatsBroker
 
 from services.gateway.keys import Role
-from services.registration.domain.announcements import announced_id
+from services.registration.domain.announcements import announced_event_id, announced_id
 from shared.contracts.envelope import CloudEvent
-from shared.contracts.registration.ingest import AnnouncedSession
+from shared.contracts.registration.ingest import AnnouncedEvent, AnnouncedSession
 from tests.support.polling import eventually
 from tests.support.quiet import Settled
 from tests.support.sessions import plain_session_body
@@ -27,9 +27,10 @@ SOURCE = "webinar"
 
 
 async def announce(bus: NatsBroker, data: dict[str, Any], *, subject_source: str = SOURCE,
-                   event_id: str | None = None) -> str:
+                   event_id: str | None = None,
+                   kind: type[AnnouncedSession | AnnouncedEvent] = AnnouncedSession) -> str:
     event_id = event_id or str(uuid.uuid4())
-    subject = AnnouncedSession.subject_for(subject_source)
+    subject = kind.subject_for(subject_source)
     event = CloudEvent(id=event_id, type=subject, source=f"urn:{subject_source}",
                        time=datetime.now(UTC), data=data)
     body, headers = event.to_nats()
@@ -120,3 +121,25 @@ async def test_what_cannot_be_a_session_is_rejected_to_its_sender(
 
 async def _at_least(count: Callable[[], Awaitable[int]], wanted: int) -> bool:
     return await count() >= wanted
+
+
+async def test_an_announced_event_and_its_parts_arrive_as_drafts_in_any_order(
+        gateway_http: httpx.AsyncClient, make_key: MakeKey, bus_client: NatsBroker) -> None:
+    auth = {"Authorization": f"Bearer {await make_key('secretariat')}"}
+    external = f"seminar-{uuid.uuid4().hex[:8]}"
+    event_id = announced_event_id(SOURCE, external)
+    # The part first: it waits (retried) until its event has arrived.
+    await announce(bus_client, announcement(f"{external}-day-1", event_id=event_id))
+    await announce(bus_client, {"source": SOURCE, "external_id": external, "fields": {
+        "kind": "seminar", "title": {"es": "Seminario anunciado"}}}, kind=AnnouncedEvent)
+
+    async def with_its_part() -> dict[str, Any] | None:
+        answer = await gateway_http.get(f"/v1/events/{event_id}", headers=auth)
+        body: dict[str, Any] = answer.json()
+        return body if answer.status_code == 200 and body["parts"] else None
+    detail = await eventually(with_its_part, timeout=20, what="the event with its part")
+    assert detail["event"]["status"] == "draft"
+    assert detail["event"]["provenance"]["external_id"] == external
+    assert [part["id"] for part in detail["parts"]] == [
+        announced_id(SOURCE, f"{external}-day-1")]
+    assert (await gateway_http.get(f"/v1/events/{event_id}")).status_code == 404

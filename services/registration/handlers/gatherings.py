@@ -42,7 +42,7 @@ async def gathering_of(deps: Deps, gathering_id: str, *, include_drafts: bool) -
 async def create(deps: Deps, fields: GatheringFields, now: datetime) -> Document:
     """A draft gathering."""
     document = rules.new_gathering(new_id(now), fields, now)
-    await _refuse_unknown_series(deps, document)
+    await refuse_unknown_series(deps, document)
     await deps.store.insert_gathering(document)
     return document
 
@@ -53,7 +53,7 @@ async def patch(deps: Deps, gathering_id: str, fields: GatheringFields,
     for _ in range(PATCH_ATTEMPTS):
         gathering = await gathering_of(deps, gathering_id, include_drafts=True)
         after = rules.patched(gathering, fields, now)
-        await _refuse_unknown_series(deps, after)
+        await refuse_unknown_series(deps, after)
         if await deps.store.replace_gathering(gathering_id, gathering["rev"], after):
             return after
     raise Refusal("unavailable", "The event is changing; try again.")
@@ -114,7 +114,8 @@ async def _register_for(deps: Deps, part: Document, form: RegistrationForm,
     return PartRegistered.of(part["_id"], part["starts_at"], reply)
 
 
-async def _refuse_unknown_series(deps: Deps, gathering: Document) -> None:
+async def refuse_unknown_series(deps: Deps, gathering: Document) -> None:
+    """Refuse (naming `series_id`) an edition whose series is no gathering of kind series."""
     series_id = gathering.get("series_id")
     if series_id is None:
         return

@@ -147,6 +147,10 @@ class GatheringStorage(Protocol):
 
     async def insert_gathering(self, document: Document) -> None: ...
 
+    async def insert_gathering_once(self, document: Document) -> bool:
+        """Insert unless a gathering with its id exists; whether it was inserted."""
+        ...
+
     async def gathering(self, gathering_id: str) -> Document | None: ...
 
     async def replace_gathering(self, gathering_id: str, rev: int,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from services.registration.store.base import ACTIVE, SUMMARY, Collections
 from shared.db import Document, IndexSpec
@@ -31,6 +32,15 @@ class GatheringDocuments(Collections):
 
     async def insert_gathering(self, document: Document) -> None:
         await self.gatherings.insert_one(document)
+
+    async def insert_gathering_once(self, document: Document) -> bool:
+        """Insert unless a gathering with its id exists (an announced one's id is derived
+        from its source); whether it was inserted."""
+        try:
+            await self.gatherings.insert_one(document)
+        except DuplicateKeyError:
+            return False
+        return True
 
     async def gathering(self, gathering_id: str) -> Document | None:
         return await self.gatherings.find_one({"_id": gathering_id})

@@ -140,6 +140,9 @@ class GatheringView(BaseModel):
     date_precision: DatePrecision
     timezone: str | None
     reported: Reported | None
+    provenance: dict[str, object] | None = Field(
+        None, description="While a draft (only the secretariat sees drafts): the system that "
+        "announced it on `ingest.registration.<source>.event.v1`.")
 
 
 class GatheringPage(BaseModel):

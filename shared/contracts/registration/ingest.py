@@ -1,7 +1,7 @@
 """What other systems announce to registration on `ingest.registration.<source>.*` (the
 attendance list, older and source-less, is `AttendanceReport` in events.py).
 
-A session announced here arrives as a draft for the secretariat to review; it is never
+A session or an event announced here arrives as a draft for the secretariat to review; it is never
 published by its announcement. The source travels in the subject, where the NATS server
 checks the sender's permissions, and again in the body; registration refuses an event whose
 two disagree (as the catalog does for portals' documents).
@@ -16,6 +16,7 @@ from pydantic import Field
 from shared.contracts.catalog.events import SOURCE_PATTERN
 from shared.contracts.envelope import CloudEvent
 from shared.contracts.events import Event
+from shared.contracts.registration.gatherings import GatheringFields
 from shared.contracts.registration.rpc import SessionFields
 
 
@@ -49,3 +50,40 @@ class AnnouncedSession(Event):
         event = super().to_cloudevent(event_id=event_id, source=source, time=time,
                                       subject=subject)
         return event.model_copy(update={"type": self.subject_for(self.source)})
+
+
+class AnnouncedEvent(Event):
+    """`ingest.registration.<source>.event.v1`: an event (a seminar over several days, a
+    series) another system plans, with the fields the secretariat enters on `/v1/events`.
+    Its parts are sessions announced apart, naming it in `event_id`: the id registration
+    gives it is `announced_event_id(source, external_id)`, known to the sender beforehand
+    (`services/registration/domain/announcements.py`). A repeat updates the draft as for
+    sessions."""
+
+    stem = "ingest.registration.event"
+    source: str = Field(pattern=SOURCE_PATTERN)
+    external_id: str = Field(min_length=1, max_length=200)
+    fields: GatheringFields
+
+    @classmethod
+    def subject(cls) -> str:
+        """The filter of every source's subject, `ingest.registration.*.event.v1`."""
+        return cls.subject_for("*")
+
+    @classmethod
+    def subject_for(cls, source: str) -> str:
+        """Where the system `source` announces events."""
+        return f"ingest.registration.{source}.event.v{cls.version}"
+
+    def to_cloudevent(
+        self, *, event_id: str, source: str, time: datetime, subject: str | None = None
+    ) -> CloudEvent:
+        """The envelope; its type is the subject it travels on, as for every event."""
+        event = super().to_cloudevent(event_id=event_id, source=source, time=time,
+                                      subject=subject)
+        return event.model_copy(update={"type": self.subject_for(self.source)})
+
+
+ANNOUNCEMENTS = "ingest.registration.*.*.v1"
+"""Every announcement of every source, sessions and events, read by one consumer. A part
+that arrives before its event is retried until the event is there (`unavailable`)."""

@@ -21,6 +21,12 @@ class MemoryGatherings:
     async def insert_gathering(self, document: Document) -> None:
         self.gatherings[document["_id"]] = as_stored(document)
 
+    async def insert_gathering_once(self, document: Document) -> bool:
+        if document["_id"] in self.gatherings:
+            return False
+        await self.insert_gathering(document)
+        return True
+
     async def gathering(self, gathering_id: str) -> Document | None:
         found = self.gatherings.get(gathering_id)
         return None if found is None else as_stored(found)
