@@ -37,7 +37,8 @@ async def test_a_portal_publishes_under_its_own_source_only(secured_nats: LocalS
     portal, seen = await connect_as(secured_nats, "chilecompra")
     await portal.publish(OWN, b"{}")
     assert await seen.violations(portal) == []
-    for subject in (ANOTHER, OLD, "ingest.registration.attendance.v1", "ingest.rejected.v1"):
+    for subject in (ANOTHER, OLD, "ingest.registration.attendance.v1", "ingest.rejected.v1",
+                    "ingest.catalog.chilecompra.recording.v1"):  # documents, not recordings
         await portal.publish(subject, b"{}")
         assert await seen.refused(portal, subject), subject
     await portal.close()
@@ -86,7 +87,8 @@ async def test_the_catalog_reads_every_portal_and_nothing_wider(secured_nats: Lo
 async def test_a_portal_claiming_another_source_is_rejected(
         mongo_url: str, secured_nats: LocalServer) -> None:
     prefix = f"src{uuid.uuid4().hex[:8]}"
-    for user, streams in (("registration", (INGEST_STREAM, DLQ_STREAM)),
+    for user, streams in (("registration", (INGEST_STREAM, DLQ_STREAM,
+                                           service_stream("registration"))),
                           ("translate", (service_stream("translate"),))):
         as_owner = settings_of(secured_nats, user, mongo_url, prefix)  # only owners may
         owner = make_broker(as_owner, client_name=f"test-as-{user}")
