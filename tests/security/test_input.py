@@ -15,6 +15,7 @@ from services.gateway.keys import Role
 from services.gateway.settings import GatewaySettings
 from shared.service import RunningService
 from tests.support import assert_problem
+from tests.support.quiet import Settled
 from tests.support.sessions import person, plain_session_body, published_session
 
 pytestmark = pytest.mark.security
@@ -53,10 +54,11 @@ def names(problem: dict[str, object], field: str) -> bool:
 
 async def test_operator_injection_in_bodies_is_refused_and_stores_nothing(
     gateway_http: httpx.AsyncClient, keys: dict[str, dict[str, str]],
-    running_services: dict[str, RunningService],
+    running_services: dict[str, RunningService], settled: Settled,
 ) -> None:
     secretariat = keys["secretariat"]["X-API-Key"]
     session_id = await published_session(gateway_http, secretariat)
+    await settled()  # what publishing the session set off (its texts' translation jobs)
     before = await counts(running_services)
     register = f"/v1/sessions/{session_id}/registrations"
     for bad in INJECTIONS:
@@ -120,8 +122,9 @@ async def test_operator_injection_in_queries_matches_nothing(
 
 async def test_oversized_bodies_are_413(
     gateway_http: httpx.AsyncClient, keys: dict[str, dict[str, str]],
-    running_services: dict[str, RunningService],
+    running_services: dict[str, RunningService], settled: Settled,
 ) -> None:
+    await settled()  # what publishing the session set off (its texts' translation jobs)
     before = await counts(running_services)
     big = person(name="x" * (BODY_LIMIT + 1))
     for path, headers in [("/v1/sessions/s1/registrations", {}), ("/v1/subscriptions", {}),
@@ -145,9 +148,10 @@ async def test_oversized_bodies_are_413(
 
 async def test_huge_pages_and_arrays_are_refused(
     gateway_http: httpx.AsyncClient, keys: dict[str, dict[str, str]],
-    running_services: dict[str, RunningService],
+    running_services: dict[str, RunningService], settled: Settled,
 ) -> None:
     session_id = await published_session(gateway_http, keys["secretariat"]["X-API-Key"])
+    await settled()  # what publishing the session set off (its texts' translation jobs)
     before = await counts(running_services)
     for path in ("/v1/sessions", "/v1/search?q=x", "/v1/notifications", "/v1/translations",
                  "/v1/keys", "/v1/sessions/s1/registrations"):
@@ -183,9 +187,10 @@ async def test_huge_pages_and_arrays_are_refused(
 
 async def test_bodies_that_are_not_valid_utf8_or_json(
     gateway_http: httpx.AsyncClient, keys: dict[str, dict[str, str]],
-    running_services: dict[str, RunningService],
+    running_services: dict[str, RunningService], settled: Settled,
 ) -> None:
     session_id = await published_session(gateway_http, keys["secretariat"]["X-API-Key"])
+    await settled()  # what publishing the session set off (its texts' translation jobs)
     before = await counts(running_services)
     register = f"/v1/sessions/{session_id}/registrations"
     bodies = [b'{"name": "\xff\xfe"}', b"\xc3\x28", b'{"email": "a@b.org"', b"", b"null",
@@ -211,9 +216,10 @@ async def test_bodies_that_are_not_valid_utf8_or_json(
 
 async def test_unknown_fields_are_named(
     gateway_http: httpx.AsyncClient, keys: dict[str, dict[str, str]],
-    running_services: dict[str, RunningService],
+    running_services: dict[str, RunningService], settled: Settled,
 ) -> None:
     session_id = await published_session(gateway_http, keys["secretariat"]["X-API-Key"])
+    await settled()  # what publishing the session set off (its texts' translation jobs)
     before = await counts(running_services)
     cases: list[tuple[str, str, dict[str, Any], dict[str, str], int]] = [
         ("POST", f"/v1/sessions/{session_id}/registrations", person(), {}, 422),
