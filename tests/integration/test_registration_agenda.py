@@ -13,8 +13,7 @@ import httpx
 import pytest
 
 from services.gateway.keys import Role
-from tests.integration import sela_panel
-from tests.support import assert_problem
+from tests.support import assert_problem, sela_panel
 
 pytestmark = pytest.mark.integration
 MakeKey = Callable[[Role], Awaitable[str]]

@@ -12,8 +12,8 @@ import pytest
 
 from services.gateway.keys import Role
 from services.gateway.settings import GatewaySettings
-from tests.integration import seminar_2005 as seed
 from tests.support import assert_problem
+from tests.support import seminar_2005 as seed
 from tests.support.sessions import person, plain_session_body
 
 pytestmark = pytest.mark.integration
