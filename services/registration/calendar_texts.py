@@ -13,26 +13,21 @@ one the session is held in before any other.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, tzinfo
-from functools import cache
-from pathlib import Path
 from typing import Any, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.dates import format_date, format_interval, get_timezone_location
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import Translations
 
+from services.registration.wording import translations
 from shared.contracts.registration.programme import Role, SlotKind
 from shared.db import Document
 from shared.reference import member_state
 
 LANGUAGES = ("es", "en", "pt", "fr")
-LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "calendar"
 FEED_NAME = "INGP Virtual Dialogues"
 MESSAGES = (*get_args(Role), *get_args(SlotKind), FEED_NAME, "Programme (%(zone)s)",
@@ -41,16 +36,9 @@ MESSAGES = (*get_args(Role), *get_args(SlotKind), FEED_NAME, "Programme (%(zone)
 UNIVERSAL = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Universal"})
 
 
-@cache
-def catalog(language: str) -> NullTranslations:
-    """The calendar texts of `language`, compiled from its `.po` on first use."""
-    po_file = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with po_file.open("rb") as source:
-        messages = read_po(source, locale=language, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, messages)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+def catalog(language: str) -> Translations:
+    """The calendar texts of `language`."""
+    return translations(DOMAIN, language)
 
 
 def t(language: str, message: str, **values: str) -> str:

@@ -23,6 +23,7 @@ from services.registration.domain.certificates import (
     normalized_code,
     renamed,
 )
+from services.registration.wording import LOCALE
 
 pytestmark = pytest.mark.unit
 START = datetime(2030, 7, 1, 14, tzinfo=UTC)
@@ -119,7 +120,7 @@ def _used_messages() -> set[str]:
 
 @pytest.mark.parametrize("lang", ["es", "pt", "fr"])
 def test_every_certificate_text_is_translated_with_its_placeholders(lang: str) -> None:
-    path = texts.LOCALE / lang / "LC_MESSAGES" / f"{texts.DOMAIN}.po"
+    path = LOCALE / lang / "LC_MESSAGES" / f"{texts.DOMAIN}.po"
     with path.open("rb") as source:
         entries = {m.id: m for m in read_po(source, locale=lang) if m.id}
     used = _used_messages()

@@ -12,8 +12,9 @@ import pytest
 from babel.messages.pofile import read_po
 from ical.calendar_stream import IcsCalendarStream
 
-from services.registration.calendar_texts import LOCALE, MESSAGES
+from services.registration.calendar_texts import MESSAGES
 from services.registration.calendars import calendar, calendar_feed
+from services.registration.wording import LOCALE
 
 pytestmark = pytest.mark.unit
 START = datetime(2027, 11, 24, 16, 30)  # naive UTC, as MongoDB answers: 12:30 in La Paz

@@ -15,15 +15,10 @@ Placeholders are python-format (`%(title)s`); a unit test checks every translati
 
 from __future__ import annotations
 
-import io
-from functools import cache
-from pathlib import Path
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import Translations
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+from services.registration.wording import translations
+
 DOMAIN = "certificates"
 
 
@@ -43,15 +38,9 @@ VERIFY_AT = N_("Check this certificate at %(url)s or by scanning the code.")
 ISSUED = N_("Issued on %(date)s")
 
 
-@cache
 def catalog(language: str) -> Translations:
-    """The `certificates` catalog of `language`, compiled once per process."""
-    with (LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as source:
-        messages = read_po(source, locale=language, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, messages)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    """The `certificates` catalog of `language`."""
+    return translations(DOMAIN, language)
 
 
 def say(language: str, message: str, **values: str) -> str:

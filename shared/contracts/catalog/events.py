@@ -3,12 +3,11 @@ it (`ingest.catalog.<source>.document.v1`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.envelope import CloudEvent
-from shared.contracts.events import Event
+from shared.contracts.events import Event, SourcedEvent
 from shared.reference import DocumentType, LanguageCode, TopicCode
 
 TRANSLATABLE_FIELDS = ("title", "summary", "body")
@@ -70,7 +69,7 @@ SOURCE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 """A portal's source name: one NATS subject token, the same as its NATS user."""
 
 
-class IngestedDocument(Event):
+class IngestedDocument(SourcedEvent):
     """`ingest.catalog.<source>.document.v1`: a publication sent by a member agency's portal.
 
     The source travels in the subject, where the NATS server checks it (each portal's user may
@@ -90,21 +89,3 @@ class IngestedDocument(Event):
     authors: list[str] = Field(default_factory=list, max_length=50)
     institutions: list[str] = Field(default_factory=list, max_length=50)
     published_on: date | None = None
-
-    @classmethod
-    def subject(cls) -> str:
-        """The filter of every portal's subject, `ingest.catalog.*.document.v1`."""
-        return cls.subject_for("*")
-
-    @classmethod
-    def subject_for(cls, source: str) -> str:
-        """Where the portal `source` publishes."""
-        return f"ingest.catalog.{source}.document.v{cls.version}"
-
-    def to_cloudevent(
-        self, *, event_id: str, source: str, time: datetime, subject: str | None = None
-    ) -> CloudEvent:
-        """The envelope; its type is the subject it travels on, as for every event."""
-        event = super().to_cloudevent(event_id=event_id, source=source, time=time,
-                                      subject=subject)
-        return event.model_copy(update={"type": self.subject_for(self.source)})

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.catalog.rpc import SummaryText, TitleText
-from shared.contracts.events import Event
+from shared.contracts.events import SourcedEvent
 from shared.contracts.registration.programme import Key, Url
 from shared.contracts.rpc import Request
 from shared.reference import LanguageCode
@@ -59,7 +59,7 @@ class SessionMaterial(BaseModel):
     url: str | None = None
 
 
-class IngestedRecording(Event):
+class IngestedRecording(SourcedEvent):
     """`ingest.catalog.<source>.recording.v1`: the webinar platform's recording of a session.
 
     It becomes a published recording material of that session; the same (source, external
@@ -73,22 +73,3 @@ class IngestedRecording(Event):
     language: LanguageCode = Field(description="The language spoken; the title's source.")
     external_id: str = Field(min_length=1, max_length=200)
     slot: Key | None = None
-
-    @classmethod
-    def subject(cls) -> str:
-        """The filter of every source's subject, `ingest.catalog.*.recording.v1`."""
-        return cls.subject_for("*")
-
-    @classmethod
-    def subject_for(cls, source: str) -> str:
-        """Where the platform `source` publishes."""
-        return f"ingest.catalog.{source}.recording.v{cls.version}"
-
-    @classmethod
-    def source_of(cls, subject: str) -> str | None:
-        """The source token of a subject this event travels on, or None for another one."""
-        parts = subject.split(".")
-        if len(parts) != 5 or parts[:2] != ["ingest", "catalog"] or parts[3:] != [
-                "recording", f"v{cls.version}"]:
-            return None
-        return parts[2]

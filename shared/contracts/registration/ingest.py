@@ -9,18 +9,15 @@ two disagree (as the catalog does for portals' documents).
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field
 
 from shared.contracts.catalog.events import SOURCE_PATTERN
-from shared.contracts.envelope import CloudEvent
-from shared.contracts.events import Event
+from shared.contracts.events import SourcedEvent
 from shared.contracts.registration.gatherings import GatheringFields
 from shared.contracts.registration.rpc import SessionFields
 
 
-class AnnouncedSession(Event):
+class AnnouncedSession(SourcedEvent):
     """`ingest.registration.<source>.session.v1`: a session another system plans (a webinar
     platform, a member agency's calendar), with the same fields the secretariat enters.
 
@@ -33,26 +30,8 @@ class AnnouncedSession(Event):
     external_id: str = Field(min_length=1, max_length=200)
     fields: SessionFields
 
-    @classmethod
-    def subject(cls) -> str:
-        """The filter of every source's subject, `ingest.registration.*.session.v1`."""
-        return cls.subject_for("*")
 
-    @classmethod
-    def subject_for(cls, source: str) -> str:
-        """Where the system `source` announces sessions."""
-        return f"ingest.registration.{source}.session.v{cls.version}"
-
-    def to_cloudevent(
-        self, *, event_id: str, source: str, time: datetime, subject: str | None = None
-    ) -> CloudEvent:
-        """The envelope; its type is the subject it travels on, as for every event."""
-        event = super().to_cloudevent(event_id=event_id, source=source, time=time,
-                                      subject=subject)
-        return event.model_copy(update={"type": self.subject_for(self.source)})
-
-
-class AnnouncedEvent(Event):
+class AnnouncedEvent(SourcedEvent):
     """`ingest.registration.<source>.event.v1`: an event (a seminar over several days, a
     series) another system plans, with the fields the secretariat enters on `/v1/events`.
     Its parts are sessions announced apart, naming it in `event_id`: the id registration
@@ -64,24 +43,6 @@ class AnnouncedEvent(Event):
     source: str = Field(pattern=SOURCE_PATTERN)
     external_id: str = Field(min_length=1, max_length=200)
     fields: GatheringFields
-
-    @classmethod
-    def subject(cls) -> str:
-        """The filter of every source's subject, `ingest.registration.*.event.v1`."""
-        return cls.subject_for("*")
-
-    @classmethod
-    def subject_for(cls, source: str) -> str:
-        """Where the system `source` announces events."""
-        return f"ingest.registration.{source}.event.v{cls.version}"
-
-    def to_cloudevent(
-        self, *, event_id: str, source: str, time: datetime, subject: str | None = None
-    ) -> CloudEvent:
-        """The envelope; its type is the subject it travels on, as for every event."""
-        event = super().to_cloudevent(event_id=event_id, source=source, time=time,
-                                      subject=subject)
-        return event.model_copy(update={"type": self.subject_for(self.source)})
 
 
 ANNOUNCEMENTS = "ingest.registration.*.*.v1"
