@@ -32,19 +32,22 @@ SIZES: dict[str, dict[str, list[str]]] = {
     "quick": {"registration": ["--n", "200"], "notify": ["--events", "300", "--rate", "100"],
               "search": ["--docs", "5000", "--queries", "200"],
               "translate": ["--documents", "50"], "memory": ["--settle", "10"],
+              "certificates": ["--n", "8"],
               "site": ["--requests", "400", "--documents", "20"], "rush": ["--n", "300"]},
     "default": {"registration": ["--n", "500"], "notify": ["--events", "1000", "--rate", "100"],
                 "search": ["--docs", "20000", "--queries", "400"],
                 "translate": ["--documents", "200"], "memory": ["--settle", "15"],
+                "certificates": ["--n", "20"],
                 "site": ["--requests", "2000"], "rush": ["--n", "1000"]},
     "full": {"registration": ["--n", "1000"], "notify": ["--events", "3000", "--rate", "100"],
              "search": ["--docs", "100000", "--queries", "400"],
              "translate": ["--documents", "500"], "memory": ["--settle", "20"],
+             "certificates": ["--n", "50"],
              "site": ["--requests", "4000", "--documents", "200"], "rush": ["--n", "1000"]},
 }
 SCRIPTS = {"registration": "registration_burst", "notify": "notify_latency",
            "search": "search", "translate": "translate_queue", "memory": "memory",
-           "site": "site_pages", "rush": "registration_rush"}
+           "site": "site_pages", "rush": "registration_rush", "certificates": "certificates"}
 
 
 def machine() -> dict[str, Any]:
@@ -158,6 +161,11 @@ def rows_of(results: dict[str, Any]) -> list[dict[str, Any]]:
         add(name, "confirmed", rush["confirmed"], "capacity", rush["capacity"],
             "exact, rest waitlisted, nothing else held",
             checks["capacity_exact"] and checks["held_matches_answers"])
+    if certificates := results.get("certificates"):
+        made = certificates["rows"]["certificate (Noto Sans + QR, 2 languages)"]
+        base = certificates["rows"]["baseline: built-in Helvetica, no QR"]
+        add("certificate PDF", "median ms", made["median_ms"], "built-in font page ms",
+            base["median_ms"], "< 1,000 ms (one download)", made["median_ms"] < 1000)
     if memory := results.get("memory"):
         bare = next(r["rss_mb"] for r in memory["rows"] if r["process"].startswith("python ("))
         for row in memory["rows"]:
