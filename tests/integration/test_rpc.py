@@ -114,9 +114,11 @@ async def test_a_request_the_caller_gave_up_on_while_it_waited_is_never_carried_
     settings: Settings, bus_client: NatsBroker
 ) -> None:
     async with slow_service(settings, concurrency=1) as service:
+        # A long timeout: on a loaded machine the worker may pick the first request up late,
+        # and past half the timeout (its start-by deadline) it would rightly refuse it.
         busy = asyncio.create_task(call(bus_client, "rpc.slow.work",
-                                        Work(tag="busy", seconds=1.5), Work, timeout=5))
-        for _ in range(500):  # until the one worker is busy with it (at most 5 s)
+                                        Work(tag="busy", seconds=1.5), Work, timeout=20))
+        for _ in range(1000):  # until the one worker is busy with it (at most 10 s)
             if service.running:
                 break
             await asyncio.sleep(0.01)
