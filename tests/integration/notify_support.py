@@ -7,6 +7,8 @@ import email
 import email.message
 import threading
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.message import Message
@@ -15,14 +17,17 @@ from typing import Any
 
 from faststream.nats import NatsBroker
 
+from services.notify.bootstrap import build_spec
 from services.notify.settings import NotifySettings, SmtpSettings
 from shared.bus import call
 from shared.contracts.catalog.events import DocumentPublished, DocumentSnapshot
 from shared.contracts.events import Event
 from shared.contracts.notify.rpc import DeliveryPage, ListDeliveries
 from shared.contracts.registration import events as reg
+from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.support import eventually
+from tests.support.clock import MovableClock
 
 START = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)
 
@@ -144,3 +149,17 @@ def document(document_id: str, topics: list[str]) -> DocumentPublished:
         texts={"title": {"es": "Guía de compras sostenibles", "en": "Sustainable buying guide"}},
         available_languages=["es", "en"], missing_languages=[], topics=topics,  # type: ignore[arg-type]
         countries=["CO"], published_on=date(2030, 1, 1)))
+
+
+@asynccontextmanager
+async def two_notifies(settings: Settings, smtp: SmtpServer, clock: MovableClock,
+                       notify_settings: NotifySettings) -> AsyncIterator[list[RunningService]]:
+    """Two notify replicas on the test's servers, sharing `clock` and `notify_settings`:
+    what one does, the other must not do again."""
+    spec = build_spec(clock, notify_settings, smtp_settings_for(smtp))
+    both = [await start_service(spec, settings) for _ in range(2)]
+    try:
+        yield both
+    finally:
+        for service in both:
+            await service.stop()

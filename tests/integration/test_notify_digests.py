@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 from faststream.nats import NatsBroker
 
-from services.notify.bootstrap import build_spec
 from services.notify.settings import NotifySettings
 from shared.bus import call
 from shared.contracts.notify.rpc import (
@@ -19,7 +18,7 @@ from shared.contracts.notify.rpc import (
     SubscriptionState,
     SubscriptionToken,
 )
-from shared.service import RunningService, start_service
+from shared.service import RunningService
 from shared.settings import Settings
 from tests.integration.notify_support import (
     START,
@@ -28,7 +27,7 @@ from tests.integration.notify_support import (
     document,
     parts,
     publish,
-    smtp_settings_for,
+    two_notifies,
 )
 from tests.support import eventually
 from tests.support.clock import MovableClock
@@ -47,11 +46,8 @@ def clock() -> MovableClock:
 @pytest.fixture
 async def notifies(settings: Settings, smtp: SmtpServer, clock: MovableClock
                    ) -> AsyncIterator[list[RunningService]]:
-    spec = build_spec(clock, FAST, smtp_settings_for(smtp))
-    both = [await start_service(spec, settings) for _ in range(2)]
-    yield both
-    for service in both:
-        await service.stop()
+    async with two_notifies(settings, smtp, clock, FAST) as both:
+        yield both
 
 
 async def rpc(broker: NatsBroker, action: str, request: object, reply: type) -> object:

@@ -12,11 +12,10 @@ from email.message import Message
 import pytest
 from faststream.nats import NatsBroker
 
-from services.notify.bootstrap import build_spec
 from services.notify.settings import NotifySettings
 from shared.contracts.catalog.events import DocumentPublished, DocumentSnapshot
 from shared.contracts.registration import events as reg
-from shared.service import RunningService, start_service
+from shared.service import RunningService
 from shared.settings import Settings
 from tests.integration.notify_support import (
     START,
@@ -26,8 +25,8 @@ from tests.integration.notify_support import (
     participant,
     parts,
     publish,
-    smtp_settings_for,
     snapshot,
+    two_notifies,
 )
 from tests.support import eventually
 from tests.support.clock import MovableClock
@@ -48,11 +47,8 @@ def clock() -> MovableClock:
 @pytest.fixture
 async def notifies(settings: Settings, smtp: SmtpServer, clock: MovableClock
                    ) -> AsyncIterator[list[RunningService]]:
-    spec = build_spec(clock, FAST, smtp_settings_for(smtp))
-    both = [await start_service(spec, settings) for _ in range(2)]
-    yield both
-    for service in both:
-        await service.stop()
+    async with two_notifies(settings, smtp, clock, FAST) as both:
+        yield both
 
 
 def material(document_id: str, titles: dict[str, str]) -> DocumentPublished:
