@@ -85,7 +85,7 @@ async def test_materials_published_together_make_one_mail_per_person_in_their_la
     await publish(bus_client, reg.ParticipantCancelled(
         registration_id="reg-3", participant=participant(gone, "es", "Ana"),
         session=snapshot(), cancelled_by="participant"))
-    await eventually(lambda: len(smtp.inbox.messages) == 5, timeout=10)
+    await eventually(lambda: len(smtp.inbox.messages) == 5, timeout=30)
     await settled()
 
     recording = material("doc-rec", {"es": "Grabación de la sesión", "en": "Session recording"})
@@ -99,7 +99,7 @@ async def test_materials_published_together_make_one_mail_per_person_in_their_la
 
     await all_recorded(settings)
     clock.advance(GATHER + timedelta(seconds=1))
-    await eventually(lambda: len(smtp.inbox.messages) == 7, timeout=10)
+    await eventually(lambda: len(smtp.inbox.messages) == 7, timeout=30)
     await rounds_of_the_poller(settled)
     assert len(smtp.inbox.messages) == 7  # two replicas, one mail each; none to who left
 
@@ -142,7 +142,7 @@ async def test_a_certificate_is_mailed_once_in_the_participants_language(
     first = certificate("CERT-7K2M-9QX4", "es")
     await publish(bus_client, first)
     await publish(bus_client, first)  # delivered twice, under another id
-    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=30)
     await settled()
     assert len(smtp.inbox.messages) == 1
     mail = smtp.inbox.messages[0]
@@ -154,7 +154,7 @@ async def test_a_certificate_is_mailed_once_in_the_participants_language(
     assert "reemplaza" not in text
 
     await publish(bus_client, certificate("CERT-8P3N-2RT6", "es", supersedes="CERT-7K2M-9QX4"))
-    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
+    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=30)
     await settled()
     assert len(smtp.inbox.messages) == 2
     text = parts(smtp.inbox.messages[1])["text/plain"]
