@@ -169,10 +169,22 @@ async def start_service(spec: ServiceSpec, settings: Settings, *,
     except BaseException:
         await client.close()
         raise
-    db = client[settings.database_name(spec.name)]
-    await ensure_indexes(db, [*spec.indexes, *OutboxRelay.indexes(spec.outbox_collections)])
     broker = make_broker(settings, client_name=f"dialogues-{spec.name}",
                          on_closed=on_bus_closed)
+    try:
+        return await _started(spec, settings, client, broker)
+    except BaseException:
+        # A signal while starting cancels this: what was opened is closed, each step bounded.
+        await bounded(broker.stop(), 10.0)
+        await bounded(client.close(), 5.0)
+        raise
+
+
+async def _started(spec: ServiceSpec, settings: Settings, client: AsyncMongoClient[Document],
+                   broker: NatsBroker
+                   ) -> RunningService:
+    db = client[settings.database_name(spec.name)]
+    await ensure_indexes(db, [*spec.indexes, *OutboxRelay.indexes(spec.outbox_collections)])
     relay = OutboxRelay(db, spec.outbox_collections, broker, source=f"dialogues/{spec.name}")
     runtime = Runtime(spec.name, settings, client, db, broker, relay)
     parts = spec.build(runtime)
@@ -223,6 +235,8 @@ async def serve_until_signalled(spec: ServiceSpec, settings: Settings) -> None:
     await asyncio.wait({starting, signalled}, return_when=asyncio.FIRST_COMPLETED)
     if not starting.done():
         starting.cancel()
+        # Waited for, so that what the start had opened is closed before the process ends.
+        await asyncio.wait({starting})
         log.info("stopped while starting")
         return
     service = starting.result()
