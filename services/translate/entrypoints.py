@@ -37,7 +37,7 @@ async def _refusals_replied(action: Awaitable[T]) -> T:
     try:
         return await action
     except Refused as refusal:
-        raise ServiceError(refusal.code, refusal.message) from None
+        raise ServiceError(refusal.code, refusal.message, refusal.details) from None
 
 
 def routers(runtime: Runtime, deps: Deps) -> list[NatsRouter]:
@@ -63,13 +63,17 @@ def rpc_router(deps: Deps) -> NatsRouter:
         job = await _refusals_replied(review.claim(deps, request.job_id, request.actor))
         assert job.claimed_by is not None and job.lease_until is not None
         return jobs.ClaimReply(job_id=job.id, claimed_by=job.claimed_by,
-                              lease_until=job.lease_until)
+                              lease_until=job.lease_until, version=job.version)
 
     @routes.responder("save_draft", jobs.SaveDraft)
     async def save_draft(request: jobs.SaveDraft) -> jobs.ActionReply:
         targets = {segment.id: segment.target for segment in request.segments}
         return views.action_reply(await _refusals_replied(
-            review.save_draft(deps, request.job_id, request.actor, targets)))
+            review.save_draft(deps, request.job_id, request.actor, targets, request.version)))
+
+    @routes.responder("changes", jobs.JobId)
+    async def changes(request: jobs.JobId) -> jobs.JobChanges:
+        return views.changes(await _refusals_replied(queries.job(deps, request.job_id)))
 
     @routes.responder("submit", jobs.JobAction)
     async def submit(request: jobs.JobAction) -> jobs.ActionReply:

@@ -25,6 +25,7 @@ from pymongo.errors import DuplicateKeyError
 from services.translate.domain.due import SessionTime
 from services.translate.domain.memory import normalized
 from services.translate.domain.model import OPEN_STATUSES, Job
+from services.translate.domain.rules import due_window
 from services.translate.domain.stats import JobFacts
 from shared.contracts.catalog.events import DocumentSnapshot
 from shared.contracts.translate.rpc import GlossaryEntry, ListJobs
@@ -60,6 +61,13 @@ def _to_job(document: Document) -> Job:
 def _time(stored: object) -> datetime:
     """A stored time: an ISO string as written here, or a BSON date."""
     return stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
+
+
+def _ranks_wanted(query: ListJobs) -> dict[str, str]:
+    """The rank range of a page: after the cursor, within the due window."""
+    lowest, below = due_window(query.due_after, query.due_before)
+    wanted = {"$gt": query.after, "$gte": lowest, "$lt": below}
+    return {operator: rank for operator, rank in wanted.items() if rank}
 
 
 class Store:
@@ -136,8 +144,8 @@ class Store:
                              ("target_language", query.target), ("document_id", query.document)):
             if value is not None:
                 filters[field] = value
-        if query.after:
-            filters["rank"] = {"$gt": query.after}
+        if ranks := _ranks_wanted(query):
+            filters["rank"] = ranks
         found = self.db[JOBS].find(filters, {OUTBOX_FIELD: 0, "segments": 0, "history": 0})
         documents = await found.sort("rank", 1).limit(query.limit + 1).to_list()
         return [_to_job({**document, "segments": [], "history": []}) for document in documents]

@@ -39,10 +39,24 @@ async def test_a_machine_draft_appears_labelled(settings: Settings, bus_client: 
             headers, _ = await keyed(http, "translator")
             await publish_document(bus_client, snapshot("doc-m"))
             summary = await eventually(lambda: job_of(http, headers, "doc-m"), timeout=15)
-            job = (await http.get(f"/v1/translations/{summary['id']}", headers=headers)).json()
+            url = f"/v1/translations/{summary['id']}"
+            job = (await http.get(url, headers=headers)).json()
+            first = job["segments"][0]
+            await http.post(f"{url}/claim", headers=headers)
+            edited = first["target"].replace("[en] ", "[EN] ", 1) + " Indeed."
+            await http.put(f"{url}/draft", headers=headers, json={
+                "segments": [{"id": first["id"], "target": edited}]})
+            changes = (await http.get(f"{url}/changes", headers=headers)).json()
     assert job["machine"] is True
     assert {s["origin"] for s in job["segments"]} == {"machine"}
-    assert job["segments"][0]["target"].startswith("[en] ")
+    assert first["target"].startswith("[en] ") and first["draft_origin"] == "machine"
+    assert changes["changed_segments"] == 1
+    change = changes["segments"][0]
+    assert (change["draft"], change["target"], change["origin"]) == (
+        first["target"], edited, "translator")
+    assert [op for op in change["diff"] if op["op"] != "equal"] == [
+        {"op": "delete", "text": "en"}, {"op": "insert", "text": "EN"},
+        {"op": "insert", "text": " Indeed."}]
 
 
 @pytest.mark.parametrize("mode", ["fail", "slow", "garbage"])
@@ -87,6 +101,7 @@ async def test_a_second_document_reuses_the_memory(settings: Settings, bus_clien
         assert fuzzy["target"] is None
         assert fuzzy["suggestions"][0]["text"] == "The tender was opened by the agency."
         assert fuzzy["suggestions"][0]["score"] >= 75
+        assert fuzzy["suggestions"][0]["match"] == round(fuzzy["suggestions"][0]["score"])
         stats = (await http.get("/v1/stats/translation", headers=boss)).json()
         assert stats["memory_segments"] == 2 and stats["memory_reuse"] > 0  # title + sentence
         assert stats["backlog"] == [{"source_language": "es", "target_language": "en",

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import nats
 import pytest
 from faststream.nats import NatsBroker
@@ -132,6 +134,7 @@ async def test_the_glossary_is_editable_and_guarded(settings: Settings, bus_clie
         job = (await http.get(f"/v1/translations/{summary['id']}", headers=translator)).json()
         assert job["segments"][-1]["glossary"] == [
             {"source_term": "compras verdes", "target_term": "green purchasing"}]
+        await the_editor_works_on(http, translator, summary["id"])
         assert_problem(await http.get("/v1/translations/job_nope", headers=translator), 404)
         assert_problem(await http.post("/v1/translations/job_nope/claim", headers=translator),
                        404)
@@ -142,3 +145,52 @@ async def test_the_glossary_is_editable_and_guarded(settings: Settings, bus_clie
         assert_problem(await http.post("/v1/translations", headers=boss, json={
             "document_id": "doc-g", "target_language": "pt", "due_at": "2026-12-01T10:00"}),
             422)
+
+
+async def the_editor_works_on(http: httpx.AsyncClient, translator: dict[str, str],
+                              job_id: str) -> None:
+    """What the translators' editor does through the API: find the job by due date, save some
+    segments over the version read, submit, and show the reviewer what changed."""
+    soon = datetime.now(UTC)
+
+    async def listed(**window: str) -> list[str]:
+        page = await http.get("/v1/translations", headers=translator, params=window)
+        assert page.status_code == 200, page.text
+        return [item["id"] for item in page.json()["items"]]
+
+    days = {n: (soon + timedelta(days=n)).isoformat() for n in (13, 15)}
+    assert job_id in await listed(due_after=days[13], due_before=days[15])  # due in 14 days
+    assert job_id not in await listed(due_before=days[13])
+    assert job_id not in await listed(due_after=days[15])
+    naive = assert_problem(await http.get("/v1/translations", headers=translator, params={
+        "due_before": "2026-12-01T10:00:00"}), 422)
+    assert [error["field"] for error in naive["errors"]] == ["due_before"]
+    assert_problem(await http.get("/v1/translations", headers=translator, params={
+        "due_after": days[15], "due_before": days[13]}), 422)
+
+    job_url = f"/v1/translations/{job_id}"
+    version = (await http.post(f"{job_url}/claim", headers=translator)).json()["version"]
+    segments = (await http.get(job_url, headers=translator)).json()["segments"]
+    first, *rest = [segment["id"] for segment in segments]
+
+    async def saved(body: dict[str, Any]) -> httpx.Response:
+        return await http.put(f"{job_url}/draft", json=body, headers=translator)
+
+    unknown = assert_problem(await saved({"segments": [
+        {"id": first, "target": "x"}, {"id": "body-99", "target": "x"}]}), 422)
+    assert [error["field"] for error in unknown["errors"]] == ["segments.1.id"]
+    assert_problem(await saved({"segments": [{"id": first, "target": "a"}] * 2}), 422)
+    assert_problem(await saved({"segments": [{"id": first, "target": "x"}],
+                                "version": version - 1}), 409)
+    one = await saved({"segments": [{"id": first, "target": "Shopping guide"}],
+                       "version": version})
+    assert one.status_code == 200, one.text
+    assert one.json()["job"]["version"] > version
+    assert [s["target"] for s in one.json()["job"]["segments"]][1:] == [None] * len(rest)
+    await saved({"segments": [{"id": id_, "target": "Green purchasing grows."} for id_ in rest],
+                 "version": one.json()["job"]["version"]})
+    assert (await http.post(f"{job_url}/submit", headers=translator)).status_code == 200
+    changes = (await http.get(f"{job_url}/changes", headers=translator)).json()
+    assert (changes["status"], changes["changed_segments"]) == ("in_review", len(segments))
+    assert changes["segments"][0]["draft"] is None  # no machine here: written by hand
+    assert changes["segments"][0]["diff"] == [{"op": "insert", "text": "Shopping guide"}]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from litestar import get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.gateway.auth import SECURITY, provide_caller, requires_role
 from services.gateway.context import Gateway
@@ -24,6 +25,7 @@ from shared.contracts.translate.rpc import (
     GetStats,
     Glossary,
     JobAction,
+    JobChanges,
     JobId,
     JobPage,
     JobStatus,
@@ -34,6 +36,7 @@ from shared.contracts.translate.rpc import (
     RequestTranslation,
     SaveDraft,
     TranslationStats,
+    ids_are_unique,
 )
 from shared.reference import LanguageCode
 
@@ -44,10 +47,18 @@ ACTION_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
 
 
 class Draft(BaseModel):
-    """Targets for some segments: `{"segments": [{"id": ..., "target": ...}]}`."""
+    """Targets for some segments or all (save as you go): `{"segments": [{"id": ...,
+    "target": ...}], "version": ...}`; segments not named keep their targets."""
 
     model_config = ConfigDict(extra="forbid")
-    segments: list[DraftSegment] = Field(max_length=5_000)
+    segments: list[DraftSegment] = Field(max_length=5_000, description="Each segment once.")
+    version: int | None = Field(None, ge=0, description="The job's `version` as last read: "
+                                "if the job changed since, nothing is saved (409).")
+
+    @field_validator("segments")
+    @classmethod
+    def _each_segment_once(cls, segments: list[DraftSegment]) -> list[DraftSegment]:
+        return ids_are_unique(segments)
 
 
 class Rejection(BaseModel):
@@ -69,29 +80,68 @@ class NewTranslation(BaseModel):
      security=SECURITY, responses=problem_responses(400, 401, 403, 503))
 async def list_translations(
     gateway: NamedDependency[Gateway],
-    status: Annotated[JobStatus | None, QueryParameter()] = None,
-    source: Annotated[LanguageCode | None, QueryParameter()] = None,
-    target: Annotated[LanguageCode | None, QueryParameter()] = None,
-    document: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    status: Annotated[JobStatus | None, QueryParameter(
+        description="Jobs in this status only.")] = None,
+    source: Annotated[LanguageCode | None, QueryParameter(
+        description="Source language of the pair.")] = None,
+    target: Annotated[LanguageCode | None, QueryParameter(
+        description="Target language of the pair.")] = None,
+    document: Annotated[str | None, QueryParameter(
+        max_length=200, description="Jobs of this document (or session) only.")] = None,
+    due_after: Annotated[datetime | None, QueryParameter(
+        description="Due at or after this moment (ISO 8601 with its UTC offset).")] = None,
+    due_before: Annotated[datetime | None, QueryParameter(
+        description="Due before this moment (ISO 8601 with its UTC offset); later than "
+        "`due_after`.")] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
 ) -> Page[JobSummary]:
-    """Jobs by due date, then priority; filter by status, languages or document."""
+    """Jobs by due date, then priority; filter by status, language pair, document and due
+    date. A value the filters cannot use (a time without offset, an empty window) is a 422
+    naming the parameter."""
     try:
         after = decode_cursor(cursor) if cursor else None
     except ValueError:
         raise problem(400, "The cursor is not one this API gave out.") from None
-    query = ListJobs(status=status, source=source, target=target, document=document,
-                     limit=limit, after=after)
+    query = _list_query({"status": status, "source": source, "target": target,
+                         "document": document, "due_after": due_after,
+                         "due_before": due_before, "limit": limit, "after": after})
     page = await gateway.call("translate", "list_jobs", query, JobPage)
     return Page[JobSummary](items=page.items, next_cursor=encode_cursor(page.next))
+
+
+def _list_query(values: dict[str, Any]) -> ListJobs:
+    """The queue's filters as the service takes them: 422 naming each one it cannot use."""
+    try:
+        return ListJobs.model_validate(values)
+    except ValidationError as error:
+        errors = [{"field": ".".join(str(p) for p in e["loc"]) or _WINDOW,
+                   "message": e["msg"], "source": "query"}
+                  for e in error.errors(include_url=False, include_input=False)]
+        raise problem(422, "The request is not valid; `errors` says where.",
+                      kind="invalid-request", extensions={"errors": errors}) from None
+
+
+_WINDOW = "due_after,due_before"
+"""What a window check that spans both bounds names (pydantic gives it no location)."""
 
 
 @get("/translations/{job_id:str}", summary="One job with its segments", guards=WORKERS,
      security=SECURITY, responses=problem_responses(401, 403, 404, 503))
 async def get_translation(gateway: NamedDependency[Gateway], job_id: JobIdPath) -> JobView:
-    """Segments with memory and machine suggestions and glossary hits, and the history."""
+    """What the editor shows: each segment's source and target, where the target came from
+    (memory, machine draft, translator) and its draft, memory suggestions with their match
+    percentage, glossary terms found; the history and the `version` to save drafts over."""
     return await gateway.call("translate", "get_job", JobId(job_id=job_id), JobView)
+
+
+@get("/translations/{job_id:str}/changes", summary="What the translator changed",
+     guards=WORKERS, security=SECURITY, responses=problem_responses(401, 403, 404, 503))
+async def translation_changes(gateway: NamedDependency[Gateway],
+                              job_id: JobIdPath) -> JobChanges:
+    """For reviewers: each segment's memory or machine draft beside its target, and a
+    word-level diff from draft to target (runs of `equal`, `delete` and `insert` text)."""
+    return await gateway.call("translate", "changes", JobId(job_id=job_id), JobChanges)
 
 
 @post("/translations", summary="Request a translation", guards=SECRETARIAT, security=SECURITY,
@@ -107,7 +157,9 @@ async def request_translation(gateway: NamedDependency[Gateway], caller: NamedDe
       security=SECURITY, dependencies=CALLER, status_code=200, responses=ACTION_PROBLEMS)
 async def claim(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
                 job_id: JobIdPath) -> ClaimReply:
-    """A lease that expires; claiming again before then renews it."""
+    """A lease that expires; claiming again before then renews it. A job still waiting for
+    its machine draft may be claimed: the translator starts without it (memory matches and
+    glossary terms are there), and a machine draft finished later is dropped."""
     return await gateway.call("translate", "claim", JobAction(job_id=job_id, actor=caller.id),
                               ClaimReply)
 
@@ -116,8 +168,12 @@ async def claim(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKe
      security=SECURITY, dependencies=CALLER, responses=ACTION_PROBLEMS)
 async def save_draft(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
                      job_id: JobIdPath, data: JSONBody[Draft]) -> ActionReply:
-    """Store targets of the named segments; `warnings` lists ignored glossary terms."""
-    request = SaveDraft(job_id=job_id, actor=caller.id, segments=data.segments)
+    """Store targets of the named segments (some or all; the others keep theirs). With
+    `version`, only over the job as last read (409 if it changed); the answer's job carries
+    the new `version`. An id no segment has is a 422 naming it; `warnings` lists ignored
+    glossary terms."""
+    request = SaveDraft(job_id=job_id, actor=caller.id, segments=data.segments,
+                        version=data.version)
     return await gateway.call("translate", "save_draft", request, ActionReply)
 
 
@@ -175,8 +231,8 @@ PUBLIC_HANDLERS: list[ControllerRouterHandler] = []
 """Mounted under `/v1` without a key, behind the public rate limit."""
 
 KEYED_HANDLERS: list[ControllerRouterHandler] = [
-    list_translations, get_translation, request_translation, claim, save_draft, submit,
-    approve, reject, get_glossary, put_glossary, translation_stats,
+    list_translations, get_translation, translation_changes, request_translation, claim,
+    save_draft, submit, approve, reject, get_glossary, put_glossary, translation_stats,
 ]
 """Mounted under `/v1`; each handler names the roles it allows with `requires_role`."""
 

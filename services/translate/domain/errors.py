@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from shared.refusal import Refusal as BaseRefusal
 
@@ -12,6 +12,7 @@ RefusalCode = Literal["invalid", "not_found", "conflict", "forbidden", "gone"]
 class Refused(BaseRefusal):
     """An action the rules do not allow, with the code the caller sees."""
 
-    def __init__(self, code: RefusalCode, message: str) -> None:
-        super().__init__(code, message)
+    def __init__(self, code: RefusalCode, message: str,
+                 details: dict[str, Any] | None = None) -> None:
+        super().__init__(code, message, details)
         self.code: RefusalCode = code

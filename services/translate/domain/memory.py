@@ -20,5 +20,5 @@ def fuzzy_suggestions(source: str, remembered: dict[str, tuple[str, str]],
     (source, target)."""
     matches = process.extract(normalized(source), list(remembered), scorer=fuzz.ratio,
                               score_cutoff=FUZZY_THRESHOLD, limit=limit)
-    return [Suggestion(text=remembered[key][1], score=round(score, 1),
+    return [Suggestion(text=remembered[key][1], score=round(score, 1), match=round(score),
                        source=remembered[key][0]) for key, score, _ in matches]

@@ -7,7 +7,13 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from shared.contracts.translate.events import JobSubject
-from shared.contracts.translate.rpc import GlossaryHit, JobStatus, SegmentOrigin, Suggestion
+from shared.contracts.translate.rpc import (
+    DraftOrigin,
+    GlossaryHit,
+    JobStatus,
+    SegmentOrigin,
+    Suggestion,
+)
 from shared.reference import LanguageCode
 
 OPEN_STATUSES: frozenset[JobStatus] = frozenset(
@@ -15,7 +21,10 @@ OPEN_STATUSES: frozenset[JobStatus] = frozenset(
 )
 """Work still to do (a failed job waits for a human), superseded by a newer revision."""
 CLAIMABLE_STATUSES: frozenset[JobStatus] = frozenset({"draft_ready", "rejected"})
-"""Where a translator works; a failed job is claimable too (a human takes over)."""
+"""Where a translator works; a failed job is claimable too (a human takes over), and so is
+one still waiting for its draft (the translator starts without it)."""
+WAITING_FOR_DRAFT: frozenset[JobStatus] = frozenset({"queued", "drafting"})
+"""Not drafted yet: queued for the drafter, or being drafted."""
 
 
 class Segment(BaseModel):
@@ -27,6 +36,9 @@ class Segment(BaseModel):
     gap: str = Field("", description="Whitespace after the sentence in the source.")
     target: str | None = None
     origin: SegmentOrigin | None = None
+    draft: str | None = Field(None, description="The memory or machine target the segment "
+                              "was prefilled with, kept when a person edits it (for review).")
+    draft_origin: DraftOrigin | None = None
     suggestions: list[Suggestion] = Field(default_factory=list)
     glossary: list[GlossaryHit] = Field(default_factory=list)
 

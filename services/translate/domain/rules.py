@@ -10,7 +10,13 @@ import hashlib
 from datetime import datetime, timedelta
 
 from services.translate.domain.errors import Refused
-from services.translate.domain.model import CLAIMABLE_STATUSES, OPEN_STATUSES, Job, Segment
+from services.translate.domain.model import (
+    CLAIMABLE_STATUSES,
+    OPEN_STATUSES,
+    WAITING_FOR_DRAFT,
+    Job,
+    Segment,
+)
 
 SYSTEM = "system"
 _NO_DUE_DATE = 9_999_999_999_999
@@ -30,6 +36,22 @@ def urgency_rank(due_at: datetime | None, priority: int, job_id: str) -> str:
     """A string that sorts most urgent first: earliest due date, then highest priority."""
     due_ms = int(due_at.timestamp() * 1000) if due_at else _NO_DUE_DATE
     return f"{due_ms:013d}.{9 - max(0, min(priority, 9))}.{job_id}"
+
+
+def _rank_of_moment(moment: datetime) -> str:
+    return f"{min(max(int(moment.timestamp() * 1000), 0), _NO_DUE_DATE):013d}"
+
+
+def due_window(due_after: datetime | None,
+               due_before: datetime | None) -> tuple[str | None, str | None]:
+    """The ranks of the jobs due at or after `due_after` and before `due_before` (to the
+    millisecond): the lowest such rank, and the rank they stay below. A rank begins with the
+    due date, so a window is a range of the index the queue is sorted by (no time compared in a
+    query); a job without a due date lies outside every window."""
+    lowest = _rank_of_moment(due_after) if due_after else None
+    if due_before:
+        return lowest, _rank_of_moment(due_before)
+    return lowest, (f"{_NO_DUE_DATE:013d}" if due_after else None)
 
 
 def due_follows_session(job: Job) -> bool:
@@ -52,13 +74,26 @@ def lease_is_held_by(job: Job, actor: str, now: datetime) -> bool:
     return job.claimed_by == actor and lease_is_live(job, now)
 
 
-def claim(job: Job, actor: str, now: datetime, lease: timedelta) -> Job:
+def waits_for_draft(job: Job) -> bool:
+    """Queued for the drafter or being drafted: nobody has filled its segments yet."""
+    return job.status in WAITING_FOR_DRAFT
+
+
+def claim(job: Job, actor: str, now: datetime, lease: timedelta,
+          prepared: list[Segment] | None = None) -> Job:
     """Claim (or renew the caller's claim on) a job; another's live lease refuses.
 
-    A job whose machine draft failed is claimable: a translator takes it over by hand.
+    A job whose machine draft failed is claimable: a translator takes it over by hand. So is a
+    job still waiting for its draft: the translator starts at once with `prepared` (its
+    segments with memory matches and glossary terms), and the machine draft, if one is being
+    made, is not wanted any more (see `is_drafting_under`).
     """
     if job.status == "failed":
         job = job.moved("draft_ready", actor, now, "taken over by hand after the engine failed")
+    elif waits_for_draft(job):
+        job = job.moved("draft_ready", actor, now, "claimed before its machine draft",
+                        segments=prepared if prepared is not None else job.segments,
+                        lease_until=None, machine=False)
     if job.status not in CLAIMABLE_STATUSES:
         raise Refused("conflict", f"A job in status {job.status!r} cannot be claimed.")
     if lease_is_live(job, now) and job.claimed_by != actor:
@@ -73,12 +108,21 @@ def _require_lease(job: Job, actor: str, now: datetime) -> None:
         raise Refused("conflict", "Claim the job first (or renew an expired claim).")
 
 
-def save_draft(job: Job, actor: str, now: datetime, targets: dict[str, str]) -> Job:
-    """Store the translator's targets for the named segments."""
+def save_draft(job: Job, actor: str, now: datetime, targets: dict[str, str],
+               version: int | None = None) -> Job:
+    """Store the translator's targets for the named segments (some or all: save as you go).
+
+    With `version`, only over the job as the translator last read it."""
     _require_lease(job, actor, now)
+    if version is not None and version != job.version:
+        raise Refused("conflict", f"The job changed since version {version} was read (it is "
+                      f"at {job.version}): reload it and save again.")
     known = {segment.id for segment in job.segments}
-    if unknown := sorted(set(targets) - known):
-        raise Refused("invalid", f"Unknown segment ids: {', '.join(unknown[:10])}.")
+    if unknown := [(n, id_) for n, id_ in enumerate(targets) if id_ not in known]:
+        names = ", ".join(id_ for _, id_ in unknown[:10])
+        raise Refused("invalid", f"Unknown segment ids: {names}.", {"errors": [
+            {"loc": ["segments", n, "id"], "msg": "no segment of this job has this id"}
+            for n, _ in unknown]})
     segments = [_edited(segment, targets.get(segment.id)) for segment in job.segments]
     return job.model_copy(update={"segments": segments})
 
@@ -134,7 +178,12 @@ def drafting_retry_in(job: Job | None, now: datetime) -> float | None:
 
 
 def is_drafting_under(job: Job, lease_until: datetime | None) -> bool:
-    """Still being drafted under this lease: nobody took the job over or moved it on."""
+    """Still being drafted under this lease: nobody took the job over or moved it on.
+
+    A draft finished for a job a translator claimed meanwhile is dropped, not merged: it would
+    write under the translator's feet (their next save would meet a new version), and machine
+    text in segments they have not reached could go to review unread and label their work as
+    machine-made."""
     return job.status == "drafting" and job.lease_until == lease_until
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from services.translate import events
 from services.translate.domain import rules
+from services.translate.domain.drafts import prefilled
 from services.translate.domain.errors import Refused
 from services.translate.domain.glossary import hits
 from services.translate.domain.memory import fuzzy_suggestions, normalized
@@ -30,7 +31,7 @@ async def when_job_is_queued(deps: Deps, job_id: str) -> float | None:
     except Refused:
         return rules.drafting_retry_in(await deps.store.job(job_id), deps.clock())
     failure: str | None = None
-    segments = await _memory_fill(deps, job)
+    segments = await memory_fill(deps, job)
     try:
         segments = await _machine_fill(deps, job, segments)
     except EngineError as error:
@@ -52,7 +53,9 @@ async def when_job_is_queued(deps: Deps, job_id: str) -> float | None:
     return None
 
 
-async def _memory_fill(deps: Deps, job: Job) -> list[Segment]:
+async def memory_fill(deps: Deps, job: Job) -> list[Segment]:
+    """The job's segments with what translation memory and the glossary know of them: exact
+    matches as targets (labelled memory), fuzzy ones as suggestions, the glossary terms."""
     entries = await glossary_entries(deps)
     remembered = await deps.store.fuzzy_candidates(job.source_language, job.target_language)
     known = await deps.store.recall([segment.source for segment in job.segments],
@@ -60,11 +63,11 @@ async def _memory_fill(deps: Deps, job: Job) -> list[Segment]:
     filled: list[Segment] = []
     for segment in job.segments:
         exact = known.get(normalized(segment.source))
-        filled.append(segment.model_copy(update={
-            "target": exact, "origin": "memory" if exact else None,
+        found = segment.model_copy(update={
             "suggestions": [] if exact else fuzzy_suggestions(segment.source, remembered),
             "glossary": hits(segment.source, job.source_language, job.target_language, entries),
-        }))
+        })
+        filled.append(prefilled(found, exact, "memory") if exact else found)
     return filled
 
 
@@ -75,5 +78,5 @@ async def _machine_fill(deps: Deps, job: Job, segments: list[Segment]) -> list[S
     translated = await deps.engine.translate([segment.source for segment in missing],
                                              job.source_language, job.target_language)
     by_id = {segment.id: text for segment, text in zip(missing, translated, strict=True)}
-    return [segment.model_copy(update={"target": by_id[segment.id], "origin": "machine"})
-            if segment.id in by_id else segment for segment in segments]
+    return [prefilled(segment, by_id[segment.id], "machine") if segment.id in by_id else segment
+            for segment in segments]

@@ -8,21 +8,28 @@ from datetime import timedelta
 from services.translate import events
 from services.translate.domain import rules
 from services.translate.domain.model import Job
-from services.translate.handlers import Decision, Deps, update_job
+from services.translate.handlers import Decision, Deps, queries, update_job
+from services.translate.handlers.drafting import memory_fill
 from shared.contracts.catalog.events import DocumentTranslated
 
 
 async def claim(deps: Deps, job_id: str, actor: str) -> Job:
-    """Take the job (or renew one's claim on it) for `lease_minutes`."""
+    """Take the job (or renew one's claim on it) for `lease_minutes`.
+
+    A job still waiting for its draft is taken at once, with what memory and the glossary know
+    of its segments (read once, before the write: they do not change with the job)."""
     lease = timedelta(minutes=deps.settings.lease_minutes)
+    read = await queries.job(deps, job_id)
+    prepared = await memory_fill(deps, read) if rules.waits_for_draft(read) else None
     return await update_job(
-        deps, job_id, lambda job: (rules.claim(job, actor, deps.clock(), lease), []))
+        deps, job_id, lambda job: (rules.claim(job, actor, deps.clock(), lease, prepared), []))
 
 
-async def save_draft(deps: Deps, job_id: str, actor: str, targets: dict[str, str]) -> Job:
-    """Keep the claimant's targets for the named segments."""
-    return await update_job(
-        deps, job_id, lambda job: (rules.save_draft(job, actor, deps.clock(), targets), []))
+async def save_draft(deps: Deps, job_id: str, actor: str, targets: dict[str, str],
+                     version: int | None = None) -> Job:
+    """Keep the claimant's targets for the named segments (over `version`, if given)."""
+    return await update_job(deps, job_id, lambda job: (
+        rules.save_draft(job, actor, deps.clock(), targets, version), []))
 
 
 async def submit(deps: Deps, job_id: str, actor: str) -> Job:

@@ -17,6 +17,7 @@ from typing import Any
 from services.translate.domain.due import SessionTime
 from services.translate.domain.memory import normalized
 from services.translate.domain.model import OPEN_STATUSES, Job
+from services.translate.domain.rules import due_window
 from services.translate.domain.stats import JobFacts
 from services.translate.store import FUZZY_CANDIDATES
 from shared.contracts.catalog.events import DocumentSnapshot
@@ -77,12 +78,15 @@ class MemoryStore:
                      == (document_id, revision, language)), None)
 
     async def page(self, query: ListJobs) -> list[Job]:
+        lowest, below = due_window(query.due_after, query.due_before)
         wanted: dict[str, Any] = {"status": query.status, "source_language": query.source,
                                   "target_language": query.target, "document_id": query.document}
         found = [job for job in self._all()
                  if all(value is None or getattr(job, field) == value
                         for field, value in wanted.items())
-                 and (not query.after or job.rank > query.after)]
+                 and (not query.after or job.rank > query.after)
+                 and (lowest is None or job.rank >= lowest)
+                 and (below is None or job.rank < below)]
         found.sort(key=lambda job: job.rank)
         return [job.model_copy(update={"segments": [], "history": []})
                 for job in found[: query.limit + 1]]
