@@ -42,13 +42,21 @@ def deps_of(runtime: Runtime) -> Deps:
 
 def catalog_parts(runtime: Runtime, own: CatalogSettings | None = None) -> Parts:
     """RPC responders and event consumers of the repository and of session materials; the
-    sweeper of upload pieces. `own`: the catalog's settings (from the environment unless
-    given)."""
+    sweeper of upload pieces; at start, the editors' list's fields for documents stored
+    before it. `own`: the catalog's settings (from the environment unless given)."""
     deps = deps_of(runtime)
     sources = (own or CatalogSettings()).recording_sources
     return Parts(routers=[rpc_router(deps), event_router(runtime, deps), materials_rpc(deps),
                           session_router(runtime, deps, sources)],
+                 on_start=[lambda: list_older_documents(deps)],
                  background=[lambda: sweep_abandoned_uploads(deps)])
+
+
+async def list_older_documents(deps: Deps) -> None:
+    """Documents stored before the editors' list get its fields (once; then a quick no-op)."""
+    given = await deps.store.add_missing_listing_fields()
+    if given:
+        log.info("documents given their listing fields", extra={"documents": given})
 
 
 async def sweep_abandoned_uploads(deps: Deps, every: float = UPLOAD_SWEEP_EVERY) -> None:

@@ -19,9 +19,10 @@ from faststream.nats import NatsRouter
 
 from services.catalog.domain.errors import Refusal
 from services.catalog.handlers import Deps, documents, files, incoming, reading
-from services.catalog.views import document_view
+from services.catalog.views import document_view, editing_view
 from shared.bus import RpcRoutes, ServiceError
 from shared.consumer import PermanentFailure, delivered_subject, subscribe
+from shared.contracts.catalog import editing as desk
 from shared.contracts.catalog import rpc as contracts
 from shared.contracts.catalog.events import IngestedDocument
 from shared.contracts.envelope import CloudEvent
@@ -65,6 +66,16 @@ def rpc_router(deps: Deps) -> NatsRouter:
         doc = await reading.document_at(deps, request.document_id, request.revision,
                                         request.include_drafts)
         return document_view(doc, request.lang)
+
+    @routes.responder("editing", contracts.GetDocument)
+    async def editing(request: contracts.GetDocument) -> desk.EditingView:
+        doc = await reading.document_at(deps, request.document_id, request.revision,
+                                        include_drafts=True)
+        return editing_view(doc, request.lang)
+
+    @routes.responder("list", desk.ListDocuments)
+    async def listing(request: desk.ListDocuments) -> desk.DocumentPage:
+        return await reading.document_page(deps, request)
 
     @routes.responder("revisions", contracts.ListRevisions)
     async def revisions(request: contracts.ListRevisions) -> contracts.RevisionList:

@@ -1,5 +1,5 @@
 """What readers and editors may read: a document (at a revision), its history, who holds a
-content, the repository's figures."""
+content, the repository's figures, and the editors' list of documents in every status."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from services.catalog.domain.documents import ensure_readable
 from services.catalog.domain.errors import Refusal
 from services.catalog.domain.stats import catalog_stats
 from services.catalog.handlers import Deps
-from services.catalog.views import revision_info
+from services.catalog.views import document_summary, revision_info
+from shared.contracts.catalog.editing import DocumentPage, ListDocuments
 from shared.contracts.catalog.rpc import CatalogStats, RevisionList
 from shared.db import Document
 
@@ -49,3 +50,12 @@ async def documents_holding(deps: Deps, sha256: str) -> list[str]:
 async def stats(deps: Deps) -> CatalogStats:
     """The repository's figures: what is published, by type, topic, year and language."""
     return catalog_stats(await deps.store.published_facts())
+
+
+async def document_page(deps: Deps, request: ListDocuments) -> DocumentPage:
+    """One page of the editors' list, latest change first, drafts and withdrawn included."""
+    found = await deps.store.listed(request.criteria, request.after, request.limit + 1)
+    page = found[:request.limit]
+    more = len(found) > request.limit
+    return DocumentPage(items=[document_summary(doc) for doc in page],
+                        next_after=page[-1]["changed"] if more else None)

@@ -16,9 +16,10 @@ from shared.reference import TOPICS
 
 DOCUMENTS = "documents"
 FILE_TEXTS = "file_texts"
-_SKIP = {"outbox": 0}
+_SKIP = {"outbox": 0, "title_terms": 0, "version_states": 0}
+"""Pending events and the editors' list's derived fields are no concern of search."""
 _HARVESTABLE = {"status": {"$in": ["published", "withdrawn"]}}
-_SKIP_IN_HARVEST = {"outbox": 0, "body": 0}
+_SKIP_IN_HARVEST = {**_SKIP, "body": 0}
 
 
 class SearchStore:

@@ -15,6 +15,14 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.catalog.store.listing import (
+    CHANGED,
+    LISTING_FIELDS,
+    listing_fields,
+    listing_indexes,
+    listing_query,
+)
+from shared.contracts.catalog.editing import DocumentCriteria
 from shared.db import Document, IndexSpec
 from shared.outbox import OUTBOX_FIELD, push_to_outbox
 
@@ -23,6 +31,8 @@ REVISIONS = "revisions"
 """Old revisions, `_id` = `<document id>:<revision>`: the state a revision had when left."""
 TRANSLATIONS = "translations_received"
 """Every completed translation received, by job and revision, with what became of it."""
+_STATE_ONLY = {OUTBOX_FIELD: 0, **{name: 0 for name in LISTING_FIELDS}}
+"""A document's state without its pending events and the list's derived fields."""
 
 
 class DocumentStore:
@@ -34,21 +44,24 @@ class DocumentStore:
 
     @staticmethod
     def indexes() -> list[IndexSpec]:
-        """Lookups by status, by ingest provenance and of revisions by document."""
+        """Lookups by status, by ingest provenance, of revisions by document, and the
+        editors' list (`listing.py`)."""
         return [
             IndexSpec(DOCUMENTS, (("status", 1),)),
             IndexSpec(DOCUMENTS, (("source", 1), ("external_id", 1))),
             IndexSpec(REVISIONS, (("document_id", 1), ("revision", -1))),
+            *listing_indexes(DOCUMENTS),
         ]
 
     async def get(self, document_id: str) -> Document | None:
         """The current state of a document, without its pending events."""
-        return _zoned(await self.documents.find_one({"_id": document_id}, {OUTBOX_FIELD: 0}))
+        return _zoned(await self.documents.find_one({"_id": document_id}, _STATE_ONLY))
 
     async def insert(self, doc: Document, events: Sequence[Document]) -> bool:
         """Store a new document with the events of its creation; False if its id is taken."""
         try:
-            await self.documents.insert_one({**doc, OUTBOX_FIELD: list(events)})
+            await self.documents.insert_one({**doc, **listing_fields(doc),
+                                             OUTBOX_FIELD: list(events)})
         except DuplicateKeyError:
             return False
         return True
@@ -58,12 +71,40 @@ class DocumentStore:
         """Write `after` and its events in one atomic write, only if nobody wrote since
         `before` was read (its `version`); False means: read again and decide again."""
         fields = {k: v for k, v in after.items() if k not in ("_id", OUTBOX_FIELD)}
+        fields.update(listing_fields(after))
         update: dict[str, Any] = {"$set": fields}
         if events:
             update = push_to_outbox(update, events)
         found = await self.documents.find_one_and_update(
             {"_id": before["_id"], "version": before["version"]}, update, {"_id": 1})
         return found is not None
+
+    async def listed(self, criteria: DocumentCriteria, after: str | None,
+                     limit: int) -> list[Document]:
+        """Up to `limit` documents meeting `criteria`, latest change first, from below the
+        position `after`; each with its position in `changed`. Without texts or outbox."""
+        found = await self.documents.find(
+            listing_query(criteria, after),
+            {"body": 0, "summary": 0, "title_terms": 0, "version_states": 0, OUTBOX_FIELD: 0},
+        ).sort(CHANGED, -1).limit(limit).to_list()
+        return [doc for doc in map(_zoned, found) if doc is not None]
+
+    async def add_missing_listing_fields(self, batch: int = 500) -> int:
+        """Give documents stored before the editors' list its fields; how many were given.
+        Conditional on `version`: a document written meanwhile got them from its writer."""
+        given, round_given = 0, -1
+        while round_given != 0:  # a round that gave none: the rest are being written now
+            found = await self.documents.find(
+                {CHANGED: {"$exists": False}}, _STATE_ONLY).limit(batch).to_list()
+            round_given = 0
+            for doc in found:
+                zoned = _zoned(doc) or doc
+                result = await self.documents.update_one(
+                    {"_id": doc["_id"], "version": doc["version"]},
+                    {"$set": listing_fields(zoned)})
+                round_given += result.modified_count
+            given += round_given
+        return given
 
     async def keep_revision(self, doc: Document) -> None:
         """Keep the state a revision had as it is left behind (idempotent)."""

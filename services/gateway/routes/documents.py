@@ -16,8 +16,9 @@ from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import problem, problem_responses
-from services.gateway.routes import materials
+from services.gateway.routes import document_desk, materials
 from services.gateway.routes.ids import DocumentId
+from shared.contracts.catalog.editing import EditingView
 from shared.contracts.catalog.rpc import (
     CatalogStats,
     CatalogStatsRequest,
@@ -101,10 +102,11 @@ async def get_document(
 async def get_for_editing(
     gateway: NamedDependency[Gateway], document_id: DocumentId,
     lang: Annotated[LanguageCode | None, QueryParameter()] = None,
-) -> DocumentView:
-    """Like the public read, drafts included."""
+) -> EditingView:
+    """Like the public read, drafts included, with every language's texts (`texts`) and who
+    wrote each language version (`languages.*.produced_by`), to fill an edit form."""
     request = GetDocument(document_id=document_id, lang=lang, include_drafts=True)
-    return await gateway.call("catalog", "get", request, DocumentView)
+    return await gateway.call("catalog", "editing", request, EditingView)
 
 
 @get("/documents/{document_id:str}/revisions", summary="A document's revisions",
@@ -158,7 +160,8 @@ PUBLIC_HANDLERS: list[ControllerRouterHandler] = [
 """Mounted under `/v1` without a key, behind the public rate limit."""
 
 KEYED_HANDLERS: list[ControllerRouterHandler] = [
-    create_document, get_for_editing, publish_document, withdraw_document, catalog_stats]
+    create_document, document_desk.list_documents, get_for_editing, publish_document,
+    withdraw_document, catalog_stats]
 """Mounted under `/v1`; each handler names the roles it allows with `requires_role`."""
 
 ROOT_PUBLIC_HANDLERS: list[ControllerRouterHandler] = []

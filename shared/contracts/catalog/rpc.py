@@ -12,6 +12,9 @@ from shared.contracts.rpc import Request
 from shared.reference import DocumentType, LanguageCode, TopicCode
 
 LanguageStatus = Literal["original", "machine_draft", "reviewed", "missing"]
+Producer = Literal["editor", "ingest", "machine", "translator"]
+"""Who or what wrote a language version: an editor here, the system that sent the document
+(its `source`), a machine engine, a translator (reviewed)."""
 DocumentStatus = Literal["draft", "published", "withdrawn"]
 TitleText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 SummaryText = Annotated[str, StringConstraints(max_length=5_000)]
@@ -91,6 +94,10 @@ class LanguageVersion(BaseModel):
     at: datetime | None = None
     revision: int | None = Field(None, description="Revision whose source text it renders.")
     stale: bool = Field(False, description="The source text changed since it was made.")
+    produced_by: Producer | None = Field(
+        None, description="Who or what wrote it: `editor` (`translator` names the editor's "
+        "key), `ingest` (the document's `source` sent it), `machine` (`engine`), "
+        "`translator` (a reviewed translation); null when it is missing.")
 
 
 class FileInfo(BaseModel):
