@@ -31,6 +31,7 @@ from services.gateway.routes import (
     documents,
     events,
     files,
+    messages,
     notify,
     registration,
     search,
@@ -123,7 +124,7 @@ def create_app(
     the global one (tests collect spans with it).
     """
     services = (registration, certificates, events, documents, files, search, translate,
-                notify)
+                notify, messages)
     limit = rate_limited(SharedWindow(options.public_rate_limit))
     public = Router("/v1", route_handlers=[*PUBLIC_HANDLERS,
                                            *(h for s in services for h in s.PUBLIC_HANDLERS)],

@@ -20,6 +20,7 @@ from services.notify.handlers import (
     translate_events,
 )
 from services.notify.handlers.context import Context
+from services.notify.mailing_entrypoints import mailing_routes
 from services.notify.views import delivery_view, subscription_state
 from shared.bus import RpcRoutes, service_stream
 from shared.consumer import subscribe
@@ -86,7 +87,7 @@ def registration_routes(ctx: Context) -> dict[str, Handler]:
             reg.SessionChanged.subject(): changed,
             reg.SessionRescheduled.subject(): rescheduled,
             reg.SessionCancelled.subject(): cancelled,
-            reg.CertificateIssued.subject(): certificate}
+            reg.CertificateIssued.subject(): certificate, **mailing_routes(ctx)}
 
 
 def catalog_routes(ctx: Context) -> dict[str, Handler]:

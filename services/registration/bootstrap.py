@@ -11,7 +11,10 @@ from services.registration.entrypoints import ingest_router, rpc_router, transla
 from services.registration.handlers import Deps
 from services.registration.handlers.attendance import anonymize_past, mark_no_shows
 from services.registration.handlers.recovery import sweep
+from services.registration.mailing_entrypoints import mailing_router
 from services.registration.settings import RegistrationSettings
+from services.registration.store.mailings import INDEXES as MAILING_INDEXES
+from services.registration.store.mailings import MAILINGS, Mailings
 from shared.bus import INGEST_STREAM, service_stream
 from shared.clock import Clock, utc_now
 from shared.service import Parts, Runtime, ServiceSpec
@@ -34,7 +37,8 @@ def build(runtime: Runtime) -> Parts:
     of dependencies."""
     deps = deps_of(runtime)
     return Parts(routers=[rpc_router(deps, runtime.settings.public_base_url),
-                          ingest_router(runtime, deps), translations_router(runtime, deps)],
+                          ingest_router(runtime, deps), translations_router(runtime, deps),
+                          mailing_router(deps, Mailings(runtime.db))],
                  background=[lambda: sweep_forever(deps)])
 
 
@@ -58,9 +62,9 @@ async def sweep_forever(deps: Deps, every: float = SWEEP_EVERY_S,
 SPEC = ServiceSpec(
     name="registration",
     build=build,
-    indexes=store.indexes(),
+    indexes=[*store.indexes(), *MAILING_INDEXES],
     # Other systems send attendance lists on ingest.registration.>; TRANSLATE (translate's
     # own, awaited at start) carries the translations of sessions' texts.
     extra_streams=(INGEST_STREAM, service_stream("translate")),
-    outbox_collections=(store.SESSIONS, store.REGISTRATIONS),
+    outbox_collections=(store.SESSIONS, store.REGISTRATIONS, MAILINGS),
 )

@@ -18,7 +18,7 @@ from services.gateway.site.i18n import gettext as _
 from shared.contracts.notify.rpc import Subscribe
 from shared.reference import DOCUMENT_TYPES, LANGUAGES, MEMBER_STATES, TOPICS
 
-FIELDS = ("email", "documents", "topics", "types", "countries", "translation_pairs",
+FIELDS = ("email", "documents", "sessions", "topics", "types", "countries", "translation_pairs",
           "frequency", "language")
 """In the form's order, which is the error summary's."""
 LISTS = ("topics", "types", "countries", "translation_pairs")
@@ -36,6 +36,7 @@ def messages() -> dict[str, str]:
         "language": _("Choose the language of our e-mails to you"),
         "frequency": _("Choose how often we write to you"),
         "documents": _("Say whether you want news of documents"),
+        "sessions": _("Say whether you want news of sessions"),
         "topics": _("Choose topics from the list"),
         "types": _("Choose document types from the list"),
         "countries": _("Choose countries from the list"),
@@ -78,8 +79,10 @@ def _pair_label(reader: Reader, source: str, target: str) -> str:
 
 
 def initial(lang: str) -> dict[str, Any]:
-    """A blank form: the reader's language, news as it comes, every document."""
+    """A blank form: the reader's language, news as it comes, every document; sessions
+    only if ticked (as in the API, where a subscription hears of them only if it asks)."""
     return {"email": "", "language": lang, "frequency": "immediate", "documents": True,
+            "sessions": False,
             **{name: [] for name in LISTS}}
 
 
@@ -90,6 +93,7 @@ def submitted(form: FormMultiDict) -> dict[str, Any]:
     values["email"] = values["email"].strip()
     # An unticked box is not sent at all: absent means "no".
     values["documents"] = form.get("documents") == "true"
+    values["sessions"] = form.get("sessions") == "true"
     for name in LISTS:
         values[name] = [str(value) for value in form.getall(name, [])][:MAX_CHOSEN]
     return values

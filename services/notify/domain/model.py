@@ -13,7 +13,8 @@ from shared.reference import LanguageCode
 
 MAIL_KINDS: tuple[MailKind, ...] = get_args(MailKind)
 NON_TRANSACTIONAL: frozenset[MailKind] = frozenset({"document_published", "document_translated",
-                                                   "digest", "translation_job"})
+                                                   "digest", "translation_job",
+                                                   "session_announced"})
 """Mail a marketing opt-out stops; it carries List-Unsubscribe (RFC 8058)."""
 
 DeliveryStatus = Literal["queued", "sending", "sent", "failed", "suppressed"]
@@ -75,6 +76,16 @@ def reminder_source(session_id: str, offset_minutes: int, starts_at: datetime) -
 def materials_source(session_id: str) -> str:
     """The source id of a session's materials mail: one per session, so one per person."""
     return f"materials:{session_id}"
+
+
+def message_source(message_id: str) -> str:
+    """The source id of a secretariat's message: one per message, so one per person."""
+    return f"message:{message_id}"
+
+
+def announcement_source(session_id: str) -> str:
+    """The source id of a session's announcement: one per session, so one per subscriber."""
+    return f"announcement:{session_id}"
 
 
 def certificate_source(code: str) -> str:

@@ -48,7 +48,8 @@ def choices_of(request: Subscribe) -> Choices:
     """The choices a request asks for (they apply once confirmed)."""
     return {"topics": request.topics, "types": request.types, "countries": request.countries,
             "frequency": request.frequency, "language": request.language,
-            "documents": request.documents, "translation_pairs": request.translation_pairs}
+            "documents": request.documents, "sessions": request.sessions,
+            "translation_pairs": request.translation_pairs}
 
 
 def confirmation_source(key: str, now: datetime) -> str:

@@ -90,6 +90,8 @@ SUBJECT: dict[MailKind, str] = {
     "already_registered": N_("You are already registered: %(title)s"),
     "materials_published": N_("Materials of %(title)s are available"),
     "certificate_issued": N_("Your certificate of attendance: %(title)s"),
+    "session_message": N_("%(subject)s – %(title)s"),
+    "session_announced": N_("New INGP Virtual Dialogue: %(title)s"),
 }
 DIGEST_SUBJECT = NN_("Your INGP digest: %(count)s new in the repository",
                      "Your INGP digest: %(count)s new in the repository")
@@ -133,6 +135,9 @@ INTRO: dict[MailKind, str] = {
                               "repository:"),
     "certificate_issued": N_('Your certificate of attendance for "%(title)s" is ready. '
                              "Download it from your registration page."),
+    "session_message": N_('The secretariat writes to you about "%(title)s":'),
+    "session_announced": N_('A new session on the topics you follow is open for '
+                            'registration: "%(title)s".'),
 }
 ATTENDED_INTRO = NN_(
     'Thank you for taking part in "%(title)s" (%(minutes)s minute). The materials and the '
@@ -183,3 +188,4 @@ LABEL_VERIFY_CERTIFICATE = N_("Verify this certificate")
 CERTIFICATE_SUPERSEDES = N_("This certificate replaces the one issued to you earlier (code "
                             "%(previous)s), which is no longer valid.")
 CERTIFICATE_VERIFY = N_("Anyone you show it to can check its code on the verification page.")
+LABEL_SESSION_REGISTER = N_("See the session and register")

@@ -17,7 +17,7 @@ MailKind = Literal[
     "session_rescheduled", "session_cancelled", "reminder", "attended", "no_show",
     "subscription_confirm", "document_published", "document_translated", "digest",
     "translation_job", "awaiting_confirmation", "already_registered", "materials_published",
-    "certificate_issued",
+    "certificate_issued", "session_message", "session_announced",
 ]
 """What a mail is about: the delivery log's `kind` (notify keeps the one list of them)."""
 
@@ -81,6 +81,10 @@ class Subscribe(Request):
     frequency: Literal["immediate", "daily", "weekly"] = "immediate"
     documents: bool = Field(True, description="Whether to hear of new documents and "
                                               "translations that match the choices above.")
+    sessions: bool = Field(False, description="Whether to hear of new sessions on the topics "
+                                              "and countries above (off unless asked for: "
+                                              "subscriptions made before it existed asked "
+                                              "for documents only).")
     translation_pairs: list[Annotated[str, Field(pattern=r"^(es|en|pt|fr)>(es|en|pt|fr)$")]] = \
         Field(default_factory=list, max_length=12,
               description="For translators: hear of jobs queued for these pairs, e.g. `es>en`.")
