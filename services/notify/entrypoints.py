@@ -15,6 +15,7 @@ from services.notify.domain.participants import MAIL_KIND
 from services.notify.handlers import (
     catalog_events,
     deliveries,
+    invitations,
     registration_events,
     subscriptions,
     translate_events,
@@ -37,6 +38,7 @@ from shared.contracts.notify.rpc import (
     SubscriptionToken,
 )
 from shared.contracts.registration import events as reg
+from shared.contracts.registration.desk import InvitationSent
 from shared.contracts.translate.events import JobQueued
 from shared.service import Runtime
 
@@ -82,12 +84,16 @@ def registration_routes(ctx: Context) -> dict[str, Handler]:
         await registration_events.when_certificate_is_issued(
             ctx, reg.CertificateIssued.from_cloudevent(ce))
 
+    async def invited(ce: CloudEvent) -> None:
+        await invitations.when_a_person_is_invited(ctx, InvitationSent.from_cloudevent(ce))
+
     return {**dict.fromkeys(PARTICIPANT_EVENTS, participant),
             reg.SessionPublished.subject(): published,
             reg.SessionChanged.subject(): changed,
             reg.SessionRescheduled.subject(): rescheduled,
             reg.SessionCancelled.subject(): cancelled,
-            reg.CertificateIssued.subject(): certificate, **mailing_routes(ctx)}
+            reg.CertificateIssued.subject(): certificate,
+            InvitationSent.subject(): invited, **mailing_routes(ctx)}
 
 
 def catalog_routes(ctx: Context) -> dict[str, Handler]:

@@ -66,5 +66,5 @@ SPEC = ServiceSpec(
     # Other systems send attendance lists on ingest.registration.>; TRANSLATE (translate's
     # own, awaited at start) carries the translations of sessions' texts.
     extra_streams=(INGEST_STREAM, service_stream("translate")),
-    outbox_collections=(store.SESSIONS, store.REGISTRATIONS, MAILINGS),
+    outbox_collections=(store.SESSIONS, store.REGISTRATIONS, MAILINGS, store.INVITATIONS),
 )

@@ -11,6 +11,7 @@ from datetime import datetime
 from faststream.nats import NatsRouter
 
 from services.registration.calendars import calendar, calendar_feed, session_url
+from services.registration.desk_entrypoints import desk_responders
 from services.registration.domain.errors import Refusal
 from services.registration.events import CANCEL_ACTION, CONFIRM_ACTION
 from services.registration.gathering_entrypoints import gathering_responders
@@ -50,7 +51,6 @@ from shared.contracts.registration.rpc import (
     ConfirmByToken,
     CreateSession,
     FeedQuery,
-    Invitation,
     ParticipantPage,
     PatchSession,
     RecordAttendance,
@@ -124,12 +124,10 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
         upcoming = await reading.upcoming_sessions(deps, request, clock())
         return Calendar(ics=calendar_feed(upcoming, public_base_url, request.language))
 
-    @routes.responder("invite", SessionRef)
-    async def invite(request: SessionRef) -> Invitation:
-        return await reading.invitation_to(deps, request.session_id, clock())
-
     @routes.responder("list_sessions", SessionQuery)
     async def list_sessions(request: SessionQuery) -> SessionPage:
+        if request.status == "past":
+            request = request.model_copy(update={"ended_before": clock()})
         return await reading.session_page(deps, request)
 
     @routes.responder("register", Register)
@@ -202,6 +200,7 @@ def rpc_router(deps: Deps, public_base_url: str) -> NatsRouter:
         return await attendance.statistics(deps, request, clock())
 
     gathering_responders(routes, deps)
+    desk_responders(routes, deps)
     return routes.router
 
 

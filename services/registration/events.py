@@ -12,6 +12,7 @@ from typing import Any
 
 from services.registration.domain.registrations import HOLDS
 from shared.contracts.events import Event
+from shared.contracts.registration.desk import InvitationSent
 from shared.contracts.registration.events import (
     CertificateIssued,
     Participant,
@@ -177,3 +178,12 @@ def certificate_issued(registration: Document, session: Document, signer: Signer
         code=certificate["code"], languages=certificate["languages"], supersedes=supersedes)
     return entry(event, now, registration["_id"],
                  event_id=f"{registration['_id']}-CertificateIssued.{certificate['code']}")
+
+
+def invitation_sent(invitation: Document, session: Document, token: str,
+                    now: datetime) -> Document:
+    """An invitation is mailed once: its event id is fixed by the invitation's."""
+    return entry(InvitationSent(
+        invitation_id=invitation["_id"], name=invitation["name"], email=invitation["email"],
+        language=invitation["language"], session=snapshot(session), token=token),
+        now, session["_id"], event_id=f"{invitation['_id']}-InvitationSent")

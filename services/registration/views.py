@@ -11,6 +11,7 @@ from typing import Any
 
 from services.registration.domain.registrations import deadline_of
 from services.registration.domain.rules import participant_may_cancel, seats_left
+from shared.contracts.registration.desk import InvitationView
 from shared.contracts.registration.rpc import (
     CONFIRMATION_MINUTES,
     ParticipantPage,
@@ -109,3 +110,13 @@ def registration_view(registration: Document) -> RegistrationView:
         attendance_minutes=registration.get("attendance_minutes"),
         attendance=registration.get("attendance"),
     )
+
+
+def invitation_view(invitation: Document) -> InvitationView:
+    """The secretariat's view of one personal invitation (never its token)."""
+    return InvitationView.model_validate(
+        {"id": invitation["_id"], **{k: invitation.get(k) for k in INVITATION_FIELDS}})
+
+
+INVITATION_FIELDS = ("session_id", "name", "email", "language", "status", "sent_at",
+                     "registration_id", "used_at", "revoked_at")

@@ -64,7 +64,8 @@ async def test_attendance_no_shows_statistics_and_retention(
         f"/v1/sessions/{session_id}/attendance", headers=auth,
         json={"attendees": [{"email": " A0@example.org", "minutes": 55},
                             {"email": "nobody@example.org", "minutes": 3}]})
-    assert recorded.json() == {"recorded": 1, "unknown": 1}
+    assert recorded.json() == {"recorded": 1, "unknown": 1, "unmatched": [
+        {"row": 2, "reason": "no_registration"}]}
     assert_422 = await gateway_http.post(f"/v1/sessions/{session_id}/attendance", headers=auth,
                                          json={"attendees": [{"email": "x", "minutes": -1}]})
     assert assert_422.status_code == 422

@@ -10,33 +10,32 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
-from typing import Annotated, Any, TypeVar, cast, get_args
+from typing import Annotated, Any, cast, get_args
 
 from litestar import Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
-from pydantic import BaseModel, ValidationError
 
 from services.gateway.auth import SECURITY, authenticate, requires_role, secretariat_asks
 from services.gateway.context import Gateway
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
+from services.gateway.routes.desk import DESK_HANDLERS
 from services.gateway.routes.materials import SessionWithMaterials, session_with_materials
+from services.gateway.routes.queries import parse
+from shared.contracts.registration.desk import SOURCE_PATTERN, SessionListStatus
 from shared.contracts.registration.events import RegistrationStatus
 from shared.contracts.registration.rpc import (
-    AttendanceRecorded,
     Calendar,
     CalendarRef,
     CancelByToken,
     CancelSession,
     ConfirmByToken,
     CreateSession,
-    Invitation,
     OwnerMailed,
     PatchSession,
-    RecordAttendance,
     Register,
     Registered,
     RegisterReply,
@@ -55,23 +54,10 @@ from shared.contracts.registration.rpc import (
 )
 from shared.reference import LanguageCode, SessionFormat, TopicCode
 
-Model = TypeVar("Model", bound=BaseModel)
 SECRETARIAT = [requires_role("secretariat")]
 SVC = "registration"
 CSV_MAX_ROWS = 100_000
 LANGUAGE_CODES = frozenset(get_args(LanguageCode))
-
-
-def parse(model: type[Model], data: Any, **extra: Any) -> Model:
-    """Validate query parameters gathered into `model`: 422 naming each bad one otherwise."""
-    try:
-        return model.model_validate({**extra, **data} if extra else data)
-    except ValidationError as error:
-        errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"],
-                   "source": "query"}
-                  for e in error.errors(include_url=False, include_input=False)]
-        raise problem(422, "The request is not valid; `errors` says where.",
-                      kind="invalid-request", extensions={"errors": errors}) from None
 
 
 def _after(cursor: str | None) -> str | None:
@@ -95,15 +81,24 @@ async def list_sessions(
     drafts: Annotated[bool, QueryParameter(
         description="Drafts too (those other systems announced among them): secretariat "
         "only.")] = False,
+    status: Annotated[SessionListStatus | None, QueryParameter(
+        description="Secretariat only: sessions in this status (`invite_only`: by visibility, "
+        "`past`: ended), whatever the others.")] = None,
+    source: Annotated[str | None, QueryParameter(
+        pattern=SOURCE_PATTERN, description="Secretariat only: the sessions this system "
+        "announced (the ingest review queue, with `status=draft`).")] = None,
 ) -> Page[SessionView]:
     """Public sessions in order of creation, filtered; never a join URL. The secretariat may
-    ask for drafts too."""
-    if drafts and (await authenticate(request)).role not in ("secretariat", "admin"):
-        raise problem(403, "Only the secretariat may list drafts.")
+    ask for drafts too, or for sessions in any status or from one source: then with their
+    join URLs and provenance."""
+    desk = drafts or status is not None or source is not None
+    if desk and (await authenticate(request)).role not in ("secretariat", "admin"):
+        raise problem(403, "Only the secretariat may list drafts or sessions by status.")
     query = parse(SessionQuery, {"starts_from": starts_from, "starts_to": starts_to,
                                  "topic": topic, "format": format, "language": language,
                                  "limit": limit, "after": _after(cursor),
-                                 "published_only": not drafts})
+                                 "published_only": not desk, "status": status,
+                                 "source": source})
     reply = await gateway.call(SVC, "list_sessions", query, SessionPage)
     return Page[SessionView](items=reply.items, next_cursor=encode_cursor(reply.last))
 
@@ -256,12 +251,15 @@ async def list_registrations(
     request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
     session_id: FromPath[str],
     status: Annotated[RegistrationStatus | None, QueryParameter()] = None,
+    country: Annotated[str | None, QueryParameter(
+        pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code, any case.")] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, QueryParameter()] = None,
 ) -> Response[Any]:
-    """Cursor pages as JSON, or every matching row as CSV with `Accept: text/csv`."""
-    query = RegistrationQuery(session_id=session_id, status=status, limit=limit,
-                              after=_after(cursor))
+    """Cursor pages as JSON, or every matching row as CSV with `Accept: text/csv`; by status
+    and by country."""
+    query = RegistrationQuery(session_id=session_id, status=status, country=country,
+                              limit=limit, after=_after(cursor))
     if "text/csv" in request.headers.get("accept", ""):
         return Response(await _csv(gateway, query), media_type="text/csv")
     reply = await gateway.call(SVC, "list_registrations", query, RegistrationPage)
@@ -313,22 +311,6 @@ def _registration_action(action: str, needs_reason: bool = False) -> Any:
     return act
 
 
-@post("/sessions/{session_id:str}/invitations", summary="Invite to a session",
-      guards=SECRETARIAT, security=SECURITY, responses=problem_responses(401, 403, 404, 409))
-async def invite(gateway: NamedDependency[Gateway], session_id: FromPath[str]) -> Invitation:
-    """A token to send to invitees of an invite-only session (`invitation_token`)."""
-    return await gateway.call(SVC, "invite", SessionRef(session_id=session_id), Invitation)
-
-
-@post("/sessions/{session_id:str}/attendance", summary="Record attendance", status_code=200,
-      guards=SECRETARIAT, security=SECURITY, responses=problem_responses(401, 403, 404, 422))
-async def record_attendance(gateway: NamedDependency[Gateway], session_id: FromPath[str],
-                            data: JSONBody[Any]) -> AttendanceRecorded:
-    """E-mails or registration ids with minutes attended."""
-    request = parse_body(RecordAttendance, data, session_id=session_id)
-    return await gateway.call(SVC, "record_attendance", request, AttendanceRecorded)
-
-
 # Litestar refuses one path in two routers (their automatic OPTIONS handlers collide), so the
 # secretariat's routes that share a path with a public one (`/sessions`, `/sessions/{id}`,
 # `/sessions/{id}/registrations`) sit in the public router, guarded by role like the others
@@ -342,7 +324,7 @@ PUBLIC_HANDLERS: list[ControllerRouterHandler] = [
 KEYED_HANDLERS: list[ControllerRouterHandler] = [
     publish_session, cancel_session,
     _registration_action("approve"), _registration_action("reject", needs_reason=True),
-    _registration_action("cancel"), record_attendance, invite]
+    _registration_action("cancel"), *DESK_HANDLERS]
 """Mounted under `/v1`; each handler names the roles it allows with `requires_role`."""
 
 ROOT_PUBLIC_HANDLERS: list[ControllerRouterHandler] = []

@@ -37,6 +37,10 @@ class Site:
         """One session's page: details, registration form, materials afterwards."""
         return self._page(f"/sessions/{quote(session_id, safe='')}")
 
+    def invitation(self, session_id: str, token: str) -> str:
+        """One session's page with a personal invitation's token in its registration form."""
+        return self._page(f"/sessions/{quote(session_id, safe='')}", invitation=token)
+
     def registration(self, cancel_token: str) -> str:
         """The participant's own page: status, cancel or leave the waiting list (POST acts)."""
         return self._page("/registrations/cancel", token=cancel_token)

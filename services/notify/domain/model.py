@@ -88,6 +88,11 @@ def announcement_source(session_id: str) -> str:
     return f"announcement:{session_id}"
 
 
+def invitation_source(invitation_id: str) -> str:
+    """The source id of an invitation's mail: one per invitation."""
+    return f"invitation:{invitation_id}"
+
+
 def certificate_source(code: str) -> str:
     """The source id of a certificate's mail: one per certificate code."""
     return f"certificate:{code}"

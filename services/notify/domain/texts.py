@@ -92,6 +92,7 @@ SUBJECT: dict[MailKind, str] = {
     "certificate_issued": N_("Your certificate of attendance: %(title)s"),
     "session_message": N_("%(subject)s – %(title)s"),
     "session_announced": N_("New INGP Virtual Dialogue: %(title)s"),
+    "invitation": N_("You are invited: %(title)s"),
 }
 DIGEST_SUBJECT = NN_("Your INGP digest: %(count)s new in the repository",
                      "Your INGP digest: %(count)s new in the repository")
@@ -138,6 +139,8 @@ INTRO: dict[MailKind, str] = {
     "session_message": N_('The secretariat writes to you about "%(title)s":'),
     "session_announced": N_('A new session on the topics you follow is open for '
                             'registration: "%(title)s".'),
+    "invitation": N_('The technical secretariat of the INGP invites you to "%(title)s", a '
+                     "session open by invitation only. Register with the button below."),
 }
 ATTENDED_INTRO = NN_(
     'Thank you for taking part in "%(title)s" (%(minutes)s minute). The materials and the '
@@ -189,3 +192,8 @@ CERTIFICATE_SUPERSEDES = N_("This certificate replaces the one issued to you ear
                             "%(previous)s), which is no longer valid.")
 CERTIFICATE_VERIFY = N_("Anyone you show it to can check its code on the verification page.")
 LABEL_SESSION_REGISTER = N_("See the session and register")
+LABEL_ACCEPT_INVITATION = N_("Register with my invitation")
+INVITATION_PERSONAL = N_("This link is yours alone: it lets one registration in, and stops "
+                         "working when the session starts.")
+FOOTER_INVITED = N_("You receive this message because the secretariat of the INGP Virtual "
+                    "Dialogues invited you to a session.")

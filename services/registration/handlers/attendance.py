@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.registration.domain.attendance_report import read_attendance_report
 from services.registration.domain.registrations import anonymized
 from services.registration.domain.rules import email_key, suppress_small
 from services.registration.events import participant_entry
 from services.registration.handlers import Deps, certificates, session_of
+from shared.contracts.registration.desk import UnmatchedRow
 from shared.contracts.registration.events import Attendee, ParticipantAttended, ParticipantNoShow
 from shared.contracts.registration.rpc import AttendanceRecorded, Stats, StatsQuery
 from shared.db import Document
 
 
-async def record_attendance(deps: Deps, session_id: str, attendees: list[Attendee],
-                            now: datetime) -> AttendanceRecorded:
+async def record_attendance(deps: Deps, session_id: str, attendees: Sequence[Attendee],
+                            now: datetime, rows: Sequence[int] | None = None
+                            ) -> AttendanceRecorded:
     """Mark confirmed people as attended (once each; a no-show who came is corrected), and
-    issue the certificates their attendance earns (once each)."""
+    issue the certificates their attendance earns (once each). The lines that match no
+    confirmed registration are answered by their row (`rows`, else their place from 1)."""
     session = await session_of(deps, session_id)
-    recorded = unknown = 0
-    for attendee in attendees:
+    recorded = 0
+    unmatched: list[UnmatchedRow] = []
+    for at, attendee in enumerate(attendees):
         registration = await _find(deps, session_id, attendee)
         if registration is None or registration["status"] != "confirmed":
-            unknown += 1
+            reason = "no_registration" if registration is None else "not_confirmed"
+            unmatched.append(UnmatchedRow(row=rows[at] if rows else at + 1, reason=reason))
             continue
         event = participant_entry(ParticipantAttended, registration, session, deps.signer,
                                   now, minutes=attendee.minutes)
@@ -34,7 +41,18 @@ async def record_attendance(deps: Deps, session_id: str, attendees: list[Attende
                             "attendance_minutes": attendee.minutes}
         await certificates.issue_if_earned(deps, registration, session, now)
     deps.kick()
-    return AttendanceRecorded(recorded=recorded, unknown=unknown)
+    return AttendanceRecorded(recorded=recorded, unknown=len(unmatched), unmatched=unmatched)
+
+
+async def record_attendance_report(deps: Deps, session_id: str, text: str,
+                                   now: datetime) -> AttendanceRecorded:
+    """The webinar platform's CSV report: read (refused naming a bad row), then recorded as
+    an attendance list whose unmatched lines are named by their row in the CSV."""
+    await session_of(deps, session_id)  # an unknown session before a bad CSV
+    lines = read_attendance_report(text)
+    attendees = [Attendee(email=line.email, minutes=line.minutes) for line in lines]
+    return await record_attendance(deps, session_id, attendees, now,
+                                   rows=[line.row for line in lines])
 
 
 async def mark_no_shows(deps: Deps, now: datetime) -> int:

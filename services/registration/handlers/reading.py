@@ -1,5 +1,5 @@
 """What the secretariat and the public site read: sessions, their lists and calendars,
-invitations, and a session's registrations. Nothing here writes."""
+and a session's registrations. Nothing here writes."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from datetime import datetime
 from services.registration.domain.errors import no_session
 from services.registration.domain.sessions import session_position, shown
 from services.registration.handlers import Deps
-from services.registration.handlers.tokens import invitation
 from services.registration.views import registration_view, session_view
 from shared.contracts.registration.rpc import (
     FeedQuery,
-    Invitation,
     RegistrationPage,
     RegistrationQuery,
     SessionPage,
@@ -37,25 +35,20 @@ async def upcoming_sessions(deps: Deps, query: FeedQuery, now: datetime) -> list
     return await deps.store.upcoming(query, now, FEED_MAX)
 
 
-async def invitation_to(deps: Deps, session_id: str, now: datetime) -> Invitation:
-    """An invitation to register for a session (drafts included: the secretariat asks)."""
-    session = await deps.store.session(session_id)
-    if session is None:
-        raise no_session(session_id)
-    return invitation(deps.signer, session, now)
-
-
 async def session_page(deps: Deps, query: SessionQuery) -> SessionPage:
     """One page of sessions, and the position of its last if more may follow."""
     found = await deps.store.session_page(query)
     full = len(found) == query.limit
     last = session_position(found[-1], query.order) if full else None
-    return SessionPage(items=[session_view(s) for s in found], last=last)
+    # Lists beyond the public one are the secretariat's: join URLs and provenance shown.
+    secret = not query.published_only
+    return SessionPage(items=[session_view(s, include_secret=secret) for s in found], last=last)
 
 
 async def registration_page(deps: Deps, query: RegistrationQuery) -> RegistrationPage:
     """One page of a session's registrations, and the id of its last if more may follow."""
+    country = query.country.upper() if query.country else None
     found = await deps.store.registration_page(query.session_id, query.status, query.after,
-                                               query.limit)
+                                               query.limit, country=country)
     last = found[-1]["_id"] if len(found) == query.limit else None
     return RegistrationPage(items=[registration_view(r) for r in found], last=last)

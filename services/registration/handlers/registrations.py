@@ -30,6 +30,7 @@ from services.registration.events import participant_entry
 from services.registration.handlers import Deps, registration_of
 from services.registration.handlers.admission import admitting_session
 from services.registration.handlers.already_registered import tell_owner
+from services.registration.handlers.invitations import admitting_invitation, note_used
 from services.registration.handlers.placing import SessionChanged, give_back_place, place_received
 from services.registration.metrics import REGISTRATIONS
 from services.registration.views import participant_page, registered_view
@@ -53,7 +54,11 @@ async def register(deps: Deps, session_id: str, form: RegistrationForm,
     more. Someone who cancelled (or let a hold expire) registers anew (a new registration:
     its own id, events and place)."""
     session = await admitting_session(deps, session_id, form, now)
+    invitation = await admitting_invitation(deps, session, form.invitation_token, form.email,
+                                            now)
     document = new_registration(session_id, form, now)
+    if invitation is not None:
+        document["invitation_id"] = invitation["_id"]
     existing = await _insert(deps, document, now)
     if existing is not None:
         REGISTRATIONS.add(1, {"outcome": "duplicate"})
@@ -62,6 +67,7 @@ async def register(deps: Deps, session_id: str, form: RegistrationForm,
     for _ in range(MAX_ADMISSIONS):
         try:
             done = await place_received(deps, document, session, now, new=True)
+            await note_used(deps, invitation, done.registration_id, form.email, now)
             return RegisterReply(created=True, registration_id=done.registration_id,
                                  status=done.status, waitlist_position=done.waitlist_position,
                                  confirm_by=done.confirm_by)

@@ -4,8 +4,8 @@ conditional writes and indexes, and the stand-in's quirks they work around.
 The Store is one object over the two collections (base.py says what they hold), in four
 parts: session documents (sessions.py, their list filters in session_filters.py), the seat
 ledger inside them (ledger.py), registration documents (registrations.py) and the
-certificates inside them (certificates.py); gatherings (the API's events, gatherings.py) have a
-collection of their own.
+certificates inside them (certificates.py); gatherings (the API's events, gatherings.py) and
+personal invitations (invitations.py) have collections of their own.
 """
 
 from __future__ import annotations
@@ -13,17 +13,22 @@ from __future__ import annotations
 from services.registration.store.base import ACTIVE, REGISTRATIONS, SESSIONS, SUMMARY
 from services.registration.store.certificates import CertificateDocuments
 from services.registration.store.gatherings import GatheringDocuments, gathering_indexes
+from services.registration.store.invitations import (
+    INVITATIONS,
+    InvitationDocuments,
+    invitation_indexes,
+)
 from services.registration.store.ledger import SeatLedger
 from services.registration.store.registrations import RegistrationDocuments
 from services.registration.store.sessions import SessionDocuments
 from shared.db import IndexSpec
 from shared.inbox import Inbox
 
-__all__ = ["ACTIVE", "REGISTRATIONS", "SESSIONS", "SUMMARY", "Store", "indexes"]
+__all__ = ["ACTIVE", "INVITATIONS", "REGISTRATIONS", "SESSIONS", "SUMMARY", "Store", "indexes"]
 
 
 class Store(SessionDocuments, SeatLedger, RegistrationDocuments, CertificateDocuments,
-            GatheringDocuments):
+            GatheringDocuments, InvitationDocuments):
     """Documents of one service database."""
 
 
@@ -42,4 +47,5 @@ def indexes() -> list[IndexSpec]:
         IndexSpec(REGISTRATIONS, (("certificate.code", 1),)),
         IndexSpec(REGISTRATIONS, (("superseded_codes", 1),)),
         *gathering_indexes(),
+        *invitation_indexes(),
     ]

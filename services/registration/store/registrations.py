@@ -108,11 +108,14 @@ class RegistrationDocuments(Collections):
 
     # --- lists ---
     async def registration_page(self, session_id: str, status: str | None, after: str | None,
-                                limit: int) -> list[Document]:
-        """A session's registrations (maybe of one status) in id order, after `after`."""
+                                limit: int, *, country: str | None = None) -> list[Document]:
+        """A session's registrations (maybe of one status, one country) in id order, after
+        `after`."""
         query: dict[str, Any] = {"session_id": session_id}
         if status is not None:
             query["status"] = status
+        if country is not None:
+            query["country"] = country
         if after is not None:
             query = {**query, "_id": {"$gt": after}}
         return await self.registrations.find(query, {"outbox": 0}).sort("_id", 1) \

@@ -42,6 +42,22 @@ def session_filter(query: SessionQuery) -> dict[str, Any]:
         found["format"] = query.format
     if query.language is not None:
         found["languages"] = query.language
+    found.update(desk_filter(query))
+    return found
+
+
+def desk_filter(query: SessionQuery) -> dict[str, Any]:
+    """The secretariat's conditions: a status (`past`: ended before `ended_before`, which the
+    service sets to the time of the request) and the system that announced the session."""
+    found: dict[str, Any] = {}
+    if query.status in ("draft", "published", "cancelled"):
+        found["status"] = query.status
+    elif query.status == "invite_only":
+        found["visibility"] = "invite_only"
+    elif query.status == "past" and query.ended_before is not None:
+        found["ends_at"] = {"$lt": query.ended_before}
+    if query.source is not None:
+        found["provenance.source"] = query.source
     return found
 
 

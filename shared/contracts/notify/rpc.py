@@ -17,7 +17,7 @@ MailKind = Literal[
     "session_rescheduled", "session_cancelled", "reminder", "attended", "no_show",
     "subscription_confirm", "document_published", "document_translated", "digest",
     "translation_job", "awaiting_confirmation", "already_registered", "materials_published",
-    "certificate_issued", "session_message", "session_announced",
+    "certificate_issued", "session_message", "session_announced", "invitation",
 ]
 """What a mail is about: the delivery log's `kind` (notify keeps the one list of them)."""
 

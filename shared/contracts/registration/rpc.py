@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.addresses import MailAddress
+from shared.contracts.registration.desk import SOURCE_PATTERN, SessionListStatus, UnmatchedRow
 from shared.contracts.registration.events import Attendee, LanguageMap, RegistrationStatus
 from shared.contracts.registration.programme import (
     Block,
@@ -156,6 +157,12 @@ class SessionQuery(SafeInput):
         "depends on `order`).")
     published_only: bool = True
     order: SessionOrder = "created"
+    status: SessionListStatus | None = Field(
+        None, description="The secretariat's lists: by status, visibility or `past`.")
+    source: str | None = Field(None, pattern=SOURCE_PATTERN,
+                               description="Only sessions this system announced.")
+    ended_before: AwareDatetime | None = Field(
+        None, description="Set by the service with `status=past`: the time of the request.")
 
 
 class FeedQuery(SessionQuery):
@@ -314,6 +321,7 @@ class RegistrationAction(SafeInput):
 class RegistrationQuery(SafeInput):
     session_id: str = Field(max_length=64)
     status: RegistrationStatus | None = None
+    country: Iso2 | None = Field(None, description="ISO 3166-1 alpha-2, any case.")
     limit: int = Field(50, ge=1, le=1000)
     after: str | None = Field(None, max_length=64)
 
@@ -354,6 +362,8 @@ class RecordAttendance(SafeInput):
 class AttendanceRecorded(BaseModel):
     recorded: int
     unknown: int
+    unmatched: list[UnmatchedRow] = Field(
+        default_factory=list, description="The lines that recorded nothing, and why.")
 
 
 class StatsQuery(SafeInput):
@@ -379,10 +389,3 @@ class Stats(BaseModel):
 
 class Calendar(BaseModel):
     ics: str
-
-
-class Invitation(BaseModel):
-    """A token that lets its holder register for an invite-only session, until it starts."""
-
-    token: str
-    expires_at: datetime

@@ -219,7 +219,20 @@ def _matches(session: Document, query: SessionQuery) -> bool:
             and starts_within(session, query.starts_from, query.starts_to)
             and (query.topic is None or query.topic in session.get("topics", []))
             and (query.format is None or session.get("format") == query.format)
-            and (query.language is None or query.language in session.get("languages", [])))
+            and (query.language is None or query.language in session.get("languages", []))
+            and _desk_matches(session, query))
+
+
+def _desk_matches(session: Document, query: SessionQuery) -> bool:
+    """`store.session_filters.desk_filter`, as a predicate."""
+    status, source = query.status, query.source
+    by_status = (status is None
+                 or (status in ("draft", "published", "cancelled") and session["status"] == status)
+                 or (status == "invite_only" and session["visibility"] == "invite_only")
+                 or (status == "past" and (query.ended_before is None
+                                           or session["ends_at"] < query.ended_before)))
+    return by_status and (source is None
+                          or (session.get("provenance") or {}).get("source") == source)
 
 
 def _beyond(session: Document, order: SessionOrder, after: str) -> bool:

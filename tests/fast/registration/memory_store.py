@@ -26,18 +26,20 @@ from tests.fast.registration.documents import (
     without,
 )
 from tests.fast.registration.memory_gatherings import MemoryGatherings
+from tests.fast.registration.memory_invitations import MemoryInvitations
 from tests.fast.registration.memory_sessions import MemorySessions
 
 PROFILE = ("country", "region", "sector", "gender", "session_id")
 
 
-class MemoryStore(MemorySessions, MemoryGatherings):
+class MemoryStore(MemorySessions, MemoryGatherings, MemoryInvitations):
     """Both collections of the service, in dicts."""
 
     def __init__(self) -> None:
         super().__init__()
         self.registrations: dict[str, Document] = {}
         self.gatherings: dict[str, Document] = {}
+        self.invitations: dict[str, Document] = {}
 
     @staticmethod
     def outbox_of(registration_id: str) -> tuple[str, str]:
@@ -140,9 +142,10 @@ class MemoryStore(MemorySessions, MemoryGatherings):
 
     # --- lists ---
     async def registration_page(self, session_id: str, status: str | None, after: str | None,
-                                limit: int) -> list[Document]:
+                                limit: int, *, country: str | None = None) -> list[Document]:
         found = sorted((r for r in self.registrations.values()
                         if r["session_id"] == session_id and status in (None, r["status"])
+                        and country in (None, r["country"])
                         and (after is None or r["_id"] > after)), key=lambda r: r["_id"])
         return [without(r, [OUTBOX_FIELD]) for r in found[:limit]]
 
