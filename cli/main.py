@@ -46,6 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id")
 
+    staff = commands.add_parser("staff", help="manage staff accounts (the first admin)")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_commands.add_parser("add", help="create a staff account that may sign in")
+    add.add_argument("--role", required=True,
+                     choices=["admin", "secretariat", "editor", "translator", "integration"])
+    add.add_argument("--name", default=None, help="the person's name (shown on the pages)")
+    add.add_argument("address", help="the e-mail address the sign-in link is mailed to")
+
     commands.add_parser("config", help="list every setting with its default")
 
     importing = commands.add_parser(
@@ -73,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "keys":
         from cli.keys import run_keys
         return run_keys(args)
+    if args.command == "staff":
+        from cli.staff import run_staff
+        return run_staff(args)
     if args.command == "import":
         from cli.importer import run_import
         return run_import(args)

@@ -41,8 +41,12 @@ from services.gateway.routes.access import ACCESS_HANDLERS
 from services.gateway.routes.health import health_router
 from services.gateway.routes.metrics import prometheus_metrics
 from services.gateway.routes.public import PUBLIC_HANDLERS
+from services.gateway.routes.staff import STAFF_HANDLERS
 from services.gateway.settings import GatewaySettings
 from services.gateway.site import SiteErrorPages, csrf_config, site_routers, template_config
+from services.gateway.staff import staff_routers
+from services.gateway.staff.audit import Audit
+from services.gateway.staff.context import staff_indexes
 from services.gateway.tracing import RouteSpanName, opentelemetry_plugin
 from shared.bus import make_broker
 from shared.db import ensure_indexes, make_client, refuse_standalone_outside_local
@@ -73,7 +77,7 @@ def _lifespan(settings: Settings, options: GatewaySettings
             await refuse_standalone_outside_local(client, settings)
             db = client[settings.database_name(SERVICE)]
             await ensure_indexes(db, [*KeyStore.indexes(), *IDEMPOTENCY_INDEXES,
-                                     *RATE_LIMIT_INDEXES])
+                                     *RATE_LIMIT_INDEXES, *staff_indexes()])
             # The gateway only sends requests; it subscribes to nothing, so connecting suffices.
             # At startup a missing server fails within seconds (shared.broker); once
             # connected the broker reconnects for ever. The timeout bounds a hung handshake.
@@ -129,14 +133,14 @@ def create_app(
     public = Router("/v1", route_handlers=[*PUBLIC_HANDLERS,
                                            *(h for s in services for h in s.PUBLIC_HANDLERS)],
                     guards=[limit])
-    keyed = Router("/v1", route_handlers=[*ACCESS_HANDLERS,
+    keyed = Router("/v1", route_handlers=[*ACCESS_HANDLERS, *STAFF_HANDLERS,
                                           *(h for s in services for h in s.KEYED_HANDLERS)])
     # Public routes outside /v1 (OAI-PMH harvesting at /oai), under the same limit.
     root = Router("/", route_handlers=[h for s in services for h in s.ROOT_PUBLIC_HANDLERS],
                   guards=[limit])
     app = Litestar(
         route_handlers=[health_router, prometheus_metrics, public, keyed, root,
-                        *site_routers(limit), *extra_route_handlers],
+                        *site_routers(limit), *staff_routers(limit), *extra_route_handlers],
         lifespan=[_lifespan(settings, options)],
         dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False)},
         # SiteErrorPages comes last: it wraps the handlers the problem-details plugin installs.
@@ -145,7 +149,8 @@ def create_app(
         template_config=template_config(),
         csrf_config=csrf_config(settings),
         exception_handlers={Exception: unhandled_exception},
-        middleware=[RouteSpanName(), Idempotency()],
+        # Audit outside Idempotency: a replayed answer is recorded as the action it repeats.
+        middleware=[RouteSpanName(), Audit(), Idempotency()],
         request_max_body_size=options.request_max_body_size,
         openapi_config=_openapi(),
         # Processes log JSON through the root logger (shared.telemetry); Litestar's default

@@ -10,7 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class GatewaySettings(BaseSettings):
-    """Listening address, RPC waits and queues, body size, rate limit and trusted proxies."""
+    """Listening address, RPC waits and queues, body size, rate limit, trusted proxies, and
+    staff sign-in (link and session lifetimes)."""
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
@@ -39,6 +40,18 @@ class GatewaySettings(BaseSettings):
         "X-Forwarded-For and X-Forwarded-Proto the gateway believes; empty: none, the peer "
         "address is the client's.",
     )
+    staff_link_minutes: int = Field(
+        15, ge=1, le=120, description="Minutes a mailed staff sign-in link stays usable "
+        "(once).")
+    staff_links_per_hour: int = Field(
+        5, ge=1, description="Sign-in links one staff address may be sent per hour; more "
+        "requests are answered alike and send nothing.")
+    staff_idle_minutes: int = Field(
+        30, ge=1, description="Minutes of inactivity after which a staff sign-in session "
+        "ends.")
+    staff_session_hours: int = Field(
+        12, ge=1, description="Hours after sign-in at which a staff session ends however "
+        "busy it is.")
 
     def trusted_proxy_list(self) -> list[str]:
         """TRUSTED_PROXIES as a list; empty when no proxy is trusted."""

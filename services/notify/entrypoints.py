@@ -17,6 +17,7 @@ from services.notify.handlers import (
     deliveries,
     invitations,
     registration_events,
+    staff,
     subscriptions,
     translate_events,
 )
@@ -32,6 +33,8 @@ from shared.contracts.notify.rpc import (
     DeliveryView,
     ListDeliveries,
     RetryDelivery,
+    SendSignInLink,
+    SignInLinkSent,
     Subscribe,
     SubscriptionRequested,
     SubscriptionState,
@@ -130,7 +133,7 @@ def event_router(runtime: Runtime, ctx: Context) -> NatsRouter:
 
 
 def rpc_router(runtime: Runtime, ctx: Context) -> NatsRouter:
-    """`rpc.notify.*`: the delivery log and subscriptions."""
+    """`rpc.notify.*`: the delivery log, subscriptions and staff sign-in links."""
     routes = RpcRoutes(runtime.service)
 
     @routes.responder("list_deliveries", ListDeliveries)
@@ -161,5 +164,9 @@ def rpc_router(runtime: Runtime, ctx: Context) -> NatsRouter:
     async def describe(request: SubscriptionToken) -> SubscriptionState:
         record = await subscriptions.describe_unsubscribe(ctx, request.token)
         return subscription_state(record, "unsubscribe")
+
+    @routes.responder("send_sign_in_link", SendSignInLink)
+    async def send_sign_in_link(request: SendSignInLink) -> SignInLinkSent:
+        return SignInLinkSent(sent=await staff.send_sign_in_link(ctx, request))
 
     return routes.router

@@ -27,7 +27,7 @@ SESSION = SessionSnapshot(
     languages=["pt", "es"], interpretation=["en"], join_url="https://meet.example.org/x")
 SESSION_KINDS = [k for k in MAIL_KINDS if k not in (
     "subscription_confirm", "document_published", "document_translated", "digest",
-    "translation_job", "session_message", "session_announced")]
+    "translation_job", "session_message", "session_announced", "staff_sign_in")]
 """Kinds `compose_session_mail` writes (the others have composers of their own)."""
 
 

@@ -29,6 +29,10 @@ class Site:
     def _page(self, path: str, **query: str) -> str:
         return f"{self.base}{path}" + (f"?{urlencode(query)}" if query else "")
 
+    def staff_sign_in(self, token: str) -> str:
+        """The staff page that signs in with a mailed one-time link (by a button: a POST)."""
+        return self._page("/staff/sign-in/link", token=token)
+
     def sessions(self) -> str:
         """The list of upcoming sessions."""
         return self._page("/sessions")

@@ -93,6 +93,7 @@ SUBJECT: dict[MailKind, str] = {
     "session_message": N_("%(subject)s – %(title)s"),
     "session_announced": N_("New INGP Virtual Dialogue: %(title)s"),
     "invitation": N_("You are invited: %(title)s"),
+    "staff_sign_in": N_("Your sign-in link to the INGP Virtual Dialogues staff pages"),
 }
 DIGEST_SUBJECT = NN_("Your INGP digest: %(count)s new in the repository",
                      "Your INGP digest: %(count)s new in the repository")
@@ -141,6 +142,8 @@ INTRO: dict[MailKind, str] = {
                             'registration: "%(title)s".'),
     "invitation": N_('The technical secretariat of the INGP invites you to "%(title)s", a '
                      "session open by invitation only. Register with the button below."),
+    "staff_sign_in": N_("Someone, probably you, asked to sign in to the staff pages of the "
+                        "INGP Virtual Dialogues with this address."),
 }
 ATTENDED_INTRO = NN_(
     'Thank you for taking part in "%(title)s" (%(minutes)s minute). The materials and the '
@@ -197,3 +200,9 @@ INVITATION_PERSONAL = N_("This link is yours alone: it lets one registration in,
                          "working when the session starts.")
 FOOTER_INVITED = N_("You receive this message because the secretariat of the INGP Virtual "
                     "Dialogues invited you to a session.")
+
+SIGN_IN = N_("Sign in")
+SIGN_IN_ONCE = N_("The link works once, for %(minutes)s minutes. If you did not ask for it, "
+                  "ignore this message: no one can sign in without it.")
+FOOTER_STAFF = N_("You receive this message because you have a staff account on the INGP "
+                  "Virtual Dialogues.")

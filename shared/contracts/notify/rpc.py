@@ -18,6 +18,7 @@ MailKind = Literal[
     "subscription_confirm", "document_published", "document_translated", "digest",
     "translation_job", "awaiting_confirmation", "already_registered", "materials_published",
     "certificate_issued", "session_message", "session_announced", "invitation",
+    "staff_sign_in",
 ]
 """What a mail is about: the delivery log's `kind` (notify keeps the one list of them)."""
 
@@ -112,3 +113,24 @@ class SubscriptionState(BaseModel):
     action: Literal["confirm", "unsubscribe"] | None = None
     language: LanguageCode
     frequency: str
+
+
+class SendSignInLink(Request):
+    """`rpc.notify.send_sign_in_link`: mail a staff member their one-time sign-in link.
+
+    Sent at once and never written to the delivery log (the link is a credential)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: MailAddress = Field(min_length=3, max_length=254,
+                               pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: str = Field("", max_length=200)
+    language: LanguageCode
+    token: str = Field(min_length=20, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
+    minutes: int = Field(ge=1, le=1440, description="How long the link stays usable.")
+
+
+class SignInLinkSent(BaseModel):
+    """Whether the SMTP server took the mail (the person may ask again if not)."""
+
+    sent: bool
