@@ -15,7 +15,7 @@ from typing import Literal, TypeVar, overload
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICES = ("registration", "catalog", "notify", "translate")
+SERVICES = ("registration", "catalog", "notify", "translate", "numbers")
 """The services behind the gateway, in start order."""
 
 DEFAULT_NATS_URL = "nats://127.0.0.1:4222"

@@ -31,6 +31,7 @@ from services.gateway.keys import Role
 from services.gateway.settings import GatewaySettings
 from services.notify.bootstrap import build_spec as notify_spec
 from services.notify.settings import SmtpSettings
+from services.numbers.bootstrap import SPEC as NUMBERS
 from services.registration.bootstrap import SPEC as REGISTRATION
 from services.translate.bootstrap import SPEC as TRANSLATE
 from shared.servers import LocalServer, start_mongo, start_nats
@@ -93,7 +94,7 @@ def nats_url(tmp_path: Path, use_docker: bool) -> Iterator[str]:
 async def _delete_project_streams(url: str) -> None:
     connection = await nats.connect(url, max_reconnect_attempts=2, connect_timeout=2)
     js = connection.jetstream()
-    for name in ("REGISTRATION", "CATALOG", "NOTIFY", "TRANSLATE", "INGEST", "DLQ"):
+    for name in ("REGISTRATION", "CATALOG", "NOTIFY", "TRANSLATE", "NUMBERS", "INGEST", "DLQ"):
         with contextlib.suppress(NotFoundError):
             await js.delete_stream(name)
     await connection.close()
@@ -146,10 +147,10 @@ def smtp_settings() -> SmtpSettings:
 @pytest.fixture
 async def running_services(settings: Settings, smtp_settings: SmtpSettings
                            ) -> AsyncIterator[dict[str, RunningService]]:
-    """All four services, by name. A test may `pop` one and stop it; the rest stop at the end."""
+    """All five services, by name. A test may `pop` one and stop it; the rest stop at the end."""
     running: dict[str, RunningService] = {}
     try:
-        for spec in (REGISTRATION, CATALOG, notify_spec(smtp=smtp_settings), TRANSLATE):
+        for spec in (REGISTRATION, CATALOG, notify_spec(smtp=smtp_settings), TRANSLATE, NUMBERS):
             running[spec.name] = await start_service(spec, settings)
         yield running
     finally:

@@ -33,6 +33,7 @@ from services.gateway.routes import (
     files,
     messages,
     notify,
+    numbers,
     registration,
     search,
     translate,
@@ -128,7 +129,7 @@ def create_app(
     the global one (tests collect spans with it).
     """
     services = (registration, certificates, events, documents, files, search, translate,
-                notify, messages)
+                notify, messages, numbers)
     limit = rate_limited(SharedWindow(options.public_rate_limit))
     public = Router("/v1", route_handlers=[*PUBLIC_HANDLERS,
                                            *(h for s in services for h in s.PUBLIC_HANDLERS)],

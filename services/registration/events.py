@@ -141,7 +141,8 @@ def participant_entry(
         participant=Participant(
             name=registration["name"], email=registration["email"],
             preferred_language=registration["preferred_language"],
-            country=registration["country"]),
+            country=registration["country"], sector=registration.get("sector"),
+            gender=registration.get("gender")),
         session=snapshot(session, with_join_url=kind in SEAT_HOLDER_EVENTS),
         cancel_token=cancel_token(signer, registration, session, now) if active else None,
         **extra,
@@ -171,7 +172,8 @@ def certificate_issued(registration: Document, session: Document, signer: Signer
         participant=Participant(
             name=certificate["name"], email=registration["email"],
             preferred_language=registration["preferred_language"],
-            country=registration["country"]),
+            country=registration["country"], sector=registration.get("sector"),
+            gender=registration.get("gender")),
         session=snapshot(session),
         cancel_token=signer.issue(registration["_id"], CANCEL_ACTION, now=now,
                                   ttl=CERTIFICATE_LINK_TTL),

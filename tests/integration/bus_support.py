@@ -23,8 +23,8 @@ from shared.settings import Settings
 from tests.support.polling import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
-USERS = ("registration", "catalog", "translate", "notify", "gateway", "integration",
-         "operator")
+USERS = ("registration", "catalog", "translate", "notify", "numbers", "gateway",
+         "integration", "operator")
 PORTALS = ("chilecompra",)  # deploy/nats-portals.conf: a portal's user is its source
 
 

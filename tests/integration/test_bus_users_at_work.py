@@ -1,5 +1,5 @@
 """Every service does all its bus work under its own user of deploy/nats.conf: it declares the
-streams it owns, waits for the others' (the four start at once, notify first), answers RPC
+streams it owns, waits for the others' (all start at once, the readers first), answers RPC
 through its inbox and `allow_responses`, passes its health check, and every durable consumer
 reads, dead-letters and acknowledges what arrives on the stream it follows."""
 
@@ -15,6 +15,7 @@ import pytest
 
 from services.catalog.bootstrap import SPEC as CATALOG
 from services.notify.bootstrap import SPEC as NOTIFY
+from services.numbers.bootstrap import SPEC as NUMBERS
 from services.registration.bootstrap import SPEC as REGISTRATION
 from services.translate.bootstrap import SPEC as TRANSLATE
 from shared.bus import call, make_broker
@@ -57,8 +58,10 @@ CONSUMERS = {  # durable: (its service, the stream it reads)
     "translate-sessions": ("translate", "REGISTRATION"),
     "translate-drafter": ("translate", "TRANSLATE"),
     "notify-registration": ("notify", "REGISTRATION"), "notify-catalog": ("notify", "CATALOG"),
-    "notify-translate": ("notify", "TRANSLATE")}
-DEAD_LETTERS = 13  # one per consumer and message; the drafter drops what it cannot read
+    "notify-translate": ("notify", "TRANSLATE"),
+    "numbers-registration": ("numbers", "REGISTRATION"), "numbers-catalog": ("numbers", "CATALOG"),
+    "numbers-translate": ("numbers", "TRANSLATE")}
+DEAD_LETTERS = 17  # one per consumer and message; the drafter drops what it cannot read
 
 
 def _dialogues(server: LocalServer, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -93,7 +96,7 @@ async def _drained(services: dict[str, RunningService]) -> bool:
 
 async def test_every_service_works_under_its_own_user(
         mongo_url: str, secured_nats: LocalServer, tmp_path: Path) -> None:
-    specs = (NOTIFY, TRANSLATE, CATALOG, REGISTRATION)  # readers before owners
+    specs = (NUMBERS, NOTIFY, TRANSLATE, CATALOG, REGISTRATION)  # readers before owners
     started = await asyncio.gather(*(
         start_service(spec, settings_of(secured_nats, spec.name, mongo_url, "perm-all"))
         for spec in specs))

@@ -134,3 +134,27 @@ async def test_the_network_in_numbers(gateway_http: httpx.AsyncClient, make_key:
     assert re.search(r'<th scope="row">Mujeres</th><td class="num">7</td>', html)
     assert re.search(r'<th scope="row">Guía</th><td class="num">1</td>', html)
     await assert_cached(http, "/numbers?lang=es")
+
+    # The same history through the numbers service's public API, licensed and cacheable.
+    async def counted() -> bool:
+        answer = await http.get("/v1/numbers")
+        return bool(answer.status_code == 200 and answer.json()["participants"]["unique"] == 7)
+    await eventually(counted, timeout=10, interval=0.1, what="the numbers to count everyone")
+    figures = await http.get("/v1/numbers")
+    assert figures.json()["licence"] == "CC-BY-4.0" and 'rel="license"' in figures.headers["link"]
+    assert figures.json()["participants"]["by_country"] == {"CL": None, "PA": 6}
+    again = await http.get("/v1/numbers", headers={"If-None-Match": figures.headers["etag"]})
+    assert again.status_code == 304
+    table = await http.get("/v1/numbers.csv")
+    assert table.headers["content-type"].startswith("text/csv")
+    assert table.text.startswith("# ") and "Licence: CC BY 4.0" in table.text
+    assert "participants,by_country,PA,6\n" in table.text
+    baseline = {"figure": "publications", "value": 65, "source": "INGP in numbers",
+                "as_of": "2019-01-01"}
+    assert (await http.post("/v1/numbers/baselines", json=baseline,
+                            headers=editor)).status_code == 403
+    recorded = await http.post("/v1/numbers/baselines", json=baseline,
+                               headers={"X-API-Key": key})
+    assert recorded.status_code == 201, recorded.text
+    combined = (await http.get("/v1/numbers")).json()["combined"]["publications"]
+    assert combined == {"live": 1, "baseline": 65, "total": 66}

@@ -56,7 +56,7 @@ class SessionSnapshot(BaseModel):
 
 
 class Participant(BaseModel):
-    """Who registered, as far as mail needs it."""
+    """Who registered, as far as mail and the network in numbers need it."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -64,6 +64,10 @@ class Participant(BaseModel):
     email: str
     preferred_language: LanguageCode
     country: str
+    sector: str | None = Field(None, description="Added for the network in numbers (older "
+                               "events lack it).")
+    gender: str | None = Field(None, description="As the person gave it, if they did (older "
+                               "events lack it).")
 
 
 class SessionPublished(Event):

@@ -1,0 +1,1 @@
+"""Contracts of the numbers service (`rpc.numbers.*`): the network in numbers."""
