@@ -65,6 +65,7 @@ PAGES = {  # the site's pages (services/gateway/site), by the name the link map 
     "unsubscribe": rf"/subscriptions/unsubscribe\?token={TOKEN}",
     "document": r"/documents/[\w.-]+(\?lang=(es|en|pt|fr))?",
     "search": r"/search(\?\S*)?",
+    "translation_job": r"/staff/translations/[\w.-]+",
 }
 LINK_MAP: dict[str, set[str]] = {  # which pages each kind of mail links to
     "confirmed": {"join", "registration"}, "promoted": {"join", "registration"},
@@ -77,7 +78,8 @@ LINK_MAP: dict[str, set[str]] = {  # which pages each kind of mail links to
     "subscription_confirm": {"confirm"},
     "document_published": {"document", "unsubscribe"},
     "document_translated": {"document", "unsubscribe"},
-    "translation_job": {"document", "unsubscribe"}, "digest": {"document", "unsubscribe"},
+    "translation_job": {"translation_job", "document", "unsubscribe"},
+    "digest": {"document", "unsubscribe"},
 }
 PARTICIPANT_KINDS = ("confirmed", "waitlisted", "pending", "promoted", "rejected", "cancelled",
                      "attended", "no_show", "awaiting_confirmation", "already_registered")

@@ -39,3 +39,8 @@ def test_odd_characters_cannot_leave_their_place_in_the_url() -> None:
     assert SITE.session("a/b?c") == "https://dialogues.example.org/sessions/a%2Fb%3Fc"
     assert SITE.registration("x&y=z") == \
         "https://dialogues.example.org/registrations/cancel?token=x%26y%3Dz"
+
+
+def test_a_translation_job_opens_in_the_translators_editor() -> None:
+    assert SITE.translation_job("job_1a") == \
+        "https://dialogues.example.org/staff/translations/job_1a"

@@ -13,10 +13,16 @@ from litestar import Router
 
 from services.gateway.auth import Guard
 from services.gateway.staff import i18n
-from services.gateway.staff.pages import admin, home, sign_in
+from services.gateway.staff.pages import (
+    admin,
+    home,
+    sign_in,
+    translations,
+    translations_review,
+)
 from services.gateway.staff.people import SignInRequired, to_sign_in
 
-PAGE_MODULES = (home, admin)
+PAGE_MODULES = (home, admin, translations, translations_review)
 """Signed-in pages; add a new desk's module here."""
 
 __all__ = ["PAGE_MODULES", "staff_routers"]

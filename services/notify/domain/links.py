@@ -33,6 +33,10 @@ class Site:
         """The staff page that signs in with a mailed one-time link (by a button: a POST)."""
         return self._page("/staff/sign-in/link", token=token)
 
+    def translation_job(self, job_id: str) -> str:
+        """A translation job in the translators' editor (a staff page: translators sign in)."""
+        return self._page(f"/staff/translations/{quote(job_id, safe='')}")
+
     def sessions(self) -> str:
         """The list of upcoming sessions."""
         return self._page("/sessions")

@@ -47,9 +47,9 @@ def language_label(code: LanguageCode, lang: LanguageCode) -> str:
 
 
 def compose_translation_job(s: Strings, lang: LanguageCode, title: str, job: JobRef,
-                            url: str, unsubscribe_url: str) -> MailContent:
-    """A translator hears of a job for a language pair they follow; `url` opens the source
-    document (there is no job page on the site): the mail names the job and the pair."""
+                            url: str, unsubscribe_url: str, job_url: str) -> MailContent:
+    """A translator hears of a job for a language pair they follow: `job_url` opens it in the
+    translators' editor (staff sign in), `url` the source document on the public site."""
     source = language_label(job.source_language, lang)
     target = language_label(job.target_language, lang)
     return MailContent(
@@ -58,7 +58,8 @@ def compose_translation_job(s: Strings, lang: LanguageCode, title: str, job: Job
         paragraphs=[s.t(lang, texts.INTRO["translation_job"], title=title, source=source,
                         target=target)],
         details=[(s.t(lang, texts.LABEL_JOB), job.job_id)],
-        actions=[(s.t(lang, texts.LABEL_SOURCE_DOCUMENT), url)],
+        actions=[(s.t(lang, texts.LABEL_OPEN_JOB), job_url),
+                 (s.t(lang, texts.LABEL_SOURCE_DOCUMENT), url)],
         **marketing(s, lang, unsubscribe_url))
 
 

@@ -206,3 +206,4 @@ SIGN_IN_ONCE = N_("The link works once, for %(minutes)s minutes. If you did not 
                   "ignore this message: no one can sign in without it.")
 FOOTER_STAFF = N_("You receive this message because you have a staff account on the INGP "
                   "Virtual Dialogues.")
+LABEL_OPEN_JOB = N_("Open the job in the translators' editor")

@@ -16,8 +16,7 @@ async def when_translation_job_is_queued(ctx: Context, event_id: str,
     job = event.job
     titles = await ctx.store.news.titles(job.document_id)
     title = pick_text(titles, job.source_language) or job.document_id
-    # The site has no job page: the link opens the text to translate, and the mail says
-    # which job and pair it is.
+    # The job opens in the translators' editor; the text to translate, on the public site.
     source_page = (ctx.site.session(job.document_id) if job.subject == "session"
                    else ctx.site.document(job.document_id, job.source_language))
     for subscriber in await ctx.store.subscriptions.active():
@@ -31,5 +30,6 @@ async def when_translation_job_is_queued(ctx: Context, event_id: str,
             continue
         unsubscribe = unsubscribe_links(ctx, subscriber["_id"])
         content = compose_translation_job(ctx.mailer.strings, subscriber["language"], title,
-                                          job, source_page, unsubscribe.page)
+                                          job, source_page, unsubscribe.page,
+                                          ctx.site.translation_job(job.job_id))
         await mail_news(ctx, event_id, "translation_job", subscriber, content, unsubscribe)
