@@ -16,13 +16,17 @@ from services.gateway.staff import i18n
 from services.gateway.staff.pages import (
     admin,
     home,
+    sessions,
+    sessions_actions,
+    sessions_mail,
     sign_in,
     translations,
     translations_review,
 )
 from services.gateway.staff.people import SignInRequired, to_sign_in
 
-PAGE_MODULES = (home, admin, translations, translations_review)
+PAGE_MODULES = (home, admin, sessions, sessions_actions, sessions_mail, translations,
+                translations_review)
 """Signed-in pages; add a new desk's module here."""
 
 __all__ = ["PAGE_MODULES", "staff_routers"]
