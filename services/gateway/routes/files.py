@@ -68,6 +68,18 @@ async def upload_file(
     if not isinstance(upload, UploadFile):
         raise problem(422, "Send the file in the multipart field `file`.", kind="invalid-request",
                       extensions={"errors": [{"source": "file", "message": "missing"}]})
+    attached = await store_upload(gateway, document_id, upload, caller.id)
+    if attached is None:
+        raise problem(422, "The file is empty.", kind="invalid-request",
+                      extensions={"errors": [{"source": "file", "message": "empty"}]})
+    return attached
+
+
+async def store_upload(gateway: Gateway, document_id: str, upload: UploadFile,
+                       editor: str | None) -> AttachedFile | None:
+    """Send the upload to the catalog in pieces and commit it to the document; None when it
+    held no bytes (nothing is stored). The API route and the editors' page both attach
+    files through here, so the two cannot drift apart."""
     upload_id, index = "up_" + secrets.token_hex(12), 0
     while piece := await upload.read(PIECE):
         part = UploadPart(upload_id=upload_id, index=index,
@@ -75,11 +87,10 @@ async def upload_file(
         await gateway.call("catalog", "upload_part", part, PartStored)
         index += 1
     if index == 0:
-        raise problem(422, "The file is empty.", kind="invalid-request",
-                      extensions={"errors": [{"source": "file", "message": "empty"}]})
+        return None
     name = "".join(c for c in upload.filename or "" if c.isprintable()).strip()[-200:] or "file"
     commit = CommitUpload(upload_id=upload_id, document_id=document_id, name=name,
-                          parts=index, editor=caller.id)
+                          parts=index, editor=editor)
     # Checking, storing and extracting the text of a large PDF takes longer than a usual reply.
     return await call(gateway.broker, "rpc.catalog.commit_upload", commit, AttachedFile,
                       timeout=max(gateway.options.rpc_timeout, COMMIT_TIMEOUT))

@@ -15,6 +15,7 @@ from services.gateway.auth import Guard
 from services.gateway.staff import i18n
 from services.gateway.staff.pages import (
     admin,
+    documents,
     home,
     sessions,
     sessions_actions,
@@ -25,8 +26,8 @@ from services.gateway.staff.pages import (
 )
 from services.gateway.staff.people import SignInRequired, to_sign_in
 
-PAGE_MODULES = (home, admin, sessions, sessions_actions, sessions_mail, translations,
-                translations_review)
+PAGE_MODULES = (home, admin, sessions, sessions_actions, sessions_mail, documents,
+                translations, translations_review)
 """Signed-in pages; add a new desk's module here."""
 
 __all__ = ["PAGE_MODULES", "staff_routers"]
