@@ -5,13 +5,13 @@ services, and what it accepts from clients. Variables keep their names (`GATEWAY
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class GatewaySettings(BaseSettings):
     """Listening address, RPC waits and queues, body size, rate limit, trusted proxies, and
-    staff sign-in (link and session lifetimes)."""
+    staff sign-in (link and session lifetimes, the optional OpenID Connect provider)."""
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
@@ -52,6 +52,17 @@ class GatewaySettings(BaseSettings):
     staff_session_hours: int = Field(
         12, ge=1, description="Hours after sign-in at which a staff session ends however "
         "busy it is.")
+    staff_oidc_issuer: str = Field(
+        "", description="Issuer URL of an OpenID Connect provider staff may also sign in "
+        "with (its discovery document is read from `/.well-known/openid-configuration`); "
+        "empty: mailed links only.")
+    staff_oidc_client_id: str = Field(
+        "", description="The gateway's client id at that provider.")
+    staff_oidc_client_secret: SecretStr = Field(
+        SecretStr(""), description="The gateway's client secret at that provider.")
+    staff_oidc_name: str = Field(
+        "", description="The provider's name on the sign-in button (\"Sign in with ...\"); "
+        "empty: the issuer's host name.")
 
     def trusted_proxy_list(self) -> list[str]:
         """TRUSTED_PROXIES as a list; empty when no proxy is trusted."""

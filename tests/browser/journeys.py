@@ -93,3 +93,22 @@ def focused(page: Page) -> str:
         "() => { const e = document.activeElement;"
         " return e.id || `${e.tagName.toLowerCase()}[name=${e.getAttribute('name')}]`; }")
     return answer
+
+
+def staff_account(stack: Stack, role: str, label: str = "staff") -> str:
+    """The address of a new staff account of `role`, made with `dialogues staff add` as an
+    operator enters the first admin (about two seconds)."""
+    address = f"{label}-{uuid.uuid4().hex[:10]}@example.org"
+    dialogues(stack.up, "staff", "add", "--role", role, "--name", f"Browser {role}", address)
+    return address
+
+
+def sign_in(page: Page, stack: Stack, address: str, then: str = "/staff") -> None:
+    """Sign `address` in on `page` as staff do: ask for a link, open it from the mail, press
+    the button. The page ends on `then`."""
+    open_page(page, f"/staff/sign-in?next={then}")
+    page.locator("#email").fill(address)
+    page.locator("form[action='/staff/sign-in'] button[type=submit]").click()
+    open_page(page, link_to(stack.wait_for_mail(address), "/staff/sign-in/link"))
+    page.locator("form[action='/staff/sign-in/link'] button[type=submit]").click()
+    page.wait_for_url(f"**{then}")

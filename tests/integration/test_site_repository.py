@@ -122,6 +122,13 @@ async def test_the_network_in_numbers(gateway_http: httpx.AsyncClient, make_key:
     await published(http, editor, GREEN)
     await indexed(http, 1)
 
+    # The numbers service counts from the events: once it has everyone, the page draws it.
+    async def counted() -> bool:
+        answer = (await http.get("/v1/numbers")).json()
+        return bool(answer["participants"]["unique"] == 7
+                    and answer["publications"]["published"] == 1)
+    await eventually(counted, timeout=10, interval=0.1, what="the numbers to count everyone")
+
     page = await http.get("/numbers", params={"lang": "es"})
     assert page.status_code == 200, text_of(page.text)[:300]
     assert_page_headers(page)
@@ -133,13 +140,17 @@ async def test_the_network_in_numbers(gateway_http: httpx.AsyncClient, make_key:
     assert re.search(r'<th scope="row">Chile</th><td class="num">menos de 5</td>', html)
     assert re.search(r'<th scope="row">Mujeres</th><td class="num">7</td>', html)
     assert re.search(r'<th scope="row">Guía</th><td class="num">1</td>', html)
+    assert "<caption>Sesiones por año</caption>" in html
+    assert re.search(rf'<th scope="row">{past.year}</th><td class="num">1</td>', html)
+    assert 'href="/v1/numbers"' in html and 'href="/v1/numbers.csv"' in html
+    assert re.search(r'<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">'
+                     r"[^<]*CC BY 4\.0", html)
+    assert "Aún no se han registrado cifras anteriores a este sistema." in html
     await assert_cached(http, "/numbers?lang=es")
+    home = text_of((await http.get("/", params={"lang": "es"})).text)
+    assert re.search(r"Sesiones realizadas\s*1\s*Participantes\s*7\s*Países\s*2", home), home
 
     # The same history through the numbers service's public API, licensed and cacheable.
-    async def counted() -> bool:
-        answer = await http.get("/v1/numbers")
-        return bool(answer.status_code == 200 and answer.json()["participants"]["unique"] == 7)
-    await eventually(counted, timeout=10, interval=0.1, what="the numbers to count everyone")
     figures = await http.get("/v1/numbers")
     assert figures.json()["licence"] == "CC-BY-4.0" and 'rel="license"' in figures.headers["link"]
     assert figures.json()["participants"]["by_country"] == {"CL": None, "PA": 6}
@@ -158,3 +169,9 @@ async def test_the_network_in_numbers(gateway_http: httpx.AsyncClient, make_key:
     assert recorded.status_code == 201, recorded.text
     combined = (await http.get("/v1/numbers")).json()["combined"]["publications"]
     assert combined == {"live": 1, "baseline": 65, "total": 66}
+    # The page shows the baseline apart, with its source and date, and the total together.
+    later = (await http.get("/numbers", params={"lang": "en"})).text
+    assert re.search(r'<th scope="row">Publications</th><td class="num">65</td>'
+                     r"<td>INGP in numbers</td><td>January 1, 2019</td>", later), later
+    assert re.search(r'<th scope="row">Publications</th><td class="num">65</td>'
+                     r'<td class="num">1</td><td class="num">66</td>', later)

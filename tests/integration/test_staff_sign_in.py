@@ -41,6 +41,7 @@ async def ask_for_link(http: httpx.AsyncClient, email: str) -> httpx.Response:
     page = await http.get("/staff/sign-in", params={"next": "/staff/admin/accounts"},
                           headers={"Accept-Language": "pt"})
     assert page.status_code == 200 and 'name="_csrf_token"' in page.text
+    assert "/staff/sign-in/oidc" not in page.text  # no provider configured: no button
     return await http.post("/staff/sign-in", data={**hidden_fields(page.text), "email": email},
                            headers={"Accept-Language": "pt"})
 

@@ -9,11 +9,12 @@ from litestar.exceptions import ClientException
 
 from services.gateway.pages import encode_cursor
 from services.gateway.site.formatting import Reader
-from services.gateway.site.numbers import bar_chart, month_name
+from services.gateway.site.numbers import bar_chart, charts, combined_totals
 from services.gateway.site.repository import file_kind, file_size, language_in_text, paragraphs
 from services.gateway.site.search_query import Query, facet_options, read_query, snippet_parts
 from services.gateway.site.templating import environment
 from shared.contracts.catalog.search import FacetCount
+from shared.contracts.numbers.rpc import Numbers
 
 pytestmark = pytest.mark.unit
 
@@ -92,10 +93,8 @@ def test_bars_are_scaled_to_the_largest_and_suppressed_cells_come_last() -> None
     chart = bar_chart("country", "member_states", {"CL": None, "MX": 6000, "PA": 12345})
     assert [(b.code, b.length) for b in chart.bars] == [("PA", 640.0), ("MX", 311.1),
                                                         ("CL", 0.0)]
-    months = bar_chart("month", "months", {"2027-03": 5, "2026-11": 9}, chronological=True)
-    assert [b.code for b in months.bars] == ["2026-11", "2027-03"]
-    assert month_name(Reader("en"), "2027-03") == "March 2027"
-    assert month_name(Reader("en"), "2027-13") == "2027-13"
+    years = bar_chart("year", "years", {"2027": 5, "2026": 9}, chronological=True)
+    assert [b.code for b in years.bars] == ["2026", "2027"]
     assert bar_chart("empty", "regions", {}).bars == ()
 
 
@@ -110,3 +109,37 @@ def test_a_chart_is_svg_without_inline_style_and_its_table_formats_numbers() -> 
     assert '<th scope="row">PA</th><td class="num">12.345</td>' in html
     assert '<th scope="row">CL</th><td class="num">menos de 5</td>' in html
     assert "<caption>Por país</caption>" in html
+
+
+def figures(**baselines: int) -> Numbers:
+    """The read model's answer with a few cells, and `baselines` added to its live figures."""
+    live = {"sessions_held": 3, "publications": 2, "participants": 12}
+    return Numbers.model_validate({
+        "generated_at": "2027-03-01T12:00:00Z", "suppressed_below": 5,
+        "sessions": {"held": 3, "by_year": {"2027": 1, "2026": 2}, "by_format": {"webinar": 3},
+                     "by_topic": {}, "by_region": {"unknown": 3}},
+        "participants": {"unique": 12, "countries": 2, "by_country": {"PA": 10, "CL": None},
+                         "by_region": {}, "by_sector": {}, "by_gender": {}},
+        "publications": {"published": 2, "by_type": {"guide": 2}, "by_language": {"es": 2},
+                         "by_year": {"2026": 2}},
+        "translations": {"published_documents": 2, "covered": 1, "coverage": 0.5,
+                         "jobs_completed": 1, "by_target_language": {"en": 1}},
+        "baselines": [],
+        "combined": {name: {"live": value, "baseline": baselines.get(name, 0),
+                            "total": value + baselines.get(name, 0)}
+                     for name, value in live.items()}})
+
+
+def test_the_numbers_page_draws_every_dimension_of_the_read_model() -> None:
+    drawn = charts(figures())
+    assert len(drawn) == 12
+    assert [b.code for b in drawn["sessions-year"].bars] == ["2026", "2027"]
+    assert [(b.code, b.value) for b in drawn["people-country"].bars] == [("PA", 10),
+                                                                       ("CL", None)]
+    assert drawn["translations-language"].names == "languages"
+
+
+def test_only_figures_with_a_baseline_are_shown_added_together() -> None:
+    assert combined_totals(figures()) == []
+    assert combined_totals(figures(publications=65, participants=9000)) == [
+        ("participants", 12, 9000, 9012), ("publications", 2, 65, 67)]

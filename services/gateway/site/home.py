@@ -1,4 +1,5 @@
-"""The home page: upcoming sessions, the latest documents, the headline numbers."""
+"""The home page: upcoming sessions, the latest documents, the headline numbers (from the
+numbers service's read model, as the numbers page draws them)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from litestar.di import NamedDependency
 from services.gateway.context import Gateway
 from services.gateway.site.render import Page, reader_of, render
 from shared.contracts.catalog.search import SearchReply, SearchRequest
-from shared.contracts.registration.rpc import SessionPage, SessionQuery, Stats, StatsQuery
+from shared.contracts.numbers.rpc import GetNumbers, Numbers
+from shared.contracts.registration.rpc import SessionPage, SessionQuery
 from shared.contracts.rpc import RpcFailure
 
 UPCOMING = 4
@@ -24,15 +26,15 @@ async def home(request: Request[Any, Any, Any], gateway: NamedDependency[Gateway
                ) -> Response[bytes]:
     """Three questions at a glance: what is next, what is new, how big is the network."""
     reader = reader_of(request)
-    upcoming, latest, stats = await asyncio.gather(
+    upcoming, latest, figures = await asyncio.gather(
         gateway.call("registration", "list_sessions", SessionQuery(
             starts_from=datetime.now(UTC), order="starts_at", limit=UPCOMING), SessionPage),
         gateway.call("catalog", "search", SearchRequest(lang=reader.lang, sort="date",
                                                         limit=LATEST), SearchReply),
-        _optional(gateway.call("registration", "stats", StatsQuery(), Stats)))
+        _optional(gateway.call("numbers", "get", GetNumbers(), Numbers)))
     return render(request, Page("home.html", {
         "upcoming": upcoming.items, "latest": latest.hits, "documents_total": latest.total,
-        "stats": stats}))
+        "figures": figures}))
 
 
 async def _optional(call: Any) -> Any:

@@ -1,16 +1,15 @@
-"""The network in numbers: participants of the sessions held and the repository's documents,
-as bar charts drawn on the server (inline SVG, no script) beside the same figures in tables.
+"""The network in numbers: sessions held, the people who took part, the repository and its
+translations, as bar charts drawn on the server (inline SVG, no script) beside the same
+figures in tables, and the totals reached before this system shown apart.
 
-Counts of people come from `rpc.registration.stats`, which hides every cell under its
-threshold (null): the page says "fewer than N" and draws no bar, so no small group can be
-singled out here either. The repository's figures are the facets of an empty public search,
-since the catalog's own statistics are for editors only.
+Every figure comes from the numbers service's read model (`rpc.numbers.get`), the same one
+`/v1/numbers` and `/v1/numbers.csv` publish under CC BY 4.0. It hides every cell of people
+under its threshold (null): the page says "fewer than N" and draws no bar, so no small group
+can be singled out here either.
 """
 
 from __future__ import annotations
 
-import asyncio
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -19,17 +18,16 @@ from litestar import Request, Response, get
 from litestar.di import NamedDependency
 
 from services.gateway.context import Gateway
-from services.gateway.site.formatting import Reader
-from services.gateway.site.render import Page, reader_of, render
-from shared.contracts.catalog.search import FacetCount, SearchReply, SearchRequest
-from shared.contracts.registration.rpc import Stats, StatsQuery
+from services.gateway.site.render import Page, render
+from shared.contracts.numbers.rpc import GetNumbers, Numbers
 
 WIDTH: Final = 720
 BAR_MAX: Final = 640
 """The longest bar; the rest of the width holds its figure."""
 ROW: Final = 46
 """Each row: its label on a line of its own (labels run to 60 characters), the bar below."""
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+BASELINE_ORDER: Final = ("sessions_held", "participants", "publications")
+"""The order of the combined totals on the page, as the headline figures run."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ class Bar:
 @dataclass(frozen=True)
 class Chart:
     """A horizontal bar chart; `names` says how to name its codes (a vocabulary of the
-    reference data, or "months", "years", "genders")."""
+    reference data, or "years", "genders")."""
 
     key: str
     names: str
@@ -67,53 +65,43 @@ def bar_chart(key: str, names: str, counts: Mapping[str, int | None],
     return Chart(key, names, bars, height=len(bars) * ROW + 6)
 
 
-def facet_counts(facets: list[FacetCount]) -> dict[str, int | None]:
-    """A search facet as counts by code."""
-    return {facet.value: facet.count for facet in facets}
+def charts(figures: Numbers) -> dict[str, Chart]:
+    """Every chart of the page by key, one per dimension of the read model."""
+    sessions, people = figures.sessions, figures.participants
+    documents = figures.publications
+    made = [
+        bar_chart("sessions-year", "years", dict(sessions.by_year), chronological=True),
+        bar_chart("sessions-format", "session_formats", dict(sessions.by_format)),
+        bar_chart("sessions-topic", "topics", dict(sessions.by_topic)),
+        bar_chart("sessions-region", "regions", dict(sessions.by_region)),
+        bar_chart("people-country", "member_states", people.by_country),
+        bar_chart("people-region", "regions", people.by_region),
+        bar_chart("people-sector", "sectors", people.by_sector),
+        bar_chart("people-gender", "genders", people.by_gender),
+        bar_chart("documents-type", "document_types", dict(documents.by_type)),
+        bar_chart("documents-language", "languages", dict(documents.by_language)),
+        bar_chart("documents-year", "years", dict(documents.by_year), chronological=True),
+        bar_chart("translations-language", "languages",
+                  dict(figures.translations.by_target_language))]
+    return {chart.key: chart for chart in made}
 
 
-def participant_charts(stats: Stats) -> list[Chart]:
-    """The registration figures, one chart per dimension."""
-    return [bar_chart("region", "regions", stats.by_region),
-            bar_chart("country", "member_states", stats.by_country),
-            bar_chart("sector", "sectors", stats.by_sector),
-            bar_chart("gender", "genders", stats.by_gender),
-            bar_chart("format", "session_formats", stats.by_format),
-            bar_chart("month", "months", stats.by_month, chronological=True)]
-
-
-def document_charts(documents: SearchReply) -> list[Chart]:
-    """The repository's figures, from the facets of a search for everything."""
-    facets = documents.facets
-    return [bar_chart("type", "document_types", facet_counts(facets.get("type", []))),
-            bar_chart("topic", "topics", facet_counts(facets.get("topic", []))),
-            bar_chart("language", "languages", facet_counts(facets.get("language", []))),
-            bar_chart("year", "years", facet_counts(facets.get("year", [])),
-                      chronological=True)]
-
-
-def month_name(reader: Reader, code: str) -> str:
-    """'marzo de 2027' for '2027-03'; anything else as it came."""
-    match = _MONTH.match(code)
-    if match is None or not 1 <= int(match[2]) <= 12:
-        return code
-    return reader.month(int(match[1]), int(match[2]))
+def combined_totals(figures: Numbers) -> list[tuple[str, int, int, int]]:
+    """(figure, live, baseline, total) for each figure a baseline was recorded for: a total
+    with nothing added would only repeat the live figure."""
+    return [(name, part.live, part.baseline, part.total)
+            for name in BASELINE_ORDER
+            if (part := figures.combined.get(name)) is not None and part.baseline]
 
 
 @get("/numbers", include_in_schema=False, opt={"no_csrf": True})
 async def numbers_page(request: Request[Any, Any, Any], gateway: NamedDependency[Gateway]
                        ) -> Response[bytes]:
-    """Headline figures, then participants and documents by each dimension."""
-    reader = reader_of(request)
-    stats, documents = await asyncio.gather(
-        gateway.call("registration", "stats", StatsQuery(), Stats),
-        gateway.call("catalog", "search", SearchRequest(lang=reader.lang, limit=1),
-                     SearchReply))
+    """Headline figures, each dimension as a chart and a table, then the baselines."""
+    figures = await gateway.call("numbers", "get", GetNumbers(), Numbers)
     return render(request, Page("numbers.html", {
-        "stats": stats, "documents_total": documents.total,
-        "participant_charts": {c.key: c for c in participant_charts(stats)},
-        "document_charts": {c.key: c for c in document_charts(documents)},
-        "month_name": lambda code: month_name(reader, code)}))
+        "figures": figures, "charts": charts(figures),
+        "combined": combined_totals(figures)}))
 
 
 HANDLERS = [numbers_page]
