@@ -15,8 +15,11 @@ from services.gateway.auth import Guard
 from services.gateway.staff import i18n
 from services.gateway.staff.pages import (
     admin,
+    deliveries,
     documents,
     home,
+    ingest,
+    registrations,
     sessions,
     sessions_actions,
     sessions_mail,
@@ -26,8 +29,8 @@ from services.gateway.staff.pages import (
 )
 from services.gateway.staff.people import SignInRequired, to_sign_in
 
-PAGE_MODULES = (home, admin, sessions, sessions_actions, sessions_mail, documents,
-                translations, translations_review)
+PAGE_MODULES = (home, admin, sessions, sessions_actions, sessions_mail, registrations, ingest,
+                deliveries, documents, translations, translations_review)
 """Signed-in pages; add a new desk's module here."""
 
 __all__ = ["PAGE_MODULES", "staff_routers"]
