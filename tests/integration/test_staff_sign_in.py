@@ -86,3 +86,16 @@ async def test_a_mailed_link_signs_in_once(http: tuple[Litestar, httpx.AsyncClie
     logged = str([await notify_db[name].find({}).to_list()
                   for name in await notify_db.list_collection_names()])
     assert "chefe" not in logged.lower() and fields["token"] not in logged
+
+
+async def test_staff_pages_switch_language_and_remember_it(
+        http: tuple[Litestar, httpx.AsyncClient]) -> None:
+    """The switcher names each language in itself, keeps the page, and the choice sticks."""
+    _, client = http
+    page = await client.get("/staff/sign-in", params={"next": "/staff", "lang": "fr"})
+    assert '<html lang="fr">' in page.text
+    assert 'hreflang="es">Español</a>' in page.text
+    assert "/staff/sign-in?next=%2Fstaff&amp;lang=pt" in page.text  # same page, same query
+    assert page.cookies.get("lang") == "fr"
+    again = await client.get("/staff/sign-in", headers={"Accept-Language": "es"})
+    assert '<html lang="fr">' in again.text

@@ -82,11 +82,18 @@ def _with_lang(request: Request[Any, Any, Any], lang: str, switch_to: str | None
     return f"{path}?{urlencode([*query, ('lang', lang)])}"
 
 
+def language_links(request: Request[Any, Any, Any], current: str,
+                   switch_to: str | None = None) -> list[Link]:
+    """The switcher: each language named in itself, linking to this page (or `switch_to`)
+    in it; the staff pages use it too."""
+    return [Link(code, i18n.ENDONYMS[code], _with_lang(request, code, switch_to),
+                 code == current) for code in i18n.LANGUAGES]
+
+
 def _base_context(request: Request[Any, Any, Any], reader: Reader,
                   switch_to: str | None) -> dict[str, Any]:
     base_url = gateway_of(request.app).settings.public_base_url.rstrip("/")
-    languages = [Link(code, i18n.ENDONYMS[code], _with_lang(request, code, switch_to),
-                      code == reader.lang) for code in i18n.LANGUAGES]
+    languages = language_links(request, reader.lang, switch_to)
     csrf = value_or_default(ScopeState.from_scope(request.scope).csrf_token, None)
     return {
         "lang": reader.lang, "reader": reader, "languages": languages,
@@ -128,7 +135,7 @@ def render(request: Request[Any, Any, Any], page: Page) -> Response[bytes]:
     headers = {**security_headers(settings.public_base_url, carries_token=page.carries_token),
                "Content-Language": reader.lang, "Vary": "Accept-Language, Cookie",
                **page.headers}
-    cookies = _language_cookie(request, reader.lang)
+    cookies = language_cookie(request, reader.lang)
     caching = "private" if cookies and page.caching == "public" else page.caching
     if caching == "no-store":
         headers["Cache-Control"] = "no-store"
@@ -143,7 +150,7 @@ def render(request: Request[Any, Any, Any], page: Page) -> Response[bytes]:
                     headers=headers, cookies=cookies)
 
 
-def _language_cookie(request: Request[Any, Any, Any], lang: str) -> list[Cookie]:
+def language_cookie(request: Request[Any, Any, Any], lang: str) -> list[Cookie]:
     """Remember a language chosen with the switcher (`?lang=`)."""
     chosen = request.query_params.get("lang")
     if chosen != lang or request.cookies.get(i18n.COOKIE) == lang:

@@ -19,7 +19,7 @@ from litestar.utils.scope.state import ScopeState
 
 from services.gateway.context import gateway_of
 from services.gateway.site import templating as site_templating
-from services.gateway.site.render import reader_of
+from services.gateway.site.render import language_cookie, language_links, reader_of
 from services.gateway.site.security import security_headers
 from services.gateway.site.static import static_url
 from services.gateway.staff import i18n
@@ -58,7 +58,9 @@ def _context(request: Request[Any, Any, Any], lang: str) -> dict[str, Any]:
     person = signed_in_person(request)
     csrf = value_or_default(ScopeState.from_scope(request.scope).csrf_token, None)
     return {"lang": lang, "person": person, "csrf_token": csrf, "path": request.url.path,
-            "static": static_url, "languages": i18n.LANGUAGES, "role_label": role_label,
+            "static": static_url, "languages": language_links(
+                request, lang, None if request.method in ("GET", "HEAD") else "/staff"),
+            "role_label": role_label,
             "nav": visible_to(person.role) if person else []}
 
 
@@ -72,4 +74,4 @@ def render_staff(request: Request[Any, Any, Any], page: StaffPage) -> Response[b
     headers = {**security_headers(settings.public_base_url, carries_token=page.carries_token),
                "Content-Language": lang, "Cache-Control": "no-store", **page.headers}
     return Response(body, status_code=page.status, media_type="text/html; charset=utf-8",
-                    headers=headers)
+                    headers=headers, cookies=language_cookie(request, lang))
