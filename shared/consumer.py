@@ -42,6 +42,7 @@ from shared.durables import DurableTerms
 from shared.inbox import AppliedEvents, Inbox
 from shared.refusal import Refusal
 from shared.service import Runtime
+from shared.streams import service_stream
 
 log = logging.getLogger(__name__)
 
@@ -215,3 +216,25 @@ def delivered_subject(runtime: Runtime) -> str:
     if not isinstance(message, HandledMessage):
         raise RuntimeError("no NATS message is being handled")
     return message.raw_message.subject
+
+
+def dispatcher(routes: dict[str, EventHandler]) -> EventHandler:
+    """One consumer per stream; each event type goes to its handler, others are skipped."""
+
+    async def dispatch(ce: CloudEvent) -> None:
+        handler = routes.get(ce.type)
+        if handler is not None:
+            await handler(ce)
+
+    return dispatch
+
+
+def consume_streams(runtime: Runtime, routes_by_source: dict[str, dict[str, EventHandler]]
+                    ) -> NatsRouter:
+    """A durable consumer `<service>-<source>` of each source service's whole stream, each
+    event type going to its handler (notify and numbers read three streams this way)."""
+    router = NatsRouter()
+    for source, routes in routes_by_source.items():
+        subscribe(router, runtime, subject=f"{source}.>", stream=service_stream(source).name,
+                  durable=f"{runtime.service}-{source}", handler=dispatcher(routes))
+    return router

@@ -24,8 +24,8 @@ from services.notify.handlers import (
 from services.notify.handlers.context import Context
 from services.notify.mailing_entrypoints import mailing_routes
 from services.notify.views import delivery_view, subscription_state
-from shared.bus import RpcRoutes, service_stream
-from shared.consumer import subscribe
+from shared.bus import RpcRoutes
+from shared.consumer import consume_streams
 from shared.contracts.catalog.events import DocumentPublished, DocumentTranslated
 from shared.contracts.envelope import CloudEvent
 from shared.contracts.notify.rpc import (
@@ -49,16 +49,6 @@ Handler = Callable[[CloudEvent], Awaitable[None]]
 PARTICIPANT_EVENTS = {model.subject(): model for model in MAIL_KIND}
 """The participant events notify mails, by type."""
 
-
-def dispatcher(routes: dict[str, Handler]) -> Handler:
-    """One consumer per stream; each event type goes to its handler, others are skipped."""
-
-    async def dispatch(ce: CloudEvent) -> None:
-        handler = routes.get(ce.type)
-        if handler is not None:
-            await handler(ce)
-
-    return dispatch
 
 
 def registration_routes(ctx: Context) -> dict[str, Handler]:
@@ -123,13 +113,9 @@ def translate_routes(ctx: Context) -> dict[str, Handler]:
 
 def event_router(runtime: Runtime, ctx: Context) -> NatsRouter:
     """The durable consumers of registration, catalog and translate events."""
-    router = NatsRouter()
-    for source, routes in (("registration", registration_routes(ctx)),
-                           ("catalog", catalog_routes(ctx)),
-                           ("translate", translate_routes(ctx))):
-        subscribe(router, runtime, subject=f"{source}.>", stream=service_stream(source).name,
-                  durable=f"notify-{source}", handler=dispatcher(routes))
-    return router
+    return consume_streams(runtime, {"registration": registration_routes(ctx),
+                                     "catalog": catalog_routes(ctx),
+                                     "translate": translate_routes(ctx)})
 
 
 def rpc_router(runtime: Runtime, ctx: Context) -> NatsRouter:

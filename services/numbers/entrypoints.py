@@ -13,8 +13,8 @@ from faststream.nats import NatsRouter
 
 from services.numbers import handlers
 from services.numbers.handlers import Deps
-from shared.bus import RpcRoutes, service_stream
-from shared.consumer import subscribe
+from shared.bus import RpcRoutes
+from shared.consumer import consume_streams
 from shared.contracts.catalog.events import (
     DocumentPublished,
     DocumentRevised,
@@ -51,14 +51,6 @@ SESSION_EVENTS: dict[str, type[reg.SessionPublished | reg.SessionChanged |
     model.subject(): model for model in (reg.SessionPublished, reg.SessionChanged,
                                          reg.SessionRescheduled, reg.SessionCancelled)}
 
-
-def dispatcher(routes: dict[str, Handler]) -> Handler:
-    """One consumer per stream; each event type goes to its handler, others are skipped."""
-    async def dispatch(ce: CloudEvent) -> None:
-        handler = routes.get(ce.type)
-        if handler is not None:
-            await handler(ce)
-    return dispatch
 
 
 def registration_routes(deps: Deps) -> dict[str, Handler]:
@@ -103,13 +95,9 @@ def translate_routes(deps: Deps) -> dict[str, Handler]:
 
 def event_router(runtime: Runtime, deps: Deps) -> NatsRouter:
     """The durable consumers of registration, catalog and translate events."""
-    router = NatsRouter()
-    for source, routes in (("registration", registration_routes(deps)),
-                           ("catalog", catalog_routes(deps)),
-                           ("translate", translate_routes(deps))):
-        subscribe(router, runtime, subject=f"{source}.>", stream=service_stream(source).name,
-                  durable=f"numbers-{source}", handler=dispatcher(routes))
-    return router
+    return consume_streams(runtime, {"registration": registration_routes(deps),
+                                     "catalog": catalog_routes(deps),
+                                     "translate": translate_routes(deps)})
 
 
 def rpc_router(runtime: Runtime, deps: Deps) -> NatsRouter:
