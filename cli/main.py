@@ -20,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="gateway port (default: GATEWAY_PORT; 0: any free port)")
     up.add_argument("--data-dir", default=None, help="state folder (default: DATA_DIR)")
     up.add_argument("--replicas", type=int, default=1, help="processes of each service")
+    up.add_argument("--ready-seconds", type=float, default=60.0,
+                    help="how long every service has to answer before up gives up (default 60)")
 
     mail = commands.add_parser("mail", help="list the messages in the local mail sink")
     mail.add_argument("--data-dir", default=None, help="state folder (default: DATA_DIR)")

@@ -33,8 +33,6 @@ from shared.settings import SERVICES, Settings, settings_for
 
 log = logging.getLogger("dialogues.up")
 
-READY_TIMEOUT = 60.0
-"""Seconds the gateway has to report every service ready."""
 GRACE = 10.0
 """Seconds each process has to stop after SIGTERM before it is killed."""
 BACKOFF = Backoff(initial=0.5, factor=2.0, cap=10.0)
@@ -136,7 +134,8 @@ def _environment(settings: Settings, servers: list[LocalServer], supervisor: Sup
 
 
 def _start(settings: Settings, gateway_settings: GatewaySettings, replicas: int,
-           stop: StopRequests, servers: list[LocalServer], supervisor: Supervisor) -> int:
+           stop: StopRequests, servers: list[LocalServer], supervisor: Supervisor,
+           ready_seconds: float) -> int:
     """Start everything, wait for the gateway to be ready, then supervise until stopped."""
     port = gateway_settings.gateway_port or free_port()
     if port_answers(port, loopback_for(gateway_settings.gateway_host)):
@@ -151,14 +150,14 @@ def _start(settings: Settings, gateway_settings: GatewaySettings, replicas: int,
     gateway = Child("gateway", [sys.executable, "-m", GATEWAY_MODULE], env, data_dir, BACKOFF)
     supervisor.start([gateway], time.monotonic())
     write_endpoints(data_dir, {**env, "GATEWAY_URL": url})
-    result = wait_until_ready(url, timeout=READY_TIMEOUT, keep_waiting=lambda: not stop.requested,
+    result = wait_until_ready(url, timeout=ready_seconds, keep_waiting=lambda: not stop.requested,
                               meanwhile=lambda: supervisor.tick(time.monotonic()))
     if stop.requested:
         return 0
     if not result.ready:
         crashing = [f"{child.name} ({child.tracker.restarts} restarts)"
                     for child in supervisor.children if child.tracker.restarts]
-        log.error("dialogues up: not ready after %.0f s: %s%s; logs in %s", READY_TIMEOUT,
+        log.error("dialogues up: not ready after %.0f s: %s%s; logs in %s", ready_seconds,
                   result.detail, f"; crashing: {', '.join(crashing)}" if crashing else "",
                   data_dir / "logs")
         return 1
@@ -195,7 +194,8 @@ def run_up(args: argparse.Namespace) -> int:
     servers: list[LocalServer] = []
     supervisor = Supervisor()
     try:
-        return _start(settings, gateway_settings, args.replicas, stop, servers, supervisor)
+        return _start(settings, gateway_settings, args.replicas, stop, servers, supervisor,
+                      args.ready_seconds)
     except (RuntimeError, OSError) as error:
         log.error("dialogues up: %s", error)
         return 1

@@ -74,6 +74,11 @@ NOT_INHERITED = {"NATS_URL", "MONGO_URL", "SMTP_HOST", "GATEWAY_PORT", "GATEWAY_
 """What `up` must choose itself, whatever the test runner's environment says."""
 
 
+READY_SECONDS = 150
+"""How long a test's `dialogues up` waits for its services: two test workers may start whole
+stacks at once on two cores, which took over a minute on a loaded machine."""
+
+
 def start_up_in(root: Path, *, port: int = 0, **extra_env: str) -> Up:
     """Run `dialogues up --port PORT` in `root` as an operator would, with extra environment
     (port 0: any free port)."""
@@ -83,7 +88,7 @@ def start_up_in(root: Path, *, port: int = 0, **extra_env: str) -> Up:
     with (root / "stdout").open("wb") as out, (root / "stderr").open("wb") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "cli.main", "up", "--port", str(port),
-             "--data-dir", str(root / "data")],
+             "--data-dir", str(root / "data"), "--ready-seconds", str(READY_SECONDS)],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
             start_new_session=True,  # a group of its own, to kill in one go
         )
@@ -129,8 +134,9 @@ def gateway_url(up: Up) -> str:
         found.extend(URL_LINE.findall(up.stdout.read_text()))
         return bool(found)
 
-    # Longer than the supervisor's own 60 s, so a failure shows its reason, not ours.
-    wait_for("dialogues up did not print its URL", printed, 70, up, interval=0.2)
+    # Longer than the supervisor's own wait, so a failure shows its reason, not ours.
+    wait_for("dialogues up did not print its URL", printed, READY_SECONDS + 10, up,
+             interval=0.2)
     return found[0]
 
 

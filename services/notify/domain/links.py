@@ -29,9 +29,12 @@ class Site:
     def _page(self, path: str, **query: str) -> str:
         return f"{self.base}{path}" + (f"?{urlencode(query)}" if query else "")
 
-    def staff_sign_in(self, token: str) -> str:
-        """The staff page that signs in with a mailed one-time link (by a button: a POST)."""
-        return self._page("/staff/sign-in/link", token=token)
+    def staff_sign_in(self, token: str, then: str = "/staff") -> str:
+        """The staff page that signs in with a mailed one-time link (by a button: a POST),
+        then opens `then` (the page the person asked for before signing in)."""
+        if then == "/staff":
+            return self._page("/staff/sign-in/link", token=token)
+        return self._page("/staff/sign-in/link", token=token, next=then)
 
     def translation_job(self, job_id: str) -> str:
         """A translation job in the translators' editor (a staff page: translators sign in)."""

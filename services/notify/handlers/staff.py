@@ -26,7 +26,8 @@ async def send_sign_in_link(ctx: Context, request: SendSignInLink) -> bool:
     """Compose and send the mail; whether the SMTP server took it."""
     mailer, now = ctx.mailer, ctx.clock()
     content = compose_staff_sign_in(mailer.strings, request.language, request.name,
-                                    ctx.site.staff_sign_in(request.token), request.minutes)
+                                    ctx.site.staff_sign_in(request.token, request.next),
+                                    request.minutes)
     envelope = Envelope(sender=mailer.smtp.smtp_from, to=request.email, to_name=request.name,
                         message_id=message_id(new_id(now), sender_domain(mailer.smtp.smtp_from)),
                         date=now, reply_to=mailer.smtp.smtp_reply_to)

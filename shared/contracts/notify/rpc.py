@@ -128,6 +128,8 @@ class SendSignInLink(Request):
     language: LanguageCode
     token: str = Field(min_length=20, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
     minutes: int = Field(ge=1, le=1440, description="How long the link stays usable.")
+    next: str = Field("/staff", max_length=500, pattern=r"^/([^/\\\s]\S*)?$",
+                      description="The staff page to open once signed in (a local path).")
 
 
 class SignInLinkSent(BaseModel):

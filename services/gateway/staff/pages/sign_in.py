@@ -61,13 +61,13 @@ async def ask_for_link(request: Request[Any, Any, Any]) -> Response[bytes]:
             "next": target, "error": "email", "email": email,
             "provider": _provider(request)}, status=422))
     task = asyncio.create_task(_mail_link(request.app.state.gateway, email,
-                                          reader_of(request).lang))
+                                          reader_of(request).lang, target))
     _pending.add(task)
     task.add_done_callback(_pending.discard)
     return render_staff(request, StaffPage("sign_in_sent.html", {"next": target}))
 
 
-async def _mail_link(gateway: Gateway, email: str, lang: str) -> None:
+async def _mail_link(gateway: Gateway, email: str, lang: str, target: str) -> None:
     """Look the address up and, if it is staff, make a link and ask notify to mail it."""
     try:
         staff, now = Staff.on(gateway.db, gateway.options), datetime.now(UTC)
@@ -79,7 +79,7 @@ async def _mail_link(gateway: Gateway, email: str, lang: str) -> None:
         token = await staff.sign_ins.new_link(account.id, now)
         await gateway.call("notify", "send_sign_in_link", SendSignInLink(
             email=account.email, name=account.name, language=lang, token=token,
-            minutes=gateway.options.staff_link_minutes), SignInLinkSent)
+            minutes=gateway.options.staff_link_minutes, next=target), SignInLinkSent)
     except Exception as error:  # RpcFailure, no notify, database away: nothing is mailed
         log.warning("sign-in link not sent", extra={"error": type(error).__name__})
 
