@@ -22,6 +22,7 @@ from services.gateway.staff.pages import (
     registrations,
     sessions,
     sessions_actions,
+    sessions_agenda,
     sessions_mail,
     sign_in,
     translations,
@@ -30,7 +31,7 @@ from services.gateway.staff.pages import (
 from services.gateway.staff.people import SignInRequired, to_sign_in
 
 PAGE_MODULES = (home, admin, sessions, sessions_actions, sessions_mail, registrations, ingest,
-                deliveries, documents, translations, translations_review)
+                deliveries, documents, translations, translations_review, sessions_agenda)
 """Signed-in pages; add a new desk's module here."""
 
 __all__ = ["PAGE_MODULES", "staff_routers"]

@@ -16,7 +16,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
 from services.gateway.context import gateway_of
-from services.gateway.site.formatting import aware
+from services.gateway.site.formatting import aware, zone
 from services.gateway.site.render import reader_of
 from services.gateway.staff.pages import sessions_form as form
 from services.gateway.staff.pages.sessions import (
@@ -26,6 +26,7 @@ from services.gateway.staff.pages.sessions import (
     desk_session,
     shown,
 )
+from services.gateway.staff.pages.sessions_agenda_render import timetable
 from services.gateway.staff.render import StaffPage, render_staff
 from shared.contracts.registration.desk import ReschedulePreview, ReschedulePreviewQuery
 from shared.contracts.registration.messages import Announcement, MessagePage, MessageRef
@@ -53,6 +54,8 @@ async def session_page(request: Request[Any, Any, Any], session: SessionView,
         "session": session, "reader": reader_of(request), "problem": problem,
         "done": done if done in DONE else None, "messages": messages.items,
         "announceable": announceable(session),
+        "timetable": timetable(session.agenda, session.people,
+                               zone(session.timezone) or UTC, reader_of(request).lang),
         "upcoming": aware(session.starts_at) > datetime.now(UTC)}, status=status))
 
 
