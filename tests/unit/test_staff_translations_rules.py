@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextvars
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.gateway.staff import i18n
+from services.gateway.staff.pages import translations_calls as calls
 from services.gateway.staff.pages import translations_forms as rules
-from shared.contracts.translate.rpc import JobView, SegmentView
+from shared.contracts.translate.rpc import JobChanges, JobView, SegmentChange, SegmentView
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
@@ -67,3 +70,21 @@ def test_a_job_waiting_for_its_machine_draft_may_be_claimed_but_not_edited() -> 
 
 def test_after_a_conflict_only_what_differs_from_the_job_is_listed_as_unsaved() -> None:
     assert rules.unsaved(job(), {"body.0": "Hello.", "body.1": "Bye."}) == {"body.1": "Bye."}
+
+
+def test_the_review_counts_only_drafts_the_translator_changed() -> None:
+    def change(draft: str | None, changed: bool) -> SegmentChange:
+        return SegmentChange(id="s", field="body", source="Hola.", draft=draft,
+                             target="Hi.", origin="translator", changed=changed, diff=[])
+    changes = JobChanges(job_id="job_1", status="in_review", machine=False, changed_segments=3,
+                         segments=[change("Hello.", True), change(None, True),
+                                   change("Hi.", False)])
+    assert rules.edited_drafts(changes) == 1
+
+
+def test_a_segment_is_named_by_its_field_in_the_reader_s_language() -> None:
+    def labels() -> list[str]:
+        i18n.use("es")  # in a copied context: no other test reads Spanish after this one
+        return [calls.field_label(field)
+                for field in ("summary", "agenda.b1.slots.s2.title", "something_new")]
+    assert contextvars.copy_context().run(labels) == ["Resumen", "Agenda", "something_new"]

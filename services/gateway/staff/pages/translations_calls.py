@@ -61,6 +61,22 @@ DONE_MESSAGES: Final[dict[str, str]] = {
 }
 
 
+FIELD_LABELS: Final[dict[str, str]] = {
+    "title": N_("Title"), "summary": N_("Summary"), "body": N_("Text"),
+    "rationale": N_("Rationale"), "objectives": N_("Objective"),
+    "parent_event": N_("Parent event"), "agenda": N_("Agenda"), "people": N_("Speaker's bio"),
+}
+"""Segments' fields by the first part of their path (a session's texts are paths such as
+`agenda.<block>.slots.<slot>.title`); the source text beside it tells the parts apart."""
+
+
+def field_label(field: str) -> str:
+    """Where a segment comes from in the document or session, in the reader's language (an
+    unknown field is shown as it is, rather than hidden)."""
+    label = FIELD_LABELS.get(field.split(".", 1)[0])
+    return gettext(label) if label else field
+
+
 def job_status(status: str) -> str:
     """A job's status in the reader's language."""
     return gettext(STATUS_LABELS.get(status, status))
@@ -71,7 +87,8 @@ def done_message(done: str) -> str:
     return gettext(DONE_MESSAGES.get(done, done))
 
 
-TEXTS: Final = {"job_status": job_status, "done_message": done_message}
+TEXTS: Final = {"job_status": job_status, "done_message": done_message,
+                "field_label": field_label}
 """The functions every translators' template uses."""
 
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from shared.contracts.translate.rpc import (
     DraftSegment,
+    JobChanges,
     JobStatus,
     JobView,
     ListJobs,
@@ -135,3 +136,10 @@ def unsaved(job: JobView, typed: Mapping[str, str]) -> dict[str, str]:
     """What was typed and differs from the job as it is now, by segment id."""
     return {segment.id: typed[segment.id] for segment in job.segments
             if segment.id in typed and typed[segment.id] != (segment.target or "")}
+
+
+def edited_drafts(changes: JobChanges) -> int:
+    """Segments whose draft (memory or machine) the translator changed. The service's
+    `changed_segments` also counts segments that had no draft at all, which the review page
+    lists apart ("No draft: the translator wrote it all")."""
+    return sum(1 for segment in changes.segments if segment.draft is not None and segment.changed)

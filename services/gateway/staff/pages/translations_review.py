@@ -23,6 +23,7 @@ from services.gateway.staff.pages.translations_calls import (
     load_job,
     refusal_of,
 )
+from services.gateway.staff.pages.translations_forms import edited_drafts
 from services.gateway.staff.render import StaffPage, render_staff
 from shared.contracts.rpc import RpcFailure
 from shared.contracts.translate.rpc import ActionReply, JobAction, RejectJob
@@ -36,7 +37,8 @@ async def _review_page(request: Request[Any, Any, Any], job_id: str, *,
     job = await load_job(request, job_id)
     changes = await load_changes(request, job_id)
     return render_staff(request, StaffPage("translations_review.html", {**TEXTS,
-        "job": job, "changes": changes, "errors": errors or {}, "reason": reason,
+        "job": job, "changes": changes, "edited": edited_drafts(changes),
+        "errors": errors or {}, "reason": reason,
         "own_work": job.translator == actor_of(request), "reader": reader_of(request),
         "reason_limit": REASON_LIMIT}, status=status))
 
