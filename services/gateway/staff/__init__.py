@@ -19,6 +19,7 @@ from services.gateway.staff.pages import (
     documents,
     home,
     ingest,
+    numbers_desk,
     registrations,
     sessions,
     sessions_actions,
@@ -31,7 +32,8 @@ from services.gateway.staff.pages import (
 from services.gateway.staff.people import SignInRequired, to_sign_in
 
 PAGE_MODULES = (home, admin, sessions, sessions_actions, sessions_mail, registrations, ingest,
-                deliveries, documents, translations, translations_review, sessions_agenda)
+                deliveries, documents, translations, translations_review, sessions_agenda,
+                numbers_desk)
 """Signed-in pages; add a new desk's module here."""
 
 __all__ = ["PAGE_MODULES", "staff_routers"]

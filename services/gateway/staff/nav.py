@@ -38,6 +38,7 @@ DESKS: Final[tuple[Desk, ...]] = (
     Desk(N_("Documents"), "/staff/documents", frozenset({"secretariat", "editor"})),
     Desk(N_("Ingest queue"), "/staff/ingest", frozenset({"secretariat"})),
     Desk(N_("Delivery log"), "/staff/deliveries", frozenset({"secretariat"})),
+    Desk(N_("The network in numbers"), "/staff/numbers", frozenset({"secretariat"})),
     Desk(N_("Translations"), "/staff/translations", frozenset({"translator"})),
     Desk(N_("Staff accounts"), "/staff/admin/accounts", frozenset()),
     Desk(N_("API keys"), "/staff/admin/keys", frozenset()),

@@ -16,6 +16,7 @@ from litestar import Request, Response, get, post
 from services.gateway.context import gateway_of
 from services.gateway.routes.ids import DocumentId
 from services.gateway.site.render import pick, reader_of
+from services.gateway.site.repository import file_kind, file_size
 from services.gateway.staff.pages import documents_common as common
 from services.gateway.staff.pages import documents_form as form
 from services.gateway.staff.render import StaffPage, render_staff
@@ -61,7 +62,8 @@ def page(request: Request[Any, Any, Any], values: form.Values, *, view: EditingV
         "has_errors": bool(errors), "view": view,
         "done": done if done in DONE else "", "versions": versions,
         "status_label": common.status_label(view.status) if view else "",
-        "moment": reader.moment, "number": reader.number, **options(reader.lang)},
+        "moment": reader.moment, "number": reader.number, "file_kind": file_kind,
+        "file_size": lambda size: file_size(size, reader.lang), **options(reader.lang)},
         status=status))
 
 
