@@ -17,6 +17,7 @@ from typing import Any
 
 from litestar import Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,9 +56,11 @@ class NewBaseline(BaseModel):
     note: str | None = Field(None, max_length=1_000)
 
 
-def cached(request: Request[Any, Any, Any], body: bytes, media_type: str) -> Response[bytes]:
-    """The body with its ETag; 304 when the client already holds it."""
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+def cached(request: Request[Any, Any, Any], body: bytes, media_type: str,
+           figures: bytes | None = None) -> Response[bytes]:
+    """The body with the ETag of its `figures` (the body itself if not given: the time it was
+    made is no change of the figures); 304 when the client already holds them."""
+    etag = f'"{hashlib.sha256(body if figures is None else figures).hexdigest()[:32]}"'
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE}",
                "Link": f'<{Numbers.model_fields["licence_url"].default}>; rel="license"'}
     if etag in request.headers.get("if-none-match", ""):
@@ -98,23 +101,30 @@ def as_csv(numbers: Numbers) -> str:
     return out.getvalue()
 
 
-@get("/numbers", summary="The network in numbers", responses=problem_responses(429, 503))
+@get("/numbers", summary="The network in numbers",
+     responses={200: ResponseSpec(Numbers, description="The figures, open data (CC BY 4.0).",
+                                  generate_examples=False),
+                **problem_responses(429, 503)})
 async def get_numbers(request: Request[Any, Any, Any], gateway: NamedDependency[Gateway]
                       ) -> Response[bytes]:
     """Sessions held, unique participants (small cells suppressed), publications, translation
     coverage, and the baselines before this system; open data under CC BY 4.0."""
     numbers = await gateway.call(SVC, "get", GetNumbers(), Numbers)
-    body = numbers.model_dump_json(exclude={"generated_at"}).encode()
-    return cached(request, body, "application/json")
+    figures = numbers.model_dump_json(exclude={"generated_at"}).encode()
+    return cached(request, numbers.model_dump_json().encode(), "application/json", figures)
 
 
-@get("/numbers.csv", summary="The network in numbers (CSV)",
-     responses=problem_responses(429, 503))
+@get("/numbers.csv", summary="The network in numbers (CSV)", media_type="text/csv",
+     responses={200: ResponseSpec(str, media_type="text/csv", generate_examples=False,
+                                  description="figure,dimension,code,value; the licence in "
+                                              "'#' lines first."),
+                **problem_responses(429, 503)})
 async def get_numbers_csv(request: Request[Any, Any, Any], gateway: NamedDependency[Gateway]
                           ) -> Response[bytes]:
     """The same figures as CSV (`figure,dimension,code,value`), the licence in `#` lines."""
     numbers = await gateway.call(SVC, "get", GetNumbers(), Numbers)
-    return cached(request, as_csv(numbers).encode(), "text/csv; charset=utf-8")
+    figures = numbers.model_dump_json(exclude={"generated_at"}).encode()
+    return cached(request, as_csv(numbers).encode(), "text/csv", figures)
 
 
 @get("/numbers/baselines", summary="Baselines before this system", guards=SECRETARIAT,
