@@ -237,8 +237,12 @@ async def serve_until_signalled(spec: ServiceSpec, settings: Settings) -> None:
         starting.cancel()
         # Waited for, so that what the start had opened is closed before the process ends.
         await asyncio.wait({starting})
-        log.info("stopped while starting")
-        return
+        if starting.cancelled():
+            log.info("stopped while starting")
+            return
+        # The start finished in the same moment (the cancel came too late): a started
+        # service, stopped as any other below; left running, its consumers kept the process
+        # from exiting.
     service = starting.result()
     await signalled
     log.info("stopping")

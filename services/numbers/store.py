@@ -82,10 +82,12 @@ class Store:
                                 **{"$min": {"first_seen": _ms(as_of)}})
 
     async def withdraw_document(self, document_id: str, as_of: datetime) -> None:
-        """The document left the repository (unless a newer event published it again)."""
-        await self.db[DOCUMENTS].update_one(
-            {"_id": document_id, "as_of": {"$lte": stamp(as_of)}},
-            {"$set": {"published": False, "as_of": stamp(as_of)}})
+        """The document left the repository (unless a newer event published it again).
+
+        A fetched batch is handled concurrently (shared.consumer), so the withdrawal may come
+        before the publication it follows: it leaves a record (no `type`, so nothing counts
+        it) whose time keeps that older publication from writing."""
+        await self._keep_newest(DOCUMENTS, document_id, {"published": False}, as_of)
 
     async def settle_language(self, document_id: str, revision: int, language: str) -> None:
         """A reviewed version of this revision exists in `language`."""

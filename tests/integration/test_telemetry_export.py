@@ -33,7 +33,10 @@ async def test_spans_reach_an_otlp_receiver_over_the_wire(
         try:
             await ping_until_answered(bus_client, "registration")
             process.send_signal(signal.SIGTERM)  # the provider flushes at shutdown
-            assert process.wait(timeout=15) == 0
+            try:
+                assert process.wait(timeout=15) == 0
+            except subprocess.TimeoutExpired:
+                pytest.fail("no exit 15 s after SIGTERM:\n" + (tmp_path / "log").read_text())
         finally:
             if process.poll() is None:
                 process.kill()
