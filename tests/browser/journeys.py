@@ -103,10 +103,11 @@ def staff_account(stack: Stack, role: str, label: str = "staff") -> str:
     return address
 
 
-def sign_in(page: Page, stack: Stack, address: str, then: str = "/staff") -> None:
+def sign_in(page: Page, stack: Stack, address: str, then: str = "/staff",
+            lang: str | None = None) -> None:
     """Sign `address` in on `page` as staff do: ask for a link, open it from the mail, press
-    the button. The page ends on `then`."""
-    open_page(page, f"/staff/sign-in?next={then}")
+    the button. The page ends on `then`; `lang` chooses the language (else the browser's)."""
+    open_page(page, f"/staff/sign-in?next={then}" + (f"&lang={lang}" if lang else ""))
     page.locator("#email").fill(address)
     page.locator("form[action='/staff/sign-in'] button[type=submit]").click()
     open_page(page, link_to(stack.wait_for_mail(address), "/staff/sign-in/link"))

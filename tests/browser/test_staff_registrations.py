@@ -13,25 +13,12 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.checks import assert_no_console_errors
-from tests.browser.journeys import link_to, open_page, tag
+from tests.browser.journeys import open_page, sign_in, staff_account, tag
 from tests.browser.stack import Stack, unique_email
-from tests.support.up import dialogues
 
 pytestmark = pytest.mark.browser
 Check = Callable[[Page, str], list[dict[str, Any]]]
 
-
-def sign_in(page: Page, stack: Stack, role: str) -> None:
-    """A new account of `role` signs in as a person does: address, mailed link, button."""
-    email = unique_email(role)
-    dialogues(stack.up, "staff", "add", "--role", role, "--name", "Ana Desk", email)
-    open_page(page, "/staff/sign-in?lang=en")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_role("button", name="E-mail me a sign-in link").click()
-    link = link_to(stack.wait_for_mail(email), "/staff/sign-in/link")
-    open_page(page, link)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/staff")
 
 
 def test_the_secretariat_works_a_sessions_registrations(
@@ -42,7 +29,7 @@ def test_the_secretariat_works_a_sessions_registrations(
     emails = [unique_email("desk") for _ in range(3)]
     for email in emails:
         stack.register(session_id, email)
-    sign_in(page, stack, "secretariat")
+    sign_in(page, stack, staff_account(stack, "secretariat", "desk"), lang="en")
 
     table = f"/staff/sessions/{session_id}/registrations"
     open_page(page, table)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.checks import (
     PageFactory,
@@ -17,28 +17,17 @@ from tests.browser.checks import (
     check_accessibility,
     screenshot,
 )
-from tests.browser.journeys import link_to, open_page, tag
+from tests.browser.journeys import sign_in, staff_account, tag
 from tests.browser.stack import Stack, unique_email
-from tests.support.up import dialogues
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page: Page, stack: Stack, email: str) -> None:
-    """Ask for a link on the sign-in page and follow the mailed one."""
-    open_page(page, "/staff/sign-in")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_role("button", name="E-mail me a sign-in link").click()
-    link = link_to(stack.wait_for_mail(email), "/staff/sign-in/link")
-    page.goto(link)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/staff$"))
-
 
 def test_the_secretariat_creates_publishes_and_mails_a_session(
         stack: Stack, new_page: PageFactory) -> None:
-    secretary, registrant = unique_email("secretaria"), unique_email("registrant")
-    dialogues(stack.up, "staff", "add", "--role", "secretariat", "--name", "Sara", secretary)
+    secretary, registrant = staff_account(stack, "secretariat", "secretaria"), unique_email(
+        "registrant")
     page = new_page(locale="en-US", base_url=stack.base_url)
     sign_in(page, stack, secretary)
 
