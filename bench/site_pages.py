@@ -6,6 +6,8 @@ the API, then sends the same number of GETs with `--readers` concurrent readers 
 
     session:  GET /v1/sessions/{id}             vs  GET /sessions/{id}
     search:   GET /v1/search?q=...&lang=pt      vs  GET /search?q=...   (Accept-Language: pt)
+    desk:     GET /v1/sessions?status=published vs  GET /staff/sessions?status=published
+              (a secretariat key against a signed-in secretariat's session cookie)
 
 Pairs run in alternating rounds (JSON first, then the page, then the other way round), so the
 machine's noise falls on both alike. A page may cost at most 1.5 x its JSON route at p99.
@@ -33,6 +35,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.up import running_system  # noqa: E402
+from cli.endpoints import FILE as ENDPOINTS  # noqa: E402
+from services.gateway.settings import GatewaySettings  # noqa: E402
+from services.gateway.staff.context import Staff  # noqa: E402
+from shared.db import make_client  # noqa: E402
+from shared.settings import Settings  # noqa: E402
 
 TARGET = 1.5
 ROUNDS = 4
@@ -47,6 +54,25 @@ def key(env: dict[str, str], role: str) -> str:
                            "--name", "bench"], cwd=ROOT, env=env, capture_output=True,
                           text=True, check=True, timeout=60)
     return done.stdout.strip()
+
+
+async def staff_cookie(env: dict[str, str]) -> dict[str, str]:
+    """The Cookie header of a signed-in secretariat: an account made as an operator does,
+    its session opened in the gateway's store (the mailed link is not what is measured)."""
+    made = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "cli.main", "staff", "add", "--role",
+                         "secretariat", "--name", "Bench", "bench-desk@example.org"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60)
+    account_id = made.stdout.split("account ", 1)[1].split()[0]
+    recorded = json.loads((Path(env["DATA_DIR"]) / ENDPOINTS).read_text())
+    settings = Settings(mongo_url=recorded["MONGO_URL"])
+    client = make_client(settings, app_name="bench")
+    try:
+        staff = Staff.on(client[settings.database_name("gateway")], GatewaySettings())
+        session = await staff.sign_ins.open_session(account_id, datetime.now(UTC), "bench")
+    finally:
+        await client.close()
+    return {"Cookie": f"dlg_staff={session}", "Accept-Language": "es"}
 
 
 async def prepare(http: httpx.AsyncClient, env: dict[str, str], documents: int) -> str:
@@ -124,11 +150,14 @@ async def bench(requests: int, readers: int, documents: int, folder: Path) -> di
         async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits,
                                      trust_env=False) as http:
             session_id = await prepare(http, env, documents)
+            desk = {"X-API-Key": key(env, "secretariat")}
             pairs = {
                 "session": ((f"/v1/sessions/{session_id}", {}),
                             (f"/sessions/{session_id}", {"Accept-Language": "es"})),
                 "search": (("/v1/search?q=licitaci%C3%B3n&lang=pt", {}),
                            ("/search?q=licitaci%C3%B3n", {"Accept-Language": "pt"})),
+                "desk": (("/v1/sessions?status=published", desk),
+                         ("/staff/sessions?status=published", await staff_cookie(env))),
             }
             for (json_url, json_headers), (page_url, page_headers) in pairs.values():
                 await timed(http, json_url, json_headers, readers * 2, readers)  # warm up
