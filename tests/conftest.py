@@ -42,6 +42,16 @@ from tests.support.quiet import Servers, Settled, quiet
 from tests.support.up import Up, kill_up, start_up_in
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Where the test command runs files on two workers (`--dist loadgroup`): each module is
+    a group, so its module-scoped stack starts once; every browser test is one group, so the
+    package's `dialogues up` and Chromium start once, not each time a worker comes back to the
+    package between other files."""
+    for item in items:
+        group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def docker_answers() -> bool:
     """Whether a Docker engine answers within two seconds."""
     try:
