@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.gateway.auth import SECURITY, provide_caller, requires_role
 from services.gateway.context import Gateway
 from services.gateway.keys import ROLES, ApiKey, Role
-from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, encode_cursor
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes.queries import position_after
 
 
 class Me(BaseModel):
@@ -74,11 +75,7 @@ async def list_keys(
     cursor: Annotated[str | None, QueryParameter()] = None,
 ) -> Page[KeyInfo]:
     """Keys in creation order, revoked ones included; never the keys themselves."""
-    try:
-        after = decode_cursor(cursor) if cursor else None
-    except ValueError:
-        raise problem(400, "The cursor is not one this API gave out.") from None
-    keys, last = await gateway.keys.page(limit, after)
+    keys, last = await gateway.keys.page(limit, position_after(cursor))
     return Page[KeyInfo](items=[KeyInfo.of(key) for key in keys], next_cursor=encode_cursor(last))
 
 

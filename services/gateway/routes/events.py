@@ -19,8 +19,9 @@ from litestar.types import ControllerRouterHandler
 
 from services.gateway.auth import SECURITY, authenticate, requires_role, secretariat_asks
 from services.gateway.context import Gateway
-from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
+from services.gateway.routes.queries import position_after
 from shared.contracts.registration.gatherings import (
     CreateGathering,
     GatheringDetail,
@@ -40,12 +41,6 @@ SECRETARIAT = [requires_role("secretariat")]
 EVENT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 SVC = "registration"
 
-
-def _after(cursor: str | None) -> str | None:
-    try:
-        return decode_cursor(cursor) if cursor else None
-    except ValueError:
-        raise problem(400, "The cursor is not one this API gave out.") from None
 
 
 def _event_id(event_id: str) -> str:
@@ -68,7 +63,7 @@ async def list_events(
     for drafts too."""
     if drafts and (await authenticate(request)).role not in ("secretariat", "admin"):
         raise problem(403, "Only the secretariat may list drafts.")
-    query = GatheringQuery(limit=limit, after=_after(cursor), published_only=not drafts)
+    query = GatheringQuery(limit=limit, after=position_after(cursor), published_only=not drafts)
     reply = await gateway.call(SVC, "list_gatherings", query, GatheringPage)
     return Page[GatheringView](items=reply.items, next_cursor=encode_cursor(reply.last))
 

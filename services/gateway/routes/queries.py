@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from services.gateway.pages import decode_cursor
 from services.gateway.problems import problem
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -21,3 +22,12 @@ def parse(model: type[Model], data: Any, **extra: Any) -> Model:
                   for e in error.errors(include_url=False, include_input=False)]
         raise problem(422, "The request is not valid; `errors` says where.",
                       kind="invalid-request", extensions={"errors": errors}) from None
+
+
+def position_after(cursor: str | None) -> str | None:
+    """The list position a `cursor` query parameter stands for (None: from the start); 400
+    problem if it is not a cursor this API gave out."""
+    try:
+        return decode_cursor(cursor) if cursor else None
+    except ValueError:
+        raise problem(400, "The cursor is not one this API gave out.") from None

@@ -20,11 +20,11 @@ from litestar.types import ControllerRouterHandler
 
 from services.gateway.auth import SECURITY, authenticate, requires_role, secretariat_asks
 from services.gateway.context import Gateway
-from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
 from services.gateway.routes.desk import DESK_HANDLERS
 from services.gateway.routes.materials import SessionWithMaterials, session_with_materials
-from services.gateway.routes.queries import parse
+from services.gateway.routes.queries import parse, position_after
 from shared.contracts.registration.desk import SOURCE_PATTERN, SessionListStatus
 from shared.contracts.registration.events import RegistrationStatus
 from shared.contracts.registration.rpc import (
@@ -60,12 +60,6 @@ CSV_MAX_ROWS = 100_000
 LANGUAGE_CODES = frozenset(get_args(LanguageCode))
 
 
-def _after(cursor: str | None) -> str | None:
-    try:
-        return decode_cursor(cursor) if cursor else None
-    except ValueError:
-        raise problem(400, "The cursor is not one this API gave out.") from None
-
 
 # --- public ---
 @get("/sessions", summary="Published sessions", responses=problem_responses(400, 401, 403, 429))
@@ -96,7 +90,7 @@ async def list_sessions(
         raise problem(403, "Only the secretariat may list drafts or sessions by status.")
     query = parse(SessionQuery, {"starts_from": starts_from, "starts_to": starts_to,
                                  "topic": topic, "format": format, "language": language,
-                                 "limit": limit, "after": _after(cursor),
+                                 "limit": limit, "after": position_after(cursor),
                                  "published_only": not desk, "status": status,
                                  "source": source})
     reply = await gateway.call(SVC, "list_sessions", query, SessionPage)
@@ -259,7 +253,7 @@ async def list_registrations(
     """Cursor pages as JSON, or every matching row as CSV with `Accept: text/csv`; by status
     and by country."""
     query = RegistrationQuery(session_id=session_id, status=status, country=country,
-                              limit=limit, after=_after(cursor))
+                              limit=limit, after=position_after(cursor))
     if "text/csv" in request.headers.get("accept", ""):
         return Response(await _csv(gateway, query), media_type="text/csv")
     reply = await gateway.call(SVC, "list_registrations", query, RegistrationPage)

@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.gateway.auth import SECURITY, requires_role
 from services.gateway.context import Gateway
 from services.gateway.keys import Role
-from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, encode_cursor
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes.queries import position_after
 from services.gateway.staff.accounts import AccountExists, StaffAccount
 from services.gateway.staff.audit import AuditRecord
 from services.gateway.staff.context import Staff
@@ -97,12 +98,6 @@ def _staff(gateway: Gateway) -> Staff:
     return Staff.on(gateway.db, gateway.options)
 
 
-def _after(cursor: str | None) -> str | None:
-    try:
-        return decode_cursor(cursor) if cursor else None
-    except ValueError:
-        raise problem(400, "The cursor is not one this API gave out.") from None
-
 
 @get("/staff/accounts", summary="List staff accounts", guards=ADMIN_ONLY, security=SECURITY,
      responses=problem_responses(400, 401, 403, 500))
@@ -112,7 +107,7 @@ async def list_accounts(
     cursor: Annotated[str | None, QueryParameter()] = None,
 ) -> Page[AccountView]:
     """Accounts in creation order, disabled ones included."""
-    items, last = await _staff(gateway).accounts.page(limit, _after(cursor))
+    items, last = await _staff(gateway).accounts.page(limit, position_after(cursor))
     return Page[AccountView](items=[AccountView.of(a) for a in items],
                              next_cursor=encode_cursor(last))
 
@@ -166,7 +161,7 @@ async def audit_log(
     cursor: Annotated[str | None, QueryParameter()] = None,
 ) -> Page[AuditEntry]:
     """Every staff and API action that may change something, newest first."""
-    items, last = await _staff(gateway).audit.page(limit, _after(cursor))
+    items, last = await _staff(gateway).audit.page(limit, position_after(cursor))
     return Page[AuditEntry](items=[AuditEntry.of(r) for r in items],
                             next_cursor=encode_cursor(last))
 
