@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 import nats.errors
-from faststream.nats import NatsBroker, NatsRouter
+from faststream.nats import NatsBroker
 from faststream.nats.annotations import NatsMessage
 from pydantic import BaseModel, ValidationError
 from pymongo.errors import ConnectionFailure
@@ -45,6 +45,7 @@ from shared.contracts.rpc import (
 from shared.contracts.rpc import Request as RpcRequest
 from shared.metrics import RPC_DURATION
 from shared.refusal import Refusal
+from shared.services_api import RpcRouter
 from shared.streams import DLQ_STREAM as DLQ_STREAM
 from shared.streams import INGEST_STREAM as INGEST_STREAM
 from shared.streams import StreamSpec as StreamSpec
@@ -73,7 +74,7 @@ class RpcRoutes:
     """RPC responders of one service, registered on a router with the service's queue group."""
 
     service: str
-    router: NatsRouter = field(default_factory=NatsRouter)
+    router: RpcRouter = field(default_factory=RpcRouter)
     concurrency: int = RESPONDER_CONCURRENCY
 
     def responder(
@@ -84,20 +85,26 @@ class RpcRoutes:
         The request is validated here rather than by FastStream, so that a bad request gets an
         `invalid` error reply instead of no reply at all. A request picked up after its
         deadline is answered `unavailable` without calling `fn` (see the module docstring).
+        Every answer is counted for `$SRV.STATS` (shared.services_api).
         """
 
         def register(fn: Callable[[Request], Awaitable[BaseModel | None]]) -> Responder:
+            subject = f"rpc.{self.service}.{action}"
+            counts = self.router.counted(action, subject, queue_group=self.service)
+
             async def respond(body: Any, message: NatsMessage) -> dict[str, Any]:
+                started = time.perf_counter_ns()
                 if deadline_passed(message.headers):
                     reply = _expired(self.service, action)
                 else:
                     reply = await _answer(fn, request_model, body, self.service, action)
+                counts.record(reply, started)
                 return reply.model_dump(mode="json")
 
             respond.__name__ = f"{self.service}_{action}"
             doc = (request_model.__doc__ or "").strip().splitlines()
             self.router.subscriber(
-                f"rpc.{self.service}.{action}", queue=self.service, title=respond.__name__,
+                subject, queue=self.service, title=respond.__name__,
                 max_workers=self.concurrency,
                 description=f"Request: {request_model.__name__}"
                 + (f" ({doc[0]})" if doc else "") + "; reply: {ok, data | error}.",

@@ -35,6 +35,7 @@ from shared.durables import DurableTerms, bring_durables_up_to_date
 from shared.inbox import AppliedEvents
 from shared.metrics import setup_metrics, watch_jetstream
 from shared.outbox import OutboxRelay
+from shared.services_api import ServicesApi, answer_services_api
 from shared.settings import Settings, settings_for
 from shared.streams import DLQ_STREAM, StreamSpec, await_streams, declare_streams, service_stream
 from shared.telemetry import package_version, resource_of, setup_logging, setup_tracing
@@ -122,8 +123,11 @@ class RunningService:
     """A started service; `stop()` drains the broker and closes the database client."""
 
     def __init__(self, spec: ServiceSpec, runtime: Runtime,
-                 tasks: Sequence[asyncio.Task[None]] = ()) -> None:
+                 tasks: Sequence[asyncio.Task[None]] = (),
+                 services_api: ServicesApi | None = None) -> None:
         self.spec, self.runtime, self.tasks = spec, runtime, list(tasks)
+        self.services_api = services_api
+        """What answers `$SRV.*` for this process (shared.services_api)."""
 
     async def stop(self) -> None:
         """Publish what the outbox holds, stop taking work, finish what is in hand, close.
@@ -132,6 +136,8 @@ class RunningService:
         """
         for task in self.tasks:
             task.cancel()
+        if self.services_api is not None:  # operators' tools stop listing it first
+            await bounded(self.services_api.stop(), 5.0)
         # Each step is bounded: a background task or a bus call that does not give up must
         # not keep a stopping process (SIGTERM) alive; what it held is redone after a start.
         for step, seconds in ((asyncio.gather(*self.tasks, return_exceptions=True), 10.0),
@@ -188,8 +194,8 @@ async def _started(spec: ServiceSpec, settings: Settings, client: AsyncMongoClie
     relay = OutboxRelay(db, spec.outbox_collections, broker, source=f"dialogues/{spec.name}")
     runtime = Runtime(spec.name, settings, client, db, broker, relay)
     parts = spec.build(runtime)
-    broker.include_router(ping_routes(runtime))
-    for router in parts.routers:
+    routers = [ping_routes(runtime), *parts.routers]
+    for router in routers:
         broker.include_router(router)
     await broker.connect()
     streams = (service_stream(spec.name), DLQ_STREAM, *spec.extra_streams)
@@ -202,11 +208,13 @@ async def _started(spec: ServiceSpec, settings: Settings, client: AsyncMongoClie
     # A round trip to the server: our subscriptions are registered there before we call the
     # service started, so a request sent right after (a readiness probe) finds responders.
     await broker.connection.flush()
+    services_api = await answer_services_api(broker.connection, spec.name, runtime.instance,
+                                             routers)
     relay.start()
     loops = [*(loop() for loop in parts.background), watch_jetstream(broker, runtime.consumers)]
     tasks = [asyncio.create_task(loop) for loop in loops]
     log.info("service started", extra={"instance": runtime.instance})
-    return RunningService(spec, runtime, tasks)
+    return RunningService(spec, runtime, tasks, services_api)
 
 
 async def exit_for_restart() -> NoReturn:

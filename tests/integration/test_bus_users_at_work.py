@@ -6,6 +6,7 @@ reads, dead-letters and acknowledges what arrives on the stream it follows."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -84,6 +85,19 @@ async def _operator_lists_and_replays(server: LocalServer, folder: Path) -> None
         f"replayed {sequence} on registration.session.published.v1")
 
 
+async def _operator_sees_the_services(server: LocalServer, names: set[str]) -> None:
+    """As `nats --inbox-prefix _INBOX_operator micro info|stats` asks: each service answers
+    the Services API for itself under its own user (shared/services_api.py)."""
+    connection, seen = await connect_as(server, "operator")
+    for name in names:
+        for verb in ("INFO", "STATS"):
+            reply = await connection.request(f"$SRV.{verb}.{name}", b"", timeout=2)
+            endpoints = json.loads(reply.data)["endpoints"]
+            assert f"rpc.{name}.ping" in {e["subject"] for e in endpoints}, (verb, name)
+    assert await seen.violations(connection) == []
+    await connection.close()
+
+
 async def _drained(services: dict[str, RunningService]) -> bool:
     """Whether every consumer, asked as its own service, took and acknowledged everything."""
     for durable, (name, stream) in CONSUMERS.items():
@@ -108,6 +122,7 @@ async def test_every_service_works_under_its_own_user(
             pong = await call(gateway, f"rpc.{name}.ping", Ping(), Pong, timeout=2)
             assert pong.service == name and pong.database
             assert await healthy(name, settings_of(secured_nats, name, mongo_url)), name
+        await _operator_sees_the_services(secured_nats, set(services))
         registered = {d for s in services.values() for _, d in s.runtime.consumers}
         assert registered == set(CONSUMERS) - {"translate-drafter"}  # its own router
 

@@ -108,6 +108,19 @@ async def test_a_service_reads_only_its_own_consumers(secured_nats: LocalServer)
         await connection.close()
 
 
+async def test_a_service_answers_the_services_api_for_itself_only(secured_nats: LocalServer
+                                                                  ) -> None:
+    """`$SRV.<verb>`, to all, and `$SRV.<verb>.<its name>[.<id>]`; never another's name."""
+    connection, seen = await connect_as(secured_nats, "registration")
+    for subject in ("$SRV.PING", "$SRV.INFO", "$SRV.STATS", "$SRV.INFO.registration",
+                    "$SRV.STATS.registration.some-id"):
+        await connection.subscribe(subject)
+    assert await seen.violations(connection) == []
+    await connection.subscribe("$SRV.INFO.catalog")
+    assert await seen.refused(connection, 'subscription to "$srv.info.catalog"')
+    await connection.close()
+
+
 async def test_only_the_owner_creates_or_changes_a_stream(secured_nats: LocalServer) -> None:
     owner, owner_seen = await connect_as(secured_nats, "registration")
     await owner.jetstream().add_stream(name="REGISTRATION", subjects=["registration.>"])
@@ -163,8 +176,9 @@ async def test_an_integration_may_only_ingest(secured_nats: LocalServer) -> None
 
 
 async def test_the_operator_may_only_work_the_dead_letters(secured_nats: LocalServer) -> None:
-    """`dialogues dlq` reads and replays; it may not ask services, read their replies or
-    consumers' messages, nor change a stream."""
+    """`dialogues dlq` reads and replays; it may not call services (it may ask their
+    Services API, `$SRV.>`, for counts), read their replies or consumers' messages, nor
+    change a stream."""
     connection, seen = await connect_as(secured_nats, "operator")
     for subject in ("rpc.registration.list_registrations", "_INBOX_gateway.forged",
                     "$JS.API.CONSUMER.CREATE.REGISTRATION.spy.registration.>",
