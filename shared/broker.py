@@ -33,7 +33,7 @@ RECONNECT_WAIT_S = 2
 
 def inbox_prefix(settings: Settings) -> str:
     """`_INBOX_<user>`: deploy/nats.conf lets each user read replies under its own prefix only."""
-    user = urlsplit(settings.effective_nats_url().split(",")[0].strip()).username
+    user = urlsplit(settings.nats_servers()[0]).username
     return f"_INBOX_{user}" if user else "_INBOX"
 
 
@@ -105,7 +105,7 @@ def make_broker(settings: Settings, *, client_name: str,
             await closed()
 
     broker = ReconnectingBroker(
-        settings.effective_nats_url(),
+        settings.nats_servers(),
         name=client_name,
         inbox_prefix=inbox_prefix(settings),
         connect_timeout=2,

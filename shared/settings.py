@@ -39,7 +39,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
     nats_url: str | None = Field(
-        None, description="NATS server URL. Unset: `dialogues up` starts a local nats-server."
+        None, description="NATS server URL, or the URLs of a cluster's nodes, comma-separated. "
+        "Unset: `dialogues up` starts a local nats-server.",
     )
     mongo_url: str | None = Field(
         None,
@@ -74,6 +75,10 @@ class Settings(BaseSettings):
     event_duplicate_window: float = Field(
         120.0, description="Seconds JetStream remembers event ids to drop duplicate publishes."
     )
+    stream_replicas: int = Field(
+        1, ge=1, le=5, description="Copies of each JetStream stream kept by a NATS cluster "
+        "(3 on a three-node cluster: a node may be lost); 1 on a single server.",
+    )
     consumer_max_deliver: int = Field(
         5, description="Deliveries of one event before it goes to the dead-letter stream."
     )
@@ -106,6 +111,11 @@ class Settings(BaseSettings):
     def effective_nats_url(self) -> str:
         """The NATS URL to connect to, falling back to a local default server."""
         return self.nats_url or DEFAULT_NATS_URL
+
+    def nats_servers(self) -> list[str]:
+        """Every NATS URL to connect to: a client connected to a cluster's node that dies
+        reconnects to another of them (nats-py takes a list, not a comma-separated string)."""
+        return [url.strip() for url in self.effective_nats_url().split(",") if url.strip()]
 
     def effective_mongo_url(self) -> str:
         """The MongoDB URL to connect to, falling back to a local default server."""

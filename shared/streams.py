@@ -43,11 +43,13 @@ DLQ_STREAM = StreamSpec("DLQ", ("dlq.>",), "registration",
                         "messages that ran out of deliveries, with the reason", 90.0)
 
 
-def _stream_config(spec: StreamSpec, settings: Settings) -> StreamConfig:
+def stream_config(spec: StreamSpec, settings: Settings) -> StreamConfig:
+    """How `spec` is declared: on file storage, with STREAM_REPLICAS copies (3 on a
+    three-node cluster, so that any one node may be lost without losing a message)."""
     return StreamConfig(
         name=spec.name, subjects=list(spec.subjects), description=spec.description,
         storage=StorageType.FILE, duplicate_window=settings.event_duplicate_window,
-        max_age=spec.max_age_days * 86_400,
+        max_age=spec.max_age_days * 86_400, num_replicas=settings.stream_replicas,
     )
 
 
@@ -58,9 +60,9 @@ async def declare_streams(broker: NatsBroker, settings: Settings, *specs: Stream
         try:
             await js.stream_info(spec.name)
         except NotFoundError:
-            await js.add_stream(_stream_config(spec, settings))
+            await js.add_stream(stream_config(spec, settings))
         else:
-            await js.update_stream(_stream_config(spec, settings))
+            await js.update_stream(stream_config(spec, settings))
 
 
 async def await_streams(broker: NatsBroker, settings: Settings, *specs: StreamSpec,
@@ -82,7 +84,7 @@ async def await_streams(broker: NatsBroker, settings: Settings, *specs: StreamSp
             if not tried:
                 tried = True
                 try:
-                    await js.add_stream(_stream_config(spec, settings))
+                    await js.add_stream(stream_config(spec, settings))
                     break
                 except (TimeoutError, nats.errors.Error):  # refused: not ours to create
                     log.warning("waiting for stream %s from %s", spec.name, spec.owner)

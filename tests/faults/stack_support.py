@@ -22,6 +22,7 @@ import pytest
 
 from shared.servers import LocalServer, free_port, start_mongo, start_nats
 from shared.settings import Settings
+from tests.faults.nats_cluster import NatsCluster
 from tests.support.up import ROOT
 
 TOKEN_SECRET = "faults-suite-token-secret-0123456789abcdef"
@@ -93,7 +94,7 @@ class Stack:
 
     root: Path
     env: dict[str, str]
-    nats: LocalServer
+    nats: LocalServer | NatsCluster
     mongo: LocalServer
     smtp: Smtp
     gateway_url: str = ""
@@ -134,6 +135,7 @@ class Stack:
         self.nats.kill()
 
     def restart_nats(self) -> None:
+        assert isinstance(self.nats, LocalServer), "a cluster restarts node by node"
         self.nats = start_nats(self.root / "nats", self.nats.port)
 
     def kill_mongo(self) -> None:

@@ -127,7 +127,7 @@ async def publish_event(stack: Stack, event: Any, event_id: str, msg_id: str | N
     ce = event.to_cloudevent(event_id=event_id, source=source, time=datetime.now(UTC))
     body, headers = ce.to_nats()
     headers["Nats-Msg-Id"] = msg_id or event_id
-    connection = await nats.connect(stack.nats.url)
+    connection = await nats.connect(stack.settings.nats_servers())
     try:
         subject = event.subject()
         await connection.jetstream().publish(subject, body, headers=headers,
@@ -152,7 +152,7 @@ async def republish_everything(stack: Stack) -> int:
     import nats
     from nats.js.errors import NotFoundError
 
-    connection = await nats.connect(stack.nats.url)
+    connection = await nats.connect(stack.settings.nats_servers())
     js = connection.jetstream()
     count = 0
     try:

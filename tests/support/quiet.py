@@ -123,7 +123,8 @@ async def wait_until_settled(look: Callable[[], Awaitable[Look]], *, timeout: fl
 async def quiet(servers: Servers, *, timeout: float = DEFAULT_TIMEOUT_S,
                 interval: float = INTERVAL_S) -> None:
     """Return once the system on `servers` has settled (see the module's docstring)."""
-    connection = await nats.connect(servers.nats_url, max_reconnect_attempts=2,
+    # NATS_URL may name a cluster's nodes, comma-separated: nats-py takes them as a list.
+    connection = await nats.connect(servers.nats_url.split(","), max_reconnect_attempts=2,
                                     connect_timeout=2)
     mongo: AsyncMongoClient[Document] = AsyncMongoClient(servers.mongo_url,
                                                          serverSelectionTimeoutMS=5000)

@@ -22,6 +22,25 @@ def test_defaults_need_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.database_name("catalog") == "dialogues_catalog"
 
 
+def test_nats_url_may_name_every_node_of_a_cluster() -> None:
+    from shared.broker import inbox_prefix
+
+    nodes = ["nats://gateway:pw@nats-1:4222", "nats://gateway:pw@nats-2:4222",
+             "nats://gateway:pw@nats-3:4222"]
+    settings = Settings(nats_url=" , ".join(nodes))
+    assert settings.nats_servers() == nodes
+    assert inbox_prefix(settings) == "_INBOX_gateway"
+    assert Settings(nats_url=None).nats_servers() == ["nats://127.0.0.1:4222"]
+
+
+def test_streams_have_as_many_replicas_as_configured() -> None:
+    from shared.streams import service_stream, stream_config
+
+    spec = service_stream("registration")
+    assert stream_config(spec, Settings()).num_replicas == 1
+    assert stream_config(spec, Settings(stream_replicas=3)).num_replicas == 3
+
+
 def test_a_service_prefix_overrides_the_shared_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MONGO_URL", "mongodb://shared")
     monkeypatch.setenv("CATALOG_MONGO_URL", "mongodb://catalog-only")
