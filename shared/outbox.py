@@ -37,6 +37,10 @@ BUSY_SCAN_DELAY_S = 5.0
 """How much longer the periodic full scan waits while kicks keep naming documents: during a
 burst it would mostly find documents whose writers' relays (here or in another replica) are
 publishing them already, and publish them a second time."""
+LINGER_S = 0.03
+"""How long a woken relay waits for more writers before a round: each round removes what it
+published with one write per collection, so under load a round serves many registrations
+for one command (rounds at most about every LINGER_S), at the price of that much delay."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -80,9 +84,11 @@ class OutboxRelay:
         poll_interval: float = 0.5,
         batch: int = 200,
         concurrency: int = 32,
+        linger: float = LINGER_S,
     ) -> None:
         self.db, self.collections, self.broker = db, tuple(collections), broker
         self.source, self.poll_interval, self.batch = source, poll_interval, batch
+        self.linger = linger
         self._gate = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -150,6 +156,8 @@ class OutboxRelay:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_interval)
                 self._wake.clear()
+            if self.linger and not self._stopping and (self._given or self._hints):
+                await asyncio.sleep(self.linger)  # let more writers join this round
 
     async def relay_once(self, *, named_only: bool = False) -> int:
         """Publish every pending entry once; return how many were published.

@@ -16,6 +16,7 @@ from services.registration.domain.rules import (
     confirmation_deadline,
     email_key,
     hold_has_lapsed,
+    lost_only_to_a_full_ledger,
     may_register_again,
     newcomer_must_wait,
     owner_mail_slot,
@@ -113,6 +114,18 @@ def test_a_free_general_seat_goes_to_the_waiting_list_first() -> None:
     quotas = [{"country": "PE", "seats": 1, "release_at": NOW + timedelta(days=1)}]
     reserved = seat_claim_for(10, 9, {"PE": 0}, quotas, "PE", NOW)
     assert reserved is not None and not newcomer_must_wait(reserved, waiting=3)
+
+
+def test_only_a_plain_general_claim_that_fails_sends_straight_to_the_waiting_list() -> None:
+    plain = seat_claim_for(10, 3, {}, [], "CL", NOW)
+    unlimited = seat_claim_for(None, 3, {}, [], "CL", NOW)
+    assert plain is not None and lost_only_to_a_full_ledger(plain)
+    assert unlimited is not None and lost_only_to_a_full_ledger(unlimited)
+    quotas = [{"country": "PE", "seats": 2, "release_at": NOW + timedelta(days=1)}]
+    reserved = seat_claim_for(10, 3, {"PE": 0}, quotas, "PE", NOW)
+    beside_quota = seat_claim_for(10, 3, {"PE": 0}, quotas, "CL", NOW)
+    assert reserved is not None and not lost_only_to_a_full_ledger(reserved)
+    assert beside_quota is not None and not lost_only_to_a_full_ledger(beside_quota)
 
 
 def test_only_a_cancelled_registration_may_be_made_again() -> None:

@@ -155,6 +155,13 @@ def newcomer_must_wait(claim: SeatClaim, waiting: int) -> bool:
     return claim.kind == "general" and waiting > 0
 
 
+def lost_only_to_a_full_ledger(claim: SeatClaim) -> bool:
+    """Whether a failed claim can only mean the seats are gone, people wait or the session
+    changed: a general seat with no country quota open expects no exact counter, so no
+    concurrent change short of those fails it (a quota claim fails on a rival's take too)."""
+    return claim.kind == "general" and not claim.expect
+
+
 def seats_left(capacity: int | None, confirmed: int) -> int | None:
     """Seats still free (None: unlimited)."""
     return None if capacity is None else max(capacity - confirmed, 0)

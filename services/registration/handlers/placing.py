@@ -25,6 +25,7 @@ from services.registration.domain.ledger import Placement, may_have_a_seat, plac
 from services.registration.domain.rules import (
     awaits_approval,
     awaits_confirmation,
+    lost_only_to_a_full_ledger,
     newcomer_must_wait,
     seat_claim_for,
 )
@@ -119,8 +120,12 @@ async def place(deps: Deps, session_id: str, registration: Document, now: dateti
         if claim is not None and not newcomer_must_wait(claim, len(session.get("waiting", ()))):
             if await deps.store.take_seat(session, reg_id, claim):
                 return ("confirmed", None), session
-            summary = False  # maybe because people wait (a summary does not list them)
-            continue
+            if not lost_only_to_a_full_ledger(claim):
+                summary = False  # maybe because people wait (a summary does not list them)
+                continue
+            # The seats went, or people wait: the waiting list is this person's place either
+            # way, and re-reading the whole ledger first would cost a command per lost race.
+            # A seat freed meanwhile goes to the first waiter (`fill_free_seats` after this).
         after = await deps.store.join_waitlist(session, reg_id)
         if after is not None:
             return ("waitlisted", int(after["waitlist_next"])), after
