@@ -12,6 +12,7 @@ import importlib
 import inspect
 import json
 from pathlib import Path
+from typing import Any
 
 from faststream import FastStream
 from faststream.nats import NatsBroker, NatsRouter
@@ -25,6 +26,7 @@ from shared.telemetry import package_version
 
 DOCUMENT = Path(__file__).resolve().parents[1] / "docs" / "asyncapi.json"
 CONTRACT_MODULES = ("registration", "catalog", "translate", "notify")
+NATS_BINDING_VERSION = "0.1.0"
 
 
 def _event_models() -> list[type[Event]]:
@@ -47,6 +49,26 @@ def _service_routers(spec: ServiceSpec, broker: NatsBroker) -> list[NatsRouter]:
     return [ping_routes(runtime), *spec.build(runtime).routers]
 
 
+def _standard_nats_bindings(document: dict[str, Any]) -> None:
+    """FastStream writes NATS channel bindings (`subject`, `queue`) as bindingVersion "custom",
+    which the AsyncAPI parser cannot check. NATS binding 0.1.0 has no channel fields (the
+    subject is the channel's address) and puts the queue group on the receiving operation:
+    move it there, where the parser checks it against the binding's schema."""
+    queues: dict[str, str] = {}
+    for name, channel in document["channels"].items():
+        nats = channel.pop("bindings", {}).get("nats", {})
+        if nats.get("subject", channel["address"]) != channel["address"]:
+            raise ValueError(f"channel {name}: subject {nats['subject']} is not its address")
+        if "queue" in nats:
+            pointer = name.replace("~", "~0").replace("/", "~1")
+            queues[f"#/channels/{pointer}"] = nats["queue"]
+    for operation in document["operations"].values():
+        queue = queues.get(operation["channel"]["$ref"])
+        if queue is not None:
+            operation["bindings"] = {
+                "nats": {"queue": queue, "bindingVersion": NATS_BINDING_VERSION}}
+
+
 def specification() -> str:
     """The AsyncAPI document as sorted, indented JSON."""
     broker = NatsBroker("nats://nats:4222", description=(
@@ -65,6 +87,7 @@ def specification() -> str:
     app = FastStream(broker)
     document = json.loads(app.schema.to_specification().to_json())
     document["info"] = {"title": "dialogues bus", "version": package_version()}
+    _standard_nats_bindings(document)
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
