@@ -17,6 +17,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import nats
@@ -42,14 +43,25 @@ from tests.support.quiet import Servers, Settled, quiet
 from tests.support.up import Up, kill_up, start_up_in
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Where the test command runs files on two workers (`--dist loadgroup`): each module is
-    a group, so its module-scoped stack starts once; every browser test is one group, so the
-    package's `dialogues up` and Chromium start once, not each time a worker comes back to the
-    package between other files."""
-    for item in items:
-        group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Where the test command runs files on two workers (`--dist loadgroup`): each test file
+    is one unit of work, so its module-scoped stack starts once, and every browser test is
+    one, so the package's `dialogues up` and Chromium start once, not each time a worker comes
+    back to the package between other files.
+
+    A scheduler of our own, not xdist's `xdist_group` marks: xdist 3.8 groups by renaming
+    each item's `_nodeid`, which pytest 9.2 no longer reads (its node id is `_id`), so marked
+    tests were spread over both workers as if unmarked."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
+
+    class FilesAndBrowser(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::")[0]
+            return "tests/browser" if path.startswith("tests/browser/") else path
+
+    return FilesAndBrowser(config, log)
 
 
 def docker_answers() -> bool:
