@@ -25,8 +25,8 @@ def default_environment() -> dict[str, str]:
 
 
 @contextmanager
-def running_system(folder: Path, settings: dict[str, str], *,
-                   links_to_itself: bool = False) -> Iterator[tuple[str, dict[str, str]]]:
+def running_system(folder: Path, settings: dict[str, str], *, links_to_itself: bool = False,
+                   ready_seconds: float = 60.0) -> Iterator[tuple[str, dict[str, str]]]:
     """`dialogues up` at default settings but `settings`; yields (URL, env for `dialogues`).
 
     `links_to_itself`: PUBLIC_BASE_URL is its own address (mailed links open its pages).
@@ -39,10 +39,11 @@ def running_system(folder: Path, settings: dict[str, str], *,
         env["PUBLIC_BASE_URL"] = base
     log = (folder / "up.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "up", "--port", str(port)], cwd=ROOT, env=env,
+        [sys.executable, "-m", "cli.main", "up", "--port", str(port),
+         "--ready-seconds", str(ready_seconds)], cwd=ROOT, env=env,
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + ready_seconds + 30
         while b"dialogues is up" not in (folder / "up.log").read_bytes():
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError((folder / "up.log").read_text()[-3000:])

@@ -48,3 +48,13 @@ async def test_a_retry_waits_for_its_time_and_the_sooner_time_wins() -> None:
     clock.advance(timedelta(seconds=60))
     due.release()
     assert await taken(due) == [("later", None)]  # and not "moved" a second time
+
+
+async def test_a_retry_added_wakes_a_napping_watch_at_once() -> None:
+    clock = MovableClock(START)
+    due = DueMails(clock)
+    napping = asyncio.create_task(due.nap(30))
+    await asyncio.sleep(0)
+    due.add("retry", ms(clock() + timedelta(seconds=1)))
+    await asyncio.wait_for(napping, 1)
+    assert due.waits_for_later()

@@ -15,6 +15,7 @@ lost with its process is found again by some replica's sweep.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import logging
 import time
@@ -41,6 +42,7 @@ class DueMails:
     _known: dict[str, int] = field(default_factory=dict, init=False)
     """id -> due time (epoch ms) of every id waiting here, ready or later: no id twice."""
     _bodies: dict[str, str] = field(default_factory=dict, init=False)
+    _later_added: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     def add(self, delivery_id: str, due_ms: int, body: str | None = None) -> None:
         """Try `delivery_id` at `due_ms` (now, if past), unless it is already due sooner."""
@@ -54,6 +56,7 @@ class DueMails:
             self._ready.put_nowait(delivery_id)
         else:
             heapq.heappush(self._later, (due_ms, delivery_id))
+            self._later_added.set()
 
     def release(self) -> None:
         """Make ready the ids whose time has come."""
@@ -62,6 +65,16 @@ class DueMails:
             due_ms, delivery_id = heapq.heappop(self._later)
             if self._known.get(delivery_id) == due_ms:  # else moved sooner, already ready
                 self._ready.put_nowait(delivery_id)
+
+    def waits_for_later(self) -> bool:
+        """Whether some id waits for its time (a retry), so that `release` has work."""
+        return bool(self._later)
+
+    async def nap(self, seconds: float) -> None:
+        """Sleep `seconds`, or less if an id is added for later meanwhile."""
+        self._later_added.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._later_added.wait(), seconds)
 
     async def take(self) -> tuple[str, str | None]:
         """The next ready id, with its rendered message if the mailer handed it over."""
@@ -72,7 +85,9 @@ class DueMails:
 
 
 async def watch(due: DueMails, deliveries: Deliveries, options: NotifySettings) -> None:
-    """Release due retries every `poll_seconds`; sweep the log every `sweep_seconds`.
+    """Release due retries every `poll_seconds` while some wait; sweep the log every
+    `sweep_seconds`. With no retry waiting it sleeps until the next sweep (or until a retry
+    is added): an idle replica wakes once a sweep, not twice a second.
 
     The first sweep runs at once, so a restarted replica takes up what it left."""
     next_sweep = 0.0
@@ -84,7 +99,8 @@ async def watch(due: DueMails, deliveries: Deliveries, options: NotifySettings) 
                 log.warning("delivery sweep failed", extra={"error": type(error).__name__})
             next_sweep = time.monotonic() + options.sweep_seconds
         due.release()
-        await asyncio.sleep(options.poll_seconds)
+        await due.nap(options.poll_seconds if due.waits_for_later()
+                      else max(0.0, next_sweep - time.monotonic()))
 
 
 async def sweep(due: DueMails, deliveries: Deliveries) -> None:

@@ -23,6 +23,8 @@ from shared.db import Document, IndexSpec
 MATERIALS, MAILS = "session_materials", "materials_mails"
 INDEXES = [
     IndexSpec(MATERIALS, (("session_id", 1), ("published_ms", 1))),
+    # `status` alone serves `claim_due` on the stand-in, which uses single-field indexes only.
+    IndexSpec(MAILS, (("status", 1),)),
     IndexSpec(MAILS, (("status", 1), ("due_ms", 1))),
 ]
 

@@ -24,6 +24,8 @@ from shared.db import Document, IndexSpec
 REMINDERS = "reminders"
 PLANNED_MEMORY = 4096
 INDEXES = [
+    # `status` alone serves `claim_due` on the stand-in, which uses single-field indexes only.
+    IndexSpec(REMINDERS, (("status", 1),)),
     IndexSpec(REMINDERS, (("status", 1), ("due_ms", 1))),
     IndexSpec(REMINDERS, (("session_id", 1),)),
 ]
