@@ -8,13 +8,18 @@ forks children. Tests start it in-process with `MailSink`.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import signal
-from collections.abc import Sequence
+import socket
+from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
 
 log = logging.getLogger("cli.mailsink")  # not __name__: that is "__main__" under -m
 
@@ -60,19 +65,32 @@ class EmlWriter:
         return f"250 OK kept as {path.stem}"
 
 
+def _controller_on(sock: socket.socket, handler: EmlWriter) -> Controller:
+    """aiosmtpd's threaded controller serving on `sock`, a socket from `server_socket` as
+    every server of ours, instead of one it would make itself (imported here: `dialogues up`
+    and `dialogues mail` import this module and need no SMTP server)."""
+    from aiosmtpd.controller import Controller
+
+    class OnOurSocket(Controller):
+        def _create_server(self) -> Coroutine[Any, Any, asyncio.Server]:
+            return self.loop.create_server(self._factory_invoker, sock=sock,
+                                           ssl=self.ssl_context)
+
+    host, port = sock.getsockname()[:2]
+    return OnOurSocket(handler, hostname=host, port=port, enable_SMTPUTF8=True)
+
+
 class MailSink:
-    """The sink on `host:port`, served by aiosmtpd in a background thread."""
+    """The sink on `host:port` (0: any free port), served by aiosmtpd in a background thread."""
 
     def __init__(self, folder: Path, host: str = "127.0.0.1", port: int = 0) -> None:
-        from aiosmtpd.controller import Controller
+        from shared.servers import server_socket
 
-        from shared.servers import free_port
-
-        self.folder, self.host, self.port = folder, host, port or free_port()
+        sock = server_socket(host, port)
+        self.folder, self.host, self.port = folder, host, int(sock.getsockname()[1])
         # aiosmtpd logs every SMTP command at INFO, MAIL FROM and RCPT TO addresses included.
         logging.getLogger("mail.log").setLevel(logging.WARNING)
-        self._controller = Controller(EmlWriter(folder), hostname=host, port=self.port,
-                                      enable_SMTPUTF8=True)
+        self._controller = _controller_on(sock, EmlWriter(folder))
 
     def start(self) -> None:
         """Listen; returns once the server answers."""

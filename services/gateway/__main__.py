@@ -20,6 +20,7 @@ from services.gateway.app import create_app
 from services.gateway.context import SERVICE
 from services.gateway.settings import GatewaySettings
 from shared.metrics import setup_metrics
+from shared.servers import server_socket
 from shared.settings import Settings, settings_for
 from shared.telemetry import resource_of, setup_logging, setup_tracing
 
@@ -30,14 +31,12 @@ STARTUP_FAILED = 3  # uvicorn's own exit status for a failed startup
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to host:port (port 0: any free port); uvicorn listens on it."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that name TCP, and without
-    # it each answer on a kept-alive connection waits ~40 ms for the delayed ACK (STACK.md).
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    return sock
+    """A TCP socket bound to host:port (port 0: any free port); uvicorn listens on it.
+
+    Made by `server_socket`, as every server of ours: its connections answer without the
+    40 ms delayed-ACK wait on kept-alive connections.
+    """
+    return server_socket(host, port)
 
 
 def make_server(settings: Settings, options: GatewaySettings,
