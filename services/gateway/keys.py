@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final, Literal, get_args
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -97,8 +97,19 @@ def _to_ms(moment: datetime) -> datetime:
 
 
 def _from_document(doc: Document) -> ApiKey:
+    revoked_at = doc.get("revoked_at")
     return ApiKey(id=doc["key_id"], role=doc["role"], name=doc["name"],
-                  created_at=doc["created_at"], revoked_at=doc.get("revoked_at"))
+                  created_at=_in_utc(doc["created_at"]),
+                  revoked_at=None if revoked_at is None else _in_utc(revoked_at))
+
+
+def _in_utc(moment: datetime | str) -> datetime:
+    """A stored time with its zone: MongoDB keeps UTC and answers it without one (unless the
+    client is tz_aware), and an answer's date-time must say its zone (RFC 3339). The embedded
+    stand-in gives back a time written by `$set` as ISO text without a zone: read it too."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class KeyStore:

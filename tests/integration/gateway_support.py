@@ -18,7 +18,9 @@ def wait_clear_of_window_end(window: float = 60.0, margin: float = 5.0) -> None:
 
 
 async def listening_url(log_path: Path, process: subprocess.Popen[bytes]) -> str:
-    for _ in range(200):
+    """The URL the gateway process logs once it listens. Up to a minute: a new interpreter
+    imports the whole app first, seconds on a quiet machine, many more on a busy one."""
+    for _ in range(1200):
         text = await asyncio.to_thread(log_path.read_text)
         for line in text.splitlines():
             if '"gateway listening"' in line:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -162,6 +163,10 @@ async def test_admin_creates_lists_and_revokes_keys(app: Litestar, http: httpx.A
 
     assert (await http.delete(f"/v1/keys/{editor_id}", headers=admin)).status_code == 204
     assert_problem(await http.get("/v1/me", headers={"X-API-Key": editor_key}), 401)
+    listed = (await http.get("/v1/keys", headers=admin)).json()["items"]
+    revoked_at = next(item["revoked_at"] for item in listed if item["id"] == editor_id)
+    assert datetime.fromisoformat(revoked_at).utcoffset() == timedelta(0)  # RFC 3339: a zone
+    assert_problem(await http.delete("/v1/keys/not-a-key-id", headers=admin), 400)
     assert_problem(await http.delete("/v1/keys/00000000000000000000", headers=admin), 404)
     assert_problem(await http.get("/v1/keys?cursor=not-ours", headers=admin), 400)
 

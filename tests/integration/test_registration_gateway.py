@@ -73,6 +73,10 @@ async def test_a_session_from_draft_to_registrations(
     after = await gateway_http.get("/v1/sessions", params={"from": soon})
     before = await gateway_http.get("/v1/sessions", params={"to": soon})
     assert len(after.json()["items"]) == 1 and before.json()["items"] == []
+    for path in ("/v1/sessions", "/v1/stats/registration"):  # no timestamp read as a date
+        assert_problem(await gateway_http.get(path, params={"to": "0.5"}), 400)
+    assert_problem(await gateway_http.get(f"/v1/sessions/{session_id}/registrations",
+                                          params={"cursor": "not-ours"}, headers=auth), 400)
     assert_problem(await gateway_http.get("/v1/sessions", params={"topic": "cooking"}), 400)
 
     csv = await gateway_http.get(f"/v1/sessions/{session_id}/registrations",

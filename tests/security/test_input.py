@@ -96,11 +96,14 @@ async def test_operator_injection_in_queries_matches_nothing(
                                          json=person())
     assert registered.status_code == 201
     raw = json.dumps({"$gt": ""})
-    # A path segment or a query value is a string, never an operator: it matches nothing.
-    rows = await gateway_http.get(f"/v1/sessions/{raw}/registrations",
+    # A path segment or a query value is a string, never an operator: it matches nothing,
+    # and one that is no id's shape is refused before any query (session ids have a pattern).
+    rows = await gateway_http.get("/v1/sessions/no-such-session/registrations",
                                   headers=keys["secretariat"])
     assert rows.status_code == 200 and rows.json()["items"] == []
-    assert_problem(await gateway_http.get(f"/v1/sessions/{raw}"), 404)
+    assert_problem(await gateway_http.get(f"/v1/sessions/{raw}/registrations",
+                                          headers=keys["secretariat"]), 400)
+    assert_problem(await gateway_http.get(f"/v1/sessions/{raw}"), 400)
     assert_problem(await gateway_http.get(f"/v1/documents/{raw}"), 400)  # ids have a pattern
     deliveries = await gateway_http.get("/v1/notifications", params={"session": raw},
                                         headers=keys["admin"])

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import delete, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.gateway.auth import SECURITY, provide_caller, requires_role
@@ -15,6 +15,7 @@ from services.gateway.context import Gateway
 from services.gateway.keys import ROLES, ApiKey, Role
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, encode_cursor
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes.openapi_docs import JsonBody, cursor_query, link_to, operation
 from services.gateway.routes.queries import position_after
 
 
@@ -58,6 +59,10 @@ class CreatedKey(KeyInfo):
 
 
 ADMIN_ONLY = [requires_role("admin")]
+KeyId = Annotated[str, PathParameter(pattern=r"^[0-9a-f]{1,64}$",
+                                     description="A key's id (hex, as `POST /v1/keys` gives it).")]
+KEY_LINKS = {"RevokeKey": link_to("V1KeysKeyIdRevokeKey", "Revoke the key created.",
+                                  key_id="$response.body#/id")}
 
 
 @get("/me", summary="The calling key", guards=[requires_role(*ROLES)], security=SECURITY,
@@ -72,7 +77,7 @@ async def me(caller: NamedDependency[ApiKey]) -> Me:
 async def list_keys(
     gateway: NamedDependency[Gateway],
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, QueryParameter()] = None,
+    cursor: Annotated[str | None, cursor_query(64)] = None,
 ) -> Page[KeyInfo]:
     """Keys in creation order, revoked ones included; never the keys themselves."""
     keys, last = await gateway.keys.page(limit, position_after(cursor))
@@ -80,7 +85,9 @@ async def list_keys(
 
 
 @post("/keys", summary="Create an API key", guards=ADMIN_ONLY, security=SECURITY,
-      responses=problem_responses(400, 401, 403, 413, 500))
+      responses=problem_responses(400, 401, 403, 413, 500),
+      operation_class=operation(JsonBody(NewKey, {"role": "integration",
+                                                  "name": "The events site"}), links=KEY_LINKS))
 async def create_key(gateway: NamedDependency[Gateway], data: JSONBody[NewKey]) -> CreatedKey:
     """Create a key; the answer holds the key, which is never shown again."""
     record, key = await gateway.keys.create(data.role, data.name, datetime.now(UTC))
@@ -89,7 +96,7 @@ async def create_key(gateway: NamedDependency[Gateway], data: JSONBody[NewKey]) 
 
 @delete("/keys/{key_id:str}", summary="Revoke an API key", guards=ADMIN_ONLY,
         security=SECURITY, responses=problem_responses(401, 403, 404, 500))
-async def revoke_key(gateway: NamedDependency[Gateway], key_id: FromPath[str]) -> None:
+async def revoke_key(gateway: NamedDependency[Gateway], key_id: KeyId) -> None:
     """Revoke a key at once; revoking a revoked key changes nothing."""
     if await gateway.keys.revoke(key_id, datetime.now(UTC)) is None:
         raise problem(404, f"There is no key {key_id!r}.")

@@ -20,6 +20,8 @@ from litestar.types import ControllerRouterHandler
 from services.gateway.auth import SECURITY, requires_role
 from services.gateway.context import Gateway
 from services.gateway.problems import parse_body, problem, problem_responses
+from services.gateway.routes.openapi_docs import JsonBody, operation
+from services.gateway.routes.registration_links import RegistrationId
 from shared.contracts.registration.certificates import (
     CertificateCheck,
     CertificatePdf,
@@ -75,8 +77,10 @@ async def download_certificate(
 
 @post("/registrations/{registration_id:str}/name", summary="Correct a participant's name",
       status_code=200, guards=[requires_role("secretariat")], security=SECURITY,
-      responses=problem_responses(401, 403, 404, 409, 422))
-async def correct_name(gateway: NamedDependency[Gateway], registration_id: FromPath[str],
+      responses=problem_responses(401, 403, 404, 409, 422),
+      operation_class=operation(JsonBody(CorrectName, {"name": "Ana María Pérez"},
+                                         without=("registration_id",))))
+async def correct_name(gateway: NamedDependency[Gateway], registration_id: RegistrationId,
                        data: JSONBody[Any]) -> NameCorrected:
     """`{"name": ...}`. If a certificate was issued, a new one is, under a new code; the old
     code then verifies as `superseded`."""

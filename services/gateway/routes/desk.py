@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -22,6 +21,14 @@ from services.gateway.context import Gateway
 from services.gateway.problems import parse_body, problem, problem_responses
 from services.gateway.routes.ids import path_id
 from services.gateway.routes.materials import SessionId
+from services.gateway.routes.openapi_docs import (
+    JsonBody,
+    RawSchema,
+    as_datetime,
+    date_time_query,
+    model_schema,
+    operation,
+)
 from services.gateway.routes.queries import parse
 from shared.contracts.registration.desk import (
     AttendanceCsv,
@@ -42,11 +49,14 @@ SECRETARIAT = [requires_role("secretariat")]
 SVC = "registration"
 CSV_TYPES = ("text/csv", "application/csv")
 InvitationId = Annotated[str, path_id("An invitation's id.")]
+INVITATION = {"invitees": [{"name": "Ana", "email": "ana@example.org", "language": "es"}]}
+ATTENDANCE = {"attendees": [{"email": "ana@example.org", "minutes": 55}]}
 
 
 @post("/sessions/{session_id:str}/invitations", summary="Invite people to a session",
       status_code=200, guards=SECRETARIAT, security=SECURITY,
-      responses=problem_responses(401, 403, 404, 409, 422))
+      responses=problem_responses(401, 403, 404, 409, 422),
+      operation_class=operation(JsonBody(InvitePeople, INVITATION, stripped=True)))
 async def invite_people(gateway: NamedDependency[Gateway], session_id: SessionId,
                         data: JSONBody[InvitePeople]) -> InvitationsSent:
     """One personal invitation per address, each mailed its own link (the session's page
@@ -83,13 +93,16 @@ async def revoke_invitation(gateway: NamedDependency[Gateway],
      guards=SECRETARIAT, security=SECURITY, responses=problem_responses(401, 403, 404, 422))
 async def reschedule_preview(
     gateway: NamedDependency[Gateway], session_id: SessionId,
-    starts_at: Annotated[datetime, QueryParameter(description="The new start (with zone).")],
-    ends_at: Annotated[datetime, QueryParameter(description="The new end (with zone).")],
+    starts_at: Annotated[str, date_time_query("starts_at", "The new start (with zone).",
+                                              required=True)],
+    ends_at: Annotated[str, date_time_query("ends_at", "The new end (with zone).",
+                                            required=True)],
 ) -> ReschedulePreview:
     """Counts of the people a move to these times would mail, by language, and of the other
     registrations, by status (no addresses). Nothing changes."""
-    query = parse(ReschedulePreviewQuery, {"session_id": session_id, "starts_at": starts_at,
-                                           "ends_at": ends_at})
+    query = parse(ReschedulePreviewQuery, {"session_id": session_id,
+                                           "starts_at": as_datetime(starts_at, "starts_at"),
+                                           "ends_at": as_datetime(ends_at, "ends_at")})
     return await gateway.call(SVC, "reschedule_preview", query, ReschedulePreview)
 
 
@@ -99,20 +112,14 @@ class AttendanceUpload(Operation):
     CSV report (the handler reads the body itself, so Litestar cannot infer either)."""
 
     def __post_init__(self) -> None:
-        attendee = Schema(type=OpenAPIType.OBJECT, required=["minutes"], properties={
-            "email": Schema(type=OpenAPIType.STRING, format="email"),  # type: ignore[arg-type]
-            "registration_id": Schema(type=OpenAPIType.STRING),
-            "minutes": Schema(type=OpenAPIType.INTEGER, minimum=0, maximum=24 * 60)})
-        listed = Schema(type=OpenAPIType.OBJECT, required=["attendees"], properties={
-            "attendees": Schema(type=OpenAPIType.ARRAY, items=attendee, min_items=1,
-                                max_items=10_000)})
+        listed = RawSchema(model_schema(RecordAttendance, ("session_id",), stripped=True))
         report = Schema(type=OpenAPIType.STRING, description=(
             "The webinar platform's report: a header row naming an e-mail column (`Email`, "
             "`E-mail`, `User Email`, ...) and a minutes column (`Minutes`, `Duration`, "
             "`Duration (Minutes)`, ...), any case; `,` `;` or tab; a BOM is fine. Rows of "
             "one address add up."))
         self.request_body = RequestBody(required=True, content={
-            "application/json": OpenAPIMediaType(schema=listed),
+            "application/json": OpenAPIMediaType(schema=listed, example=ATTENDANCE),
             "text/csv": OpenAPIMediaType(schema=report)})
 
 

@@ -14,13 +14,15 @@ from typing import Annotated, Any
 from litestar import Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.types import ControllerRouterHandler
 
 from services.gateway.auth import SECURITY, authenticate, requires_role, secretariat_asks
 from services.gateway.context import Gateway
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
+from services.gateway.routes import registration_examples as examples
+from services.gateway.routes.openapi_docs import JsonBody, cursor_query, link_to, operation
 from services.gateway.routes.queries import position_after
 from shared.contracts.registration.gatherings import (
     CreateGathering,
@@ -40,6 +42,17 @@ from shared.reference import LanguageCode
 SECRETARIAT = [requires_role("secretariat")]
 EVENT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 SVC = "registration"
+# Stated, not enforced here: an id of another shape names no event (404, as `_event_id` says).
+EventId = Annotated[str, PathParameter(schema_extra={"pattern": f"^{EVENT_ID.pattern}$"},
+                                       description="An event's id.")]
+EVENT = {"kind": "seminar", "title": {"es": "Seminario regional", "en": "Regional seminar"}}
+EVENT_LINKS = {name: link_to(f"V1EventsEventId{target}", description,
+                             event_id="$response.body#/id")
+               for name, target, description in [
+                   ("GetEvent", "GetEvent", "The event created."),
+                   ("PatchEvent", "PatchEvent", "Change it."),
+                   ("PublishEvent", "PublishPublishEvent", "Publish it."),
+                   ("Register", "RegistrationsRegisterForEvent", "Register for all of it.")]}
 
 
 
@@ -55,7 +68,7 @@ def _event_id(event_id: str) -> str:
 async def list_events(
     request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, QueryParameter()] = None,
+    cursor: Annotated[str | None, cursor_query(64)] = None,
     drafts: Annotated[bool, QueryParameter(description="Drafts too: secretariat only.")
                       ] = False,
 ) -> Page[GatheringView]:
@@ -71,7 +84,7 @@ async def list_events(
 @get("/events/{event_id:str}", summary="One event, its parts and numbers",
      responses=problem_responses(401, 404, 429))
 async def get_event(request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
-                    event_id: FromPath[str],
+                    event_id: EventId,
                     lang: Annotated[LanguageCode | None, QueryParameter()] = None
                     ) -> GatheringDetail:
     """The event, its parts in time order (each with its agenda), the other editions of its
@@ -86,8 +99,9 @@ async def get_event(request: Request[Any, Any, Any], gateway: NamedDependency[Ga
       responses={201: ResponseSpec(GatheringRegistered, description=(
           "Each published part's outcome, by its own rules: registered (confirmed, or "
           "waitlisted where the part is full), already registered (its owner mailed), or "
-          "refused.")), **problem_responses(404, 409, 410, 413, 422, 429)})
-async def register_for_event(gateway: NamedDependency[Gateway], event_id: FromPath[str],
+          "refused.")), **problem_responses(404, 409, 410, 413, 422, 429)},
+      operation_class=operation(JsonBody(RegistrationForm, examples.REGISTRATION)))
+async def register_for_event(gateway: NamedDependency[Gateway], event_id: EventId,
                              data: JSONBody[Any]) -> Response[GatheringRegistered]:
     """One registration form for every published part of an event registered for as a
     whole (409 for an event whose parts each keep their own registration)."""
@@ -100,7 +114,9 @@ async def register_for_event(gateway: NamedDependency[Gateway], event_id: FromPa
 
 # --- secretariat ---
 @post("/events", summary="Create a draft event", guards=SECRETARIAT, security=SECURITY,
-      responses=problem_responses(401, 403, 413, 422))
+      responses=problem_responses(401, 403, 413, 422),
+      operation_class=operation(JsonBody(GatheringFields, EVENT, needs=("title", "kind")),
+                                links=EVENT_LINKS))
 async def create_event(gateway: NamedDependency[Gateway], data: JSONBody[Any]) -> GatheringView:
     """A draft event; its parts are sessions created with its id as `event_id`."""
     fields = parse_body(GatheringFields, data)
@@ -109,8 +125,9 @@ async def create_event(gateway: NamedDependency[Gateway], data: JSONBody[Any]) -
 
 
 @patch("/events/{event_id:str}", summary="Change an event", guards=SECRETARIAT,
-       security=SECURITY, responses=problem_responses(401, 403, 404, 422))
-async def patch_event(gateway: NamedDependency[Gateway], event_id: FromPath[str],
+       security=SECURITY, responses=problem_responses(401, 403, 404, 422),
+       operation_class=operation(JsonBody(GatheringFields, {"summary": {"en": "Two days."}})))
+async def patch_event(gateway: NamedDependency[Gateway], event_id: EventId,
                       data: JSONBody[Any]) -> GatheringView:
     fields = parse_body(GatheringFields, data)
     return await gateway.call(SVC, "patch_gathering",
@@ -121,7 +138,7 @@ async def patch_event(gateway: NamedDependency[Gateway], event_id: FromPath[str]
 @post("/events/{event_id:str}/publish", summary="Publish an event", status_code=200,
       guards=SECRETARIAT, security=SECURITY, responses=problem_responses(401, 403, 404))
 async def publish_event(gateway: NamedDependency[Gateway],
-                        event_id: FromPath[str]) -> GatheringView:
+                        event_id: EventId) -> GatheringView:
     """The event becomes public; its parts are published one by one as sessions."""
     ref = GatheringRef(gathering_id=_event_id(event_id))
     return await gateway.call(SVC, "publish_gathering", ref, GatheringView)

@@ -14,12 +14,14 @@ from typing import Annotated
 
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import HeaderParameter, JSONBody
 from litestar.types import ControllerRouterHandler
 
 from services.gateway.auth import SECURITY, requires_role
 from services.gateway.context import Gateway
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes.materials import SessionId
+from services.gateway.routes.openapi_docs import JsonBody, operation
 from shared.contracts.registration.messages import (
     Announcement,
     MessageDraft,
@@ -33,6 +35,9 @@ from shared.contracts.registration.rpc import SessionRef
 SECRETARIAT = [requires_role("secretariat")]
 SVC = "registration"
 KEY_HEADER = "Idempotency-Key"
+MESSAGE = {"subject": {"es": "Cambio de sala", "en": "New room"},
+           "body": {"es": "La sesión será en la sala 2.", "en": "The session is in room 2."},
+           "statuses": ["confirmed"]}
 
 
 def message_id_for(session_id: str, key: str) -> str:
@@ -52,11 +57,12 @@ def required_key(key: str | None) -> str:
 
 @post("/sessions/{session_id:str}/messages", summary="Mail a session's registrants",
       status_code=202, guards=SECRETARIAT, security=SECURITY, tags=["sessions"],
-      responses=problem_responses(401, 403, 404, 409, 422))
+      responses=problem_responses(401, 403, 404, 409, 422),
+      operation_class=operation(JsonBody(MessageDraft, MESSAGE), required_headers=(KEY_HEADER,)))
 async def send_message(
-    gateway: NamedDependency[Gateway], session_id: FromPath[str], data: JSONBody[MessageDraft],
+    gateway: NamedDependency[Gateway], session_id: SessionId, data: JSONBody[MessageDraft],
     idempotency_key: Annotated[str | None, HeaderParameter(
-        name=KEY_HEADER, max_length=200,
+        name=KEY_HEADER, max_length=200, schema_extra={"minLength": 1},
         description="Required: the same key again answers the first message.")] = None,
 ) -> MessageView:
     """Each registrant of the chosen statuses gets the message once, in their language
@@ -71,7 +77,7 @@ async def send_message(
      guards=SECRETARIAT, security=SECURITY, tags=["sessions"],
      responses=problem_responses(401, 403, 404))
 async def list_messages(gateway: NamedDependency[Gateway],
-                        session_id: FromPath[str]) -> MessagePage:
+                        session_id: SessionId) -> MessagePage:
     """Newest first: texts, statuses reached and how many people, never their addresses."""
     return await gateway.call(SVC, "list_messages", MessageRef(session_id=session_id),
                               MessagePage)
@@ -81,7 +87,7 @@ async def list_messages(gateway: NamedDependency[Gateway],
       status_code=202, guards=SECRETARIAT, security=SECURITY, tags=["sessions"],
       responses=problem_responses(401, 403, 404, 409))
 async def announce_session(gateway: NamedDependency[Gateway],
-                           session_id: FromPath[str]) -> Announcement:
+                           session_id: SessionId) -> Announcement:
     """A published, public session is mailed to the subscribers who follow sessions on its
     topics, each in their language; once per session (again: 409)."""
     return await gateway.call(SVC, "announce_session", SessionRef(session_id=session_id),

@@ -9,22 +9,39 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 from typing import Annotated, Any, cast, get_args
 
 from litestar import Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
+from pydantic import Field
 
 from services.gateway.auth import SECURITY, authenticate, requires_role, secretariat_asks
 from services.gateway.context import Gateway
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
+from services.gateway.routes import registration_examples as examples
 from services.gateway.routes.desk import DESK_HANDLERS
-from services.gateway.routes.materials import SessionWithMaterials, session_with_materials
+from services.gateway.routes.materials import (
+    SessionId,
+    SessionWithMaterials,
+    session_with_materials,
+)
+from services.gateway.routes.openapi_docs import (
+    JsonBody,
+    as_datetime,
+    cursor_query,
+    date_time_query,
+    operation,
+)
 from services.gateway.routes.queries import parse, position_after
+from services.gateway.routes.registration_links import (
+    REGISTRATION_LINKS,
+    SESSION_LINKS,
+    RegistrationId,
+)
 from shared.contracts.registration.desk import SOURCE_PATTERN, SessionListStatus
 from shared.contracts.registration.events import RegistrationStatus
 from shared.contracts.registration.rpc import (
@@ -44,6 +61,7 @@ from shared.contracts.registration.rpc import (
     RegistrationPage,
     RegistrationQuery,
     RegistrationView,
+    SafeInput,
     SessionFields,
     SessionPage,
     SessionQuery,
@@ -65,13 +83,13 @@ LANGUAGE_CODES = frozenset(get_args(LanguageCode))
 @get("/sessions", summary="Published sessions", responses=problem_responses(400, 401, 403, 429))
 async def list_sessions(
     request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
-    starts_from: Annotated[datetime | None, QueryParameter(name="from")] = None,
-    starts_to: Annotated[datetime | None, QueryParameter(name="to")] = None,
+    starts_from: Annotated[str | None, date_time_query("from")] = None,
+    starts_to: Annotated[str | None, date_time_query("to")] = None,
     topic: Annotated[TopicCode | None, QueryParameter()] = None,
     format: Annotated[SessionFormat | None, QueryParameter()] = None,
     language: Annotated[LanguageCode | None, QueryParameter()] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, QueryParameter()] = None,
+    cursor: Annotated[str | None, cursor_query(160)] = None,
     drafts: Annotated[bool, QueryParameter(
         description="Drafts too (those other systems announced among them): secretariat "
         "only.")] = False,
@@ -88,7 +106,8 @@ async def list_sessions(
     desk = drafts or status is not None or source is not None
     if desk and (await authenticate(request)).role not in ("secretariat", "admin"):
         raise problem(403, "Only the secretariat may list drafts or sessions by status.")
-    query = parse(SessionQuery, {"starts_from": starts_from, "starts_to": starts_to,
+    query = parse(SessionQuery, {"starts_from": as_datetime(starts_from, "from"),
+                                 "starts_to": as_datetime(starts_to, "to"),
                                  "topic": topic, "format": format, "language": language,
                                  "limit": limit, "after": position_after(cursor),
                                  "published_only": not desk, "status": status,
@@ -101,7 +120,7 @@ async def list_sessions(
      responses=problem_responses(401, 404, 429))
 async def get_session(
     request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
-    session_id: FromPath[str], lang: Annotated[LanguageCode | None, QueryParameter()] = None,
+    session_id: SessionId, lang: Annotated[LanguageCode | None, QueryParameter()] = None,
 ) -> SessionWithMaterials:
     """A published session with its seats left (never the join URL) and its published
     materials, titled in `lang` when they have it. If the repository does not answer, the
@@ -117,10 +136,10 @@ async def get_session(
 @get("/sessions/{session_id:str}/calendar.ics", summary="Session as iCalendar",
      media_type="text/calendar", responses=problem_responses(404, 422, 429))
 async def session_calendar(
-    gateway: NamedDependency[Gateway], session_id: FromPath[str],
+    gateway: NamedDependency[Gateway], session_id: SessionId,
     lang: Annotated[str | None, QueryParameter(
         description="Language of the texts (es, en, pt, fr); default: the session's "
-        "first language.")] = None,
+        "first language.", schema_extra={"enum": sorted(LANGUAGE_CODES)})] = None,
 ) -> Response[str]:
     """An .ics file with the agenda in its description and an in-person venue as its
     location; its UID stays the same and SEQUENCE grows with each reschedule."""
@@ -147,8 +166,10 @@ def calendar_language(lang: str | None) -> LanguageCode | None:
                      "The address is already registered for this session: its owner is "
                      "mailed the registration's status and links; nothing about it is "
                      "answered here.")),
-                 **problem_responses(403, 404, 409, 410, 413, 422, 429)})
-async def register(gateway: NamedDependency[Gateway], session_id: FromPath[str],
+                 **problem_responses(403, 404, 409, 410, 413, 422, 429)},
+      operation_class=operation(JsonBody(RegistrationForm, examples.REGISTRATION),
+                                links=REGISTRATION_LINKS))
+async def register(gateway: NamedDependency[Gateway], session_id: SessionId,
                    data: JSONBody[Any]) -> Response[Registered | OwnerMailed]:
     """201 with the new registration (`awaiting_confirmation` with its `confirm_by` when the
     session holds places until the address is confirmed). An address already registered:
@@ -162,7 +183,8 @@ async def register(gateway: NamedDependency[Gateway], session_id: FromPath[str],
 
 
 @post("/registrations/cancel", summary="Cancel with a mailed token", status_code=200,
-      responses=problem_responses(403, 404, 409, 410, 422, 429))
+      responses=problem_responses(403, 404, 409, 410, 422, 429),
+      operation_class=operation(JsonBody(CancelByToken, examples.MAILED_TOKEN)))
 async def cancel_by_token(gateway: NamedDependency[Gateway], data: JSONBody[Any]) -> Registered:
     """Cancel a registration or leave the waiting list with the token from the e-mail."""
     request = parse_body(CancelByToken, data)
@@ -170,7 +192,8 @@ async def cancel_by_token(gateway: NamedDependency[Gateway], data: JSONBody[Any]
 
 
 @post("/registrations/confirm", summary="Confirm an address with a mailed token",
-      status_code=200, responses=problem_responses(403, 404, 409, 410, 422, 429))
+      status_code=200, responses=problem_responses(403, 404, 409, 410, 422, 429),
+      operation_class=operation(JsonBody(ConfirmByToken, examples.MAILED_TOKEN)))
 async def confirm_by_token(gateway: NamedDependency[Gateway], data: JSONBody[Any]) -> Registered:
     """Confirm the address of a registration that holds its place until then: it takes
     the seat held (the join link is mailed), keeps its waiting-list place, or goes to the
@@ -183,9 +206,9 @@ async def confirm_by_token(gateway: NamedDependency[Gateway], data: JSONBody[Any
      responses=problem_responses(401, 403, 422, 429))
 async def stats(
     request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
-    session_id: Annotated[str | None, QueryParameter()] = None,
-    starts_from: Annotated[datetime | None, QueryParameter(name="from")] = None,
-    starts_to: Annotated[datetime | None, QueryParameter(name="to")] = None,
+    session_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
+    starts_from: Annotated[str | None, date_time_query("from")] = None,
+    starts_to: Annotated[str | None, date_time_query("to")] = None,
 ) -> Stats:
     """Sessions held, participants, countries, by dimension; cells under 5 suppressed.
     Filtering by session or period needs a secretariat key."""
@@ -193,14 +216,17 @@ async def stats(
         key = await authenticate(request)
         if key.role not in ("secretariat", "admin"):
             raise problem(403, "Only the secretariat may filter the statistics.")
-    query = parse(StatsQuery, {"session_id": session_id, "starts_from": starts_from,
-                               "starts_to": starts_to})
+    query = parse(StatsQuery, {"session_id": session_id,
+                               "starts_from": as_datetime(starts_from, "from"),
+                               "starts_to": as_datetime(starts_to, "to")})
     return await gateway.call(SVC, "stats", query, Stats)
 
 
 # --- secretariat ---
 @post("/sessions", summary="Create a draft session", guards=SECRETARIAT, security=SECURITY,
-      responses=problem_responses(401, 403, 413, 422))
+      responses=problem_responses(401, 403, 413, 422),
+      operation_class=operation(JsonBody(SessionFields, examples.SESSION,
+                                         needs=examples.SESSION_NEEDS), links=SESSION_LINKS))
 async def create_session(gateway: NamedDependency[Gateway],
                          data: JSONBody[Any]) -> SessionView:
     """A draft; publish it to open registration."""
@@ -209,9 +235,10 @@ async def create_session(gateway: NamedDependency[Gateway],
 
 
 @patch("/sessions/{session_id:str}", summary="Change a session", guards=SECRETARIAT,
-       security=SECURITY, responses=problem_responses(401, 403, 404, 409, 422))
+       security=SECURITY, responses=problem_responses(401, 403, 404, 409, 422),
+       operation_class=operation(JsonBody(SessionFields, examples.SESSION_CHANGE)))
 async def patch_session(
-    gateway: NamedDependency[Gateway], session_id: FromPath[str], data: JSONBody[Any],
+    gateway: NamedDependency[Gateway], session_id: SessionId, data: JSONBody[Any],
     force: Annotated[bool, QueryParameter()] = False,
 ) -> SessionView:
     """A new time is a reschedule; more capacity promotes; less than confirmed needs force."""
@@ -225,14 +252,16 @@ async def patch_session(
 @post("/sessions/{session_id:str}/publish", summary="Publish a session", status_code=200,
       guards=SECRETARIAT, security=SECURITY, responses=problem_responses(401, 403, 404, 409))
 async def publish_session(gateway: NamedDependency[Gateway],
-                          session_id: FromPath[str]) -> SessionView:
+                          session_id: SessionId) -> SessionView:
     return await gateway.call(SVC, "publish_session", SessionRef(session_id=session_id),
                               SessionView)
 
 
 @post("/sessions/{session_id:str}/cancel", summary="Cancel a session", status_code=200,
-      guards=SECRETARIAT, security=SECURITY, responses=problem_responses(401, 403, 404, 422))
-async def cancel_session(gateway: NamedDependency[Gateway], session_id: FromPath[str],
+      guards=SECRETARIAT, security=SECURITY, responses=problem_responses(401, 403, 404, 422),
+      operation_class=operation(JsonBody(CancelSession, examples.CANCELLATION,
+                                         without=("session_id",))))
+async def cancel_session(gateway: NamedDependency[Gateway], session_id: SessionId,
                          data: JSONBody[Any]) -> SessionView:
     """Cancel with a reason; every participant is told."""
     request = parse_body(CancelSession, data, session_id=session_id)
@@ -243,12 +272,12 @@ async def cancel_session(gateway: NamedDependency[Gateway], session_id: FromPath
      guards=SECRETARIAT, security=SECURITY, responses=problem_responses(400, 401, 403, 422))
 async def list_registrations(
     request: Request[Any, Any, Any], gateway: NamedDependency[Gateway],
-    session_id: FromPath[str],
+    session_id: SessionId,
     status: Annotated[RegistrationStatus | None, QueryParameter()] = None,
     country: Annotated[str | None, QueryParameter(
         pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code, any case.")] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, QueryParameter()] = None,
+    cursor: Annotated[str | None, cursor_query(64)] = None,
 ) -> Response[Any]:
     """Cursor pages as JSON, or every matching row as CSV with `Accept: text/csv`; by status
     and by country."""
@@ -286,12 +315,21 @@ def _cell(value: Any) -> Any:
     return value
 
 
+class Rejection(SafeInput):
+    """The body of a rejection, as documented: its reason is required (`RegistrationAction`
+    reads it)."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 def _registration_action(action: str, needs_reason: bool = False) -> Any:
     @post(f"/registrations/{{registration_id:str}}/{action}", status_code=200,
           summary=f"{action.capitalize()} a registration", guards=SECRETARIAT,
           security=SECURITY, responses=problem_responses(401, 403, 404, 409, 422),
-          name=f"registration_{action}")
-    async def act(gateway: NamedDependency[Gateway], registration_id: FromPath[str],
+          name=f"registration_{action}", operation_class=operation(JsonBody(
+              Rejection if needs_reason else RegistrationAction, examples.DECISION,
+              without=("registration_id",), required=needs_reason)))
+    async def act(gateway: NamedDependency[Gateway], registration_id: RegistrationId,
                   data: JSONBody[Any | None] = None) -> Registered:
         request = parse_body(RegistrationAction, {} if data is None else data,
                              registration_id=registration_id)

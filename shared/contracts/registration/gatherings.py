@@ -107,7 +107,8 @@ class GatheringRef(Shape):
 
 class GatheringQuery(Shape):
     limit: int = Field(50, ge=1, le=200)
-    after: GatheringId | None = None
+    after: str | None = Field(None, max_length=64, description="The `last` of the previous "
+                              "page, given back as is: compared as a string, any is safe.")
     published_only: bool = True
 
 
