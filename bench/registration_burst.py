@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,16 +64,23 @@ class CommandCount(monitoring.CommandListener):
 
     def __init__(self) -> None:
         self.count = 0
+        self.by_kind: Counter[str] = Counter()
 
     def start(self) -> None:
         self.count = 0
+        self.by_kind = Counter()
 
-    def per_operation(self, operations: int) -> dict[str, float]:
-        return {"mongo_cmds": round(self.count / operations, 2)}
+    def per_operation(self, operations: int) -> dict[str, Any]:
+        """Commands per operation, in all and by kind (`command collection`)."""
+        return {"mongo_cmds": round(self.count / operations, 2),
+                "mongo_cmds_by_kind": {kind: round(count / operations, 3)
+                                       for kind, count in self.by_kind.most_common()}}
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         if event.command_name not in self.CHATTER:
             self.count += 1
+            target = event.command.get(event.command_name)
+            self.by_kind[f"{event.command_name} {target if isinstance(target, str) else ''}"] += 1
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
@@ -156,7 +164,8 @@ async def burst(http: httpx.AsyncClient, auth: dict[str, str], n: int) -> dict[s
     answers: list[dict[str, Any]] = []
 
     async def one(i: int) -> None:
-        reply = await http.post(f"/v1/sessions/{session_id}/registrations", json=person(i))
+        reply = await http.post(f"/v1/sessions/{session_id}/registrations", json=person(i),
+                                headers=client_address(i))
         assert reply.status_code == 201, reply.text
         answers.append(reply.json())
 
@@ -172,11 +181,29 @@ async def floor(http: httpx.AsyncClient, session_id: str, n: int) -> dict[str, f
     """The plumbing alone: the same number of public reads of the session through the same
     gateway, HTTP client and NATS RPC (one MongoDB find each), to tell the registration's own
     work from what any request through this path costs."""
-    async def one(_: int) -> None:
-        reply = await http.get(f"/v1/sessions/{session_id}")
+    async def one(i: int) -> None:
+        reply = await http.get(f"/v1/sessions/{session_id}", headers=client_address(i))
         assert reply.status_code == 200, reply.text
 
     return await timed_burst(n, one)
+
+
+def as_a_crowd(app: Any) -> Any:
+    """The app seen from many addresses: each request comes from the one in `X-Bench-Client`
+    (what uvicorn does with X-Forwarded-For from a trusted proxy), so the public rate limit
+    counts a crowd of clients, as in production, not one client making every request."""
+    async def from_its_client(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"x-bench-client":
+                    scope = {**scope, "client": (value.decode(), 0)}
+        await app(scope, receive, send)
+
+    return from_its_client
+
+
+def client_address(i: int) -> dict[str, str]:
+    return {"X-Bench-Client": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"}
 
 
 async def main(n: int, replicas: int, rounds: int) -> None:
@@ -194,7 +221,7 @@ async def main(n: int, replicas: int, rounds: int) -> None:
         async with app.lifespan():
             _, key = await gateway_of(app).keys.create("secretariat", "bench", datetime.now(UTC))
             auth = {"Authorization": f"Bearer {key}"}
-            transport = httpx.ASGITransport(app)  # type: ignore[arg-type]
+            transport = httpx.ASGITransport(as_a_crowd(app))
             async with httpx.AsyncClient(transport=transport, base_url="http://bench",
                                          timeout=120) as http:
                 meter = CpuMeter({"cpu_ms_this_process": os.getpid(),
@@ -244,6 +271,8 @@ def report(rows: list[dict[str, Any]], n: int, replicas: int, raw: dict[str, Any
              "p99_vs_baseline": round(real[-1]["p99_ms"] / base[-1]["p99_ms"], 1),
              "throughput_vs_gateway_floor": round(real[-1]["per_s"] / plumbing["per_s"], 3)}
     print("ratios (last round):", ratio)
+    for row in [rows[-1], {"what": "gateway floor", **plumbing}]:
+        print(f"mongo commands per operation, {row['what']}:", row["mongo_cmds_by_kind"])
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"n": n, "replicas": replicas, "rows": rows,
                                    "stand_in": raw, "gateway_floor": plumbing, **ratio},

@@ -18,6 +18,20 @@ INDEX_BUILD_TIMEOUT_S = 600.0
 """How long creating the declared indexes at start-up may take (a build on a big collection)."""
 PING_TIMEOUT_S = 3.0
 """How long a health check's ping waits: probes want an answer sooner than MONGO_TIMEOUT_MS."""
+POOL_MIN = 8
+"""Connections each process keeps open to MongoDB, idle or not. pymongo opens them in the
+background within about a second of connecting (and again after a failover), instead of
+during the first burst: there, each new connection is a TCP and TLS handshake, a `hello`, and
+an address lookup in a worker thread, two at a time (pymongo's `maxConnecting`) while the
+other requests wait, which measured as the largest single cost of a registration burst and
+starved the gateway's 1.5 s operations into their fallbacks. A quarter of
+RESPONDER_CONCURRENCY: a responder's requests spend much of their time outside the database.
+Asked for by the long-lived clients only (services, gateway): a CLI command or a test's check
+has no burst to wait for."""
+POOL_MAX = 64
+"""The most connections one process opens (pymongo's default is 100). Beyond it operations
+wait for a free one, within their own timeout: a crowd queues in the client instead of
+opening connections the server pays for (every service replica has its own pool)."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +44,8 @@ class IndexSpec:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-def make_client(settings: Settings, *, app_name: str) -> AsyncMongoClient[Document]:
+def make_client(settings: Settings, *, app_name: str,
+                pool_min: int = 0) -> AsyncMongoClient[Document]:
     """A client whose every operation fails after MONGO_TIMEOUT_MS instead of hanging.
 
     `timeoutMS` (client-side operation timeout) bounds each operation as a whole: waiting
@@ -38,7 +53,8 @@ def make_client(settings: Settings, *, app_name: str) -> AsyncMongoClient[Docume
     so the server gives up too. It replaces `serverSelectionTimeoutMS` (pymongo waits for a
     server as long as the operation has left), so an unreachable server also takes this long.
     A cursor read with `async for` is bounded per batch; `to_list()` and a GridFS upload as
-    a whole. Index builds get their own, longer bound (`ensure_indexes`).
+    a whole. Index builds get their own, longer bound (`ensure_indexes`). `pool_min`:
+    connections kept open ahead of a burst (POOL_MIN for a service or the gateway).
     """
     return AsyncMongoClient(
         settings.effective_mongo_url(),
@@ -46,6 +62,8 @@ def make_client(settings: Settings, *, app_name: str) -> AsyncMongoClient[Docume
         tz_aware=True,
         timeoutMS=settings.mongo_timeout_ms,
         connectTimeoutMS=3_000,
+        minPoolSize=pool_min,
+        maxPoolSize=POOL_MAX,
         # Production runs a replica set; `majority` makes an acknowledged write survive a
         # failover. A standalone server (and the embedded stand-in) treats it as `w: 1`.
         w="majority",

@@ -23,6 +23,7 @@ from shared.broker import make_broker
 from shared.bus import RpcRoutes
 from shared.contracts.rpc import Ping, Pong
 from shared.db import (
+    POOL_MIN,
     Document,
     IndexSpec,
     StandaloneRefused,
@@ -169,7 +170,7 @@ async def start_service(spec: ServiceSpec, settings: Settings, *,
 
     `on_bus_closed` runs if the bus connection ever closes for good (see shared.broker).
     """
-    client = make_client(settings, app_name=f"dialogues-{spec.name}")
+    client = make_client(settings, app_name=f"dialogues-{spec.name}", pool_min=POOL_MIN)
     try:
         await refuse_standalone_outside_local(client, settings)
     except BaseException:

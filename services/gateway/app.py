@@ -50,7 +50,7 @@ from services.gateway.staff.audit import Audit
 from services.gateway.staff.context import staff_indexes
 from services.gateway.tracing import RouteSpanName, opentelemetry_plugin
 from shared.bus import make_broker
-from shared.db import ensure_indexes, make_client, refuse_standalone_outside_local
+from shared.db import POOL_MIN, ensure_indexes, make_client, refuse_standalone_outside_local
 from shared.service import exit_for_restart
 from shared.settings import Settings
 from shared.telemetry import package_version
@@ -71,7 +71,7 @@ def _lifespan(settings: Settings, options: GatewaySettings
         # each of those falls back when it is away: give up in seconds, not MONGO_TIMEOUT_MS.
         quick = settings.model_copy(update={"mongo_timeout_ms": min(
             settings.mongo_timeout_ms, GATEWAY_MONGO_TIMEOUT_MS)})
-        client = make_client(quick, app_name=CLIENT_NAME)
+        client = make_client(quick, app_name=CLIENT_NAME, pool_min=POOL_MIN)
         # Closed for good (its NATS user revoked): exit so the supervisor starts a new one.
         broker = make_broker(settings, client_name=CLIENT_NAME, on_closed=exit_for_restart)
         try:

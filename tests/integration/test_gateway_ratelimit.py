@@ -4,15 +4,21 @@ the peer unless a configured proxy says otherwise."""
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 import pytest
+from pymongo import AsyncMongoClient
 
 from services.gateway.__main__ import bind, make_server
 from services.gateway.app import create_app
+from services.gateway.ratelimit import SharedWindow
 from services.gateway.settings import GatewaySettings
+from shared.db import Document
 from shared.settings import Settings
 from tests.integration.gateway_support import wait_clear_of_window_end
 from tests.support import assert_problem, serving
@@ -43,6 +49,32 @@ async def test_a_burst_across_replicas_gets_exactly_the_limit(
         answers = await asyncio.gather(*(http.get("/v1/reference")
                                          for http in [one, two] * 15))
     assert sorted(answer.status_code for answer in answers) == [200] * 5 + [429] * 25
+
+
+async def test_a_crowd_counted_in_shared_writes_gets_exactly_the_limit_per_client(
+    mongo_url: str,
+) -> None:
+    """Several clients at once make each replica write its counts in bulk (one write and one
+    read per round, rounds of both replicas interleaving): still exactly the limit each."""
+    client = AsyncMongoClient[Document](mongo_url)
+    db = client[f"ratelimit_{uuid.uuid4().hex[:8]}"]
+    replicas = [SharedWindow(limit=4), SharedWindow(limit=4)]
+    clients = [f"192.0.2.{number}" for number in range(6)]
+    now = time.time()
+    now -= now % 60 - 1  # inside one window whatever the clock says
+    try:
+        asked = [(replica, address) for _ in range(5) for replica in replicas
+                 for address in clients]
+        waits = await asyncio.gather(*(replica.hit(db, address, now)
+                                       for replica, address in asked))
+        allowed = Counter(address for (_, address), wait in zip(asked, waits, strict=True)
+                          if wait is None)
+        assert allowed == dict.fromkeys(clients, 4)
+        # Refused from memory now, without another write.
+        assert await replicas[0].hit(db, clients[0], now + 1) == pytest.approx(58.0)
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
 
 
 @asynccontextmanager

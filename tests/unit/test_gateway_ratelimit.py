@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.gateway.ratelimit import FixedWindow, retry_after
+from services.gateway.ratelimit import FixedWindow, log_entry, place_in_log, retry_after
 
 pytestmark = pytest.mark.unit
 
@@ -35,3 +35,10 @@ def test_an_ended_window_forgets_every_client() -> None:
 @pytest.mark.parametrize(("wait", "header"), [(0.01, "1"), (1.0, "1"), (1.2, "2"), (59.9, "60")])
 def test_retry_after_is_whole_seconds_rounded_up(wait: float, header: str) -> None:
     assert retry_after(wait) == header
+
+
+def test_a_batch_is_placed_after_every_request_written_before_it() -> None:
+    entries = [log_entry("other-replica", 3), log_entry("ours", 2), log_entry("later", 1)]
+    assert place_in_log(entries, "ours") == 4
+    assert place_in_log(entries, "other-replica") == 1
+    assert place_in_log(entries, "never-written") is None
