@@ -43,6 +43,7 @@ from tests.support.quiet import Servers, Settled, quiet
 from tests.support.up import Up, kill_up, start_up_in
 
 
+@pytest.hookimpl(optionalhook=True)  # known only where xdist is loaded (not with -p no:xdist)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Where the test command runs files on two workers (`--dist loadgroup`): each test file
     is one unit of work, so its module-scoped stack starts once, and every browser test is
