@@ -12,13 +12,15 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
-from litestar.types import ControllerRouterHandler
+from litestar.status_codes import HTTP_204_NO_CONTENT
+from litestar.types import BeforeMessageSendHookHandler, ControllerRouterHandler, Message, Scope
 from opentelemetry.trace import TracerProvider
 
 from services.gateway.context import SERVICE, Gateway, provide_gateway
 from services.gateway.idempotency import INDEXES as IDEMPOTENCY_INDEXES
 from services.gateway.idempotency import Idempotency
 from services.gateway.keys import KeyStore
+from services.gateway.openapi_models import ModelRulesSchemaPlugin
 from services.gateway.problems import (
     problem_details_plugin,
     problem_responses,
@@ -139,6 +141,7 @@ def create_app(
     # Public routes outside /v1 (OAI-PMH harvesting at /oai), under the same limit.
     root = Router("/", route_handlers=[h for s in services for h in s.ROOT_PUBLIC_HANDLERS],
                   guards=[limit])
+    allowed: dict[str, str] = {}  # filled once the app has merged its routes
     app = Litestar(
         route_handlers=[health_router, prometheus_metrics, public, keyed, root,
                         *site_routers(limit), *staff_routers(limit), *extra_route_handlers],
@@ -146,12 +149,13 @@ def create_app(
         dependencies={"gateway": Provide(provide_gateway, sync_to_thread=False)},
         # SiteErrorPages comes last: it wraps the handlers the problem-details plugin installs.
         plugins=[problem_details_plugin(), opentelemetry_plugin(tracer_provider),
-                 SiteErrorPages()],
+                 SiteErrorPages(), ModelRulesSchemaPlugin()],
         template_config=template_config(),
         csrf_config=csrf_config(settings),
         exception_handlers={Exception: unhandled_exception},
         # Audit outside Idempotency: a replayed answer is recorded as the action it repeats.
         middleware=[RouteSpanName(), Audit(), Idempotency()],
+        before_send=[_allow_every_method(allowed)],
         request_max_body_size=options.request_max_body_size,
         openapi_config=_openapi(),
         # Processes log JSON through the root logger (shared.telemetry); Litestar's default
@@ -160,7 +164,32 @@ def create_app(
         debug=False,
     )
     _declare_body_limit(app)
+    allowed.update(_methods_by_path(app))
     return app
+
+
+def _methods_by_path(app: Litestar) -> dict[str, str]:
+    """Each path template's methods, as `Allow` lists them."""
+    return {route.path_format: ", ".join(sorted(route.methods))
+            for route in app.routes if isinstance(route, HTTPRoute)}
+
+
+def _allow_every_method(allowed: dict[str, str]) -> BeforeMessageSendHookHandler:
+    """A hook that makes `OPTIONS` list every method of the path (from `allowed`) in `Allow`.
+
+    Litestar answers `OPTIONS` with a handler it makes per path and router; where two routers
+    serve one path (`/v1/documents/{id}`: public GET, keyed PATCH) the app merges the routes
+    but keeps the first router's handler, whose `Allow` names only that router's methods.
+    """
+
+    async def list_every_method(message: Message, scope: Scope) -> None:
+        if (message["type"] == "http.response.start" and scope.get("method") == "OPTIONS"
+                and message["status"] == HTTP_204_NO_CONTENT
+                and (methods := allowed.get(scope.get("path_template", ""))) is not None):
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+            message["headers"] = [*headers, (b"allow", methods.encode())]
+
+    return list_every_method
 
 
 def _declare_body_limit(app: Litestar) -> None:

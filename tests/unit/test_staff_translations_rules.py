@@ -17,8 +17,8 @@ NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 
 
 def job(**changes: object) -> JobView:
-    segments = [SegmentView(id="body.0", field="body", source="Hola.", target="Hello."),
-                SegmentView(id="body.1", field="body", source="Adiós.", target=None)]
+    segments = [SegmentView(id="body-1", field="body", source="Hola.", target="Hello."),
+                SegmentView(id="body-2", field="body", source="Adiós.", target=None)]
     values: dict[str, object] = {
         "id": "job_1", "document_id": "doc-1", "revision": 1, "source_language": "es",
         "target_language": "en", "status": "draft_ready", "priority": 0, "rank": "r",
@@ -44,14 +44,14 @@ def test_filters_the_form_cannot_send_are_invalid(params: dict[str, str]) -> Non
 
 
 def test_only_the_segments_the_form_changed_are_saved() -> None:
-    form = {"target-body.0": "Hello.", "target-body.1": "Bye.\r\nNow.", "version": "3"}
+    form = {"target-body-1": "Hello.", "target-body-2": "Bye.\r\nNow.", "version": "3"}
     edited = rules.edited_segments(job(), form)
-    assert [(s.id, s.target) for s in edited] == [("body.1", "Bye.\nNow.")]
+    assert [(s.id, s.target) for s in edited] == [("body-2", "Bye.\nNow.")]
     assert rules.form_version(form) == 3 and rules.form_version({"version": "x"}) is None
 
 
 def test_an_empty_textarea_over_no_target_is_no_change() -> None:
-    assert rules.edited_segments(job(), {"target-body.1": "  "}) == []
+    assert rules.edited_segments(job(), {"target-body-2": "  "}) == []
 
 
 def test_the_claim_holder_edits_others_wait_and_a_free_job_is_claimable() -> None:
@@ -69,7 +69,7 @@ def test_a_job_waiting_for_its_machine_draft_may_be_claimed_but_not_edited() -> 
 
 
 def test_after_a_conflict_only_what_differs_from_the_job_is_listed_as_unsaved() -> None:
-    assert rules.unsaved(job(), {"body.0": "Hello.", "body.1": "Bye."}) == {"body.1": "Bye."}
+    assert rules.unsaved(job(), {"body-1": "Hello.", "body-2": "Bye."}) == {"body-2": "Bye."}
 
 
 def test_the_review_counts_only_drafts_the_translator_changed() -> None:

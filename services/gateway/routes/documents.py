@@ -14,10 +14,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.gateway.auth import SECURITY, provide_caller, requires_role
 from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
-from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page
 from services.gateway.problems import problem, problem_responses
 from services.gateway.routes import document_desk, materials
+from services.gateway.routes.catalog_docs import (
+    DOCUMENT_CHANGES,
+    DOCUMENT_DRAFT,
+    DOCUMENT_LINKS,
+    WITHDRAWAL,
+    CountriesBody,
+    SourceTitledBody,
+)
 from services.gateway.routes.ids import DocumentId
+from services.gateway.routes.openapi_docs import JsonBody, operation
 from shared.contracts.catalog.editing import EditingView
 from shared.contracts.catalog.rpc import (
     CatalogStats,
@@ -38,6 +47,9 @@ from shared.reference import LanguageCode
 EDITORS = [requires_role("editor", "secretariat")]
 CALLER = {"caller": Provide(provide_caller)}
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 410, 422, 503)
+REVISION_CURSOR = r"^[1-9][0-9]{0,8}$"
+"""A revisions page's cursor: the revision number the next page starts below. Plain, so
+that the document states exactly which cursors there are (every one it allows is a place)."""
 
 
 class Withdrawal(BaseModel):
@@ -46,7 +58,9 @@ class Withdrawal(BaseModel):
 
 
 @post("/documents", summary="Create a draft document", guards=EDITORS, security=SECURITY,
-      dependencies=CALLER, status_code=201, responses=WRITE_PROBLEMS)
+      dependencies=CALLER, status_code=201, responses=WRITE_PROBLEMS,
+      operation_class=operation(SourceTitledBody(DocumentDraft, DOCUMENT_DRAFT, stripped=True),
+                                links=DOCUMENT_LINKS))
 async def create_document(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
                           data: JSONBody[DocumentDraft]) -> DocumentView:
     """A draft; `title` must hold the source language. Publish it to make it public."""
@@ -55,7 +69,9 @@ async def create_document(gateway: NamedDependency[Gateway], caller: NamedDepend
 
 
 @patch("/documents/{document_id:str}", summary="Change a document", guards=EDITORS,
-       security=SECURITY, dependencies=CALLER, responses=WRITE_PROBLEMS)
+       security=SECURITY, dependencies=CALLER, responses=WRITE_PROBLEMS,
+       operation_class=operation(CountriesBody(DocumentChanges, DOCUMENT_CHANGES,
+                                               stripped=True)))
 async def change_document(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
                           document_id: DocumentId, data: JSONBody[DocumentChanges]
                           ) -> DocumentView:
@@ -74,7 +90,8 @@ async def publish_document(gateway: NamedDependency[Gateway], caller: NamedDepen
 
 
 @post("/documents/{document_id:str}/withdraw", summary="Withdraw a document", guards=EDITORS,
-      security=SECURITY, dependencies=CALLER, status_code=200, responses=WRITE_PROBLEMS)
+      security=SECURITY, dependencies=CALLER, status_code=200, responses=WRITE_PROBLEMS,
+      operation_class=operation(JsonBody(Withdrawal, WITHDRAWAL, required=False)))
 async def withdraw_document(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
                             document_id: DocumentId,
                             data: JSONBody[Withdrawal | None] = None) -> DocumentView:
@@ -114,19 +131,16 @@ async def get_for_editing(
 async def list_revisions(
     gateway: NamedDependency[Gateway], document_id: DocumentId,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, QueryParameter()] = None,
+    cursor: Annotated[str | None, QueryParameter(pattern=REVISION_CURSOR, description=(
+        "The `next_cursor` of the previous page (the revision it starts below); none for the "
+        "first page."))] = None,
 ) -> Page[RevisionInfo]:
     """Newest first; each one is readable at `/documents/{id}/revisions/{revision}`."""
-    try:
-        before = int(decode_cursor(cursor)) if cursor else None
-        if before is not None and before < 1:
-            raise ValueError("not a revision")
-    except ValueError:
-        raise problem(400, "The cursor is not one this API gave out.") from None
+    before = int(cursor) if cursor else None  # the pattern allows only a revision number
     request = ListRevisions(document_id=document_id, limit=limit, before=before)
     page = await gateway.call("catalog", "revisions", request, RevisionList)
     after = str(page.next_before) if page.next_before is not None else None
-    return Page[RevisionInfo](items=page.items, next_cursor=encode_cursor(after))
+    return Page[RevisionInfo](items=page.items, next_cursor=after)
 
 
 @get("/documents/{document_id:str}/revisions/{revision:int}", summary="One revision",

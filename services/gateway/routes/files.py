@@ -27,6 +27,7 @@ from services.gateway.auth import SECURITY
 from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes.catalog_docs import file_upload
 from services.gateway.routes.documents import CALLER, EDITORS
 from services.gateway.routes.ids import DocumentId, FileId
 from shared.bus import call
@@ -56,7 +57,9 @@ browser may take for HTML, and office documents) are downloaded as attachments."
 @post("/documents/{document_id:str}/files", summary="Attach a file", guards=EDITORS,
       security=SECURITY, dependencies=CALLER, status_code=201,
       request_max_body_size=MAX_UPLOAD_BYTES + 65_536,
-      responses=problem_responses(401, 403, 404, 410, 413, 422, 503))
+      responses=problem_responses(401, 403, 404, 410, 413, 422, 503),
+      operation_class=file_upload("PDF, DOCX, PPTX, ODT, TXT, Markdown, MP4 or MP3 (its kind "
+                                  "is read from its content), at most 20 MiB."))
 async def upload_file(
     gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
     document_id: DocumentId,

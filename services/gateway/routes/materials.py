@@ -24,6 +24,8 @@ from services.gateway.auth import SECURITY, provide_caller, requires_role
 from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.problems import parse_body, problem_responses
+from services.gateway.routes.catalog_docs import DOCUMENT_LINKS, MATERIAL, SourceTitledBody
+from services.gateway.routes.openapi_docs import operation
 from shared.contracts.catalog.materials import (
     SESSION_ID_PATTERN,
     AttachMaterial,
@@ -110,7 +112,9 @@ async def session_with_materials(gateway: Gateway, session: SessionView,
 
 @post("/sessions/{session_id:str}/materials", summary="Attach a material to a session",
       guards=EDITORS, security=SECURITY, dependencies={"caller": Provide(provide_caller)},
-      status_code=201, responses=problem_responses(401, 403, 404, 409, 410, 422, 503))
+      status_code=201, responses=problem_responses(401, 403, 404, 409, 410, 422, 503),
+      operation_class=operation(SourceTitledBody(MaterialFields, MATERIAL),
+                                links=DOCUMENT_LINKS))
 async def attach_material(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
                           session_id: SessionId, data: JSONBody[Any]) -> DocumentView:
     """A document linked to the session (and to one `slot` of its agenda), with the session's

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.types import ControllerRouterHandler
+from pydantic import Field
 
 from services.gateway.auth import SECURITY, provide_caller, requires_role
 from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes.openapi_docs import JsonBody, cursor_query, operation
+from shared.contracts.addresses import STATED_ADDRESS, StatedAddress
+from shared.contracts.exact import JsonBool
 from shared.contracts.notify.rpc import (
     DeliveryPage,
     DeliveryStatus,
@@ -29,6 +32,22 @@ from shared.contracts.notify.rpc import (
 )
 
 SECRETARIAT = [requires_role("secretariat")]
+MAX_POSITION = 200
+"""The longest list position the notify service takes (`ListDeliveries.after`)."""
+SUBSCRIPTION = {"email": "ana.perez@example.org", "language": "es",
+                "topics": ["sustainable_procurement"], "types": ["guide"]}
+MAILED_TOKEN = {"token": "the-token-of-the-mailed-link"}
+
+
+class Subscription(Subscribe):
+    """The API's subscription request: the address as `STATED_ADDRESS` says (the site's form
+    keeps `Subscribe`'s, which also takes internationalised domains)."""
+
+    email: StatedAddress = Field(min_length=6, max_length=254,
+                                 json_schema_extra={"pattern": STATED_ADDRESS})
+    # JSON's true and false only: pydantic would also read 0, 1 and "yes" as booleans.
+    documents: JsonBool = Field(True, description=Subscribe.model_fields["documents"].description)
+    sessions: JsonBool = Field(False, description=Subscribe.model_fields["sessions"].description)
 
 
 @get("/notifications", summary="The delivery log", guards=SECRETARIAT, security=SECURITY,
@@ -41,7 +60,7 @@ async def list_notifications(
     kind: Annotated[MailKind | None, QueryParameter()] = None,
     session: Annotated[str | None, QueryParameter(max_length=100)] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
+    cursor: Annotated[str | None, cursor_query(MAX_POSITION)] = None,
 ) -> Page[DeliveryView]:
     """Mails newest first, with status, attempts and the SMTP answer; addresses are masked
     unless the caller is an admin."""
@@ -59,15 +78,19 @@ async def list_notifications(
       guards=SECRETARIAT, security=SECURITY, tags=["notifications"], status_code=202,
       responses=problem_responses(401, 403, 404, 409, 503))
 async def retry_notification(gateway: NamedDependency[Gateway],
-                             delivery_id: FromPath[str]) -> DeliveryView:
+                             delivery_id: Annotated[str, PathParameter(
+                                 min_length=1, max_length=300, description="A mail's "
+                                 "delivery id (`id` in the delivery log).")]
+                             ) -> DeliveryView:
     """Queue a failed mail again (same Message-ID); 409 if it is not failed."""
     return await gateway.call("notify", "retry_delivery",
                               RetryDelivery(delivery_id=delivery_id), DeliveryView)
 
 
 @post("/subscriptions", summary="Subscribe to repository news (double opt-in)",
-      tags=["subscriptions"], status_code=202, responses=problem_responses(400, 413, 429, 503))
-async def subscribe(gateway: NamedDependency[Gateway], data: JSONBody[Subscribe]
+      tags=["subscriptions"], status_code=202, responses=problem_responses(400, 413, 429, 503),
+      operation_class=operation(JsonBody(Subscription, SUBSCRIPTION)))
+async def subscribe(gateway: NamedDependency[Gateway], data: JSONBody[Subscription]
                     ) -> SubscriptionRequested:
     """Mail a confirmation link to the address; no news is sent until it is followed. The
     answer is the same whether the address was known or not."""
@@ -75,7 +98,8 @@ async def subscribe(gateway: NamedDependency[Gateway], data: JSONBody[Subscribe]
 
 
 @post("/subscriptions/confirm", summary="Confirm a subscription", tags=["subscriptions"],
-      status_code=200, responses=problem_responses(400, 403, 404, 410, 429, 503))
+      status_code=200, responses=problem_responses(400, 403, 404, 410, 429, 503),
+      operation_class=operation(JsonBody(SubscriptionToken, MAILED_TOKEN)))
 async def confirm_subscription(gateway: NamedDependency[Gateway],
                                data: JSONBody[SubscriptionToken]) -> SubscriptionState:
     """Activate the subscription the mailed token names."""
@@ -85,13 +109,14 @@ async def confirm_subscription(gateway: NamedDependency[Gateway],
 @post("/subscriptions/unsubscribe", summary="Unsubscribe (also RFC 8058 one-click)",
       tags=["subscriptions"], status_code=200,
       responses=problem_responses(400, 403, 404, 410, 429, 503))
-async def unsubscribe(gateway: NamedDependency[Gateway], request: Request[Any, Any, Any],
-                      token: Annotated[str | None, QueryParameter(max_length=500)] = None
-                      ) -> SubscriptionState:
-    """End a subscription. The token comes in the query (the `List-Unsubscribe` link, posted
-    by mail clients with `List-Unsubscribe=One-Click`) or as `{"token": ...}` in the body."""
-    if token is None:
-        token = _token_from_body(await request.body())
+async def unsubscribe(
+    gateway: NamedDependency[Gateway],
+    token: Annotated[str, QueryParameter(min_length=10, max_length=500, description=(
+        "The token of the mailed `List-Unsubscribe` link."))],
+) -> SubscriptionState:
+    """End a subscription: the `List-Unsubscribe` link of each mail, which mail clients post
+    (RFC 8058, with the body `List-Unsubscribe=One-Click`, which is not read: the token in
+    the query is the whole request)."""
     return await gateway.call("notify", "unsubscribe", _token(token), SubscriptionState)
 
 
@@ -111,18 +136,6 @@ def _token(token: str) -> SubscriptionToken:
         return SubscriptionToken(token=token)
     except ValueError:
         raise problem(400, "The token is malformed.", kind="invalid-request") from None
-
-
-def _token_from_body(body: bytes) -> str:
-    try:
-        parsed = json.loads(body or b"{}")
-    except ValueError:
-        parsed = None
-    token = parsed.get("token") if isinstance(parsed, dict) else None
-    if not isinstance(token, str):
-        raise problem(400, "Give the token in the query (`?token=`) or as {\"token\": ...}.",
-                      kind="invalid-request")
-    return token
 
 
 PUBLIC_HANDLERS: list[ControllerRouterHandler] = [

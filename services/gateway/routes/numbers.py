@@ -12,13 +12,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody, PathParameter
 from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +25,8 @@ from services.gateway.auth import SECURITY, provide_caller, requires_role
 from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.problems import problem_responses
+from services.gateway.routes.openapi_docs import JsonBody, operation
+from shared.contracts.exact import JsonInt, TextDate
 from shared.contracts.numbers.rpc import (
     Baseline,
     BaselineFigure,
@@ -49,10 +50,10 @@ class NewBaseline(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     figure: BaselineFigure
-    value: int = Field(ge=0, le=10_000_000)
+    value: JsonInt = Field(ge=0, le=10_000_000)
     source: str = Field(min_length=1, max_length=500, description="Who reports it, e.g. "
                         "'INGP in numbers, OAS'.")
-    as_of: date = Field(description="The date the source gives the figure for.")
+    as_of: TextDate = Field(description="The date the source gives the figure for.")
     note: str | None = Field(None, max_length=1_000)
 
 
@@ -134,7 +135,10 @@ async def list_baselines(gateway: NamedDependency[Gateway]) -> BaselineList:
 
 
 @post("/numbers/baselines", summary="Record a baseline", guards=SECRETARIAT, security=SECURITY,
-      dependencies=CALLER, responses=problem_responses(400, 401, 403, 422, 503))
+      dependencies=CALLER, responses=problem_responses(400, 401, 403, 422, 503),
+      operation_class=operation(JsonBody(NewBaseline, {
+          "figure": "sessions_held", "value": 200, "source": "INGP in numbers, OAS",
+          "as_of": "2025-12-31"})))
 async def record_baseline(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
                           data: JSONBody[NewBaseline]) -> Baseline:
     """A total the network reached before this system, with its source and date (e.g. 200
@@ -147,7 +151,9 @@ async def record_baseline(gateway: NamedDependency[Gateway], caller: NamedDepend
         guards=SECRETARIAT, security=SECURITY, dependencies=CALLER, status_code=200,
         responses=problem_responses(401, 403, 404, 503))
 async def delete_baseline(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
-                          baseline_id: FromPath[str]) -> BaselineList:
+                          baseline_id: Annotated[str, PathParameter(
+                              min_length=1, max_length=64, description="A baseline's id.")]
+                          ) -> BaselineList:
     request = DeleteBaseline(baseline_id=baseline_id, actor=caller.id)
     return await gateway.call(SVC, "delete_baseline", request, BaselineList)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -11,8 +12,8 @@ from litestar.types import ControllerRouterHandler
 from pydantic import BaseModel
 
 from services.gateway.context import Gateway
-from services.gateway.pages import encode_cursor, offset_of
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes.catalog_docs import query_items
 from shared.contracts.catalog.materials import SESSION_ID_PATTERN
 from shared.contracts.catalog.search import (
     MAX_FILTER_VALUES,
@@ -28,8 +29,25 @@ from shared.contracts.catalog.search import (
 )
 from shared.reference import DocumentType, LanguageCode, RegionCode, TopicCode
 
+COUNTRY = r"^[A-Za-z]{2}$"
+"""A `country` filter: an ISO 3166-1 alpha-2 code, in either case."""
 MAX_OAI_ARGUMENTS = 10
 MAX_OAI_VALUE = 1_000
+
+
+def at_most(number: int) -> str:
+    """A regular expression for the decimal numbers from 0 to `number` (leading zeros too, as
+    `int` reads them): fewer digits, or as many and smaller at the first digit that differs."""
+    digits = str(number)
+    shorter = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    smaller = [f"{digits[:i]}[0-{int(d) - 1}][0-9]{{{len(digits) - i - 1}}}"
+               for i, d in enumerate(digits) if d != "0"]
+    return "(?:" + "|".join([*shorter, *smaller, digits]) + ")"
+
+
+OFFSET_CURSOR = f"^o{at_most(MAX_OFFSET)}$"
+"""A search page's cursor: `o` and the hits it skips (at most `MAX_OFFSET`). Plain, so that the
+document states exactly which cursors there are: every one it allows is a page."""
 
 
 class SearchPage(BaseModel):
@@ -41,7 +59,8 @@ class SearchPage(BaseModel):
     facets: dict[str, list[FacetCount]]
 
 
-@get("/search", summary="Search the repository", responses=problem_responses(400, 422, 429, 503))
+@get("/search", summary="Search the repository", responses=problem_responses(400, 422, 429, 503),
+     operation_class=query_items(country=COUNTRY))
 async def search(
     gateway: NamedDependency[Gateway],
     q: Annotated[str, QueryParameter(max_length=MAX_QUERY_CHARS)] = "",
@@ -57,7 +76,9 @@ async def search(
         pattern=SESSION_ID_PATTERN, description="Only the materials of this session.")] = None,
     sort: Annotated[SortOrder, QueryParameter()] = "relevance",
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    cursor: Annotated[str | None, QueryParameter(pattern=OFFSET_CURSOR, description=(
+        "The `next_cursor` of the previous page (`o` and how many hits it skips); none for "
+        "the first page."))] = None,
 ) -> SearchPage:
     """Words match every language version (accents and endings ignored); `"..."` is a phrase.
     Filters of one kind are alternatives; filters of different kinds all apply."""
@@ -68,22 +89,19 @@ async def search(
         limit=limit)
     reply = await gateway.call("catalog", "search", request, SearchReply)
     following = None if reply.next_offset is None else f"o{reply.next_offset}"
-    return SearchPage(items=reply.hits, next_cursor=encode_cursor(following), total=reply.total,
+    return SearchPage(items=reply.hits, next_cursor=following, total=reply.total,
                       facets=reply.facets)
 
 
 def _offset(cursor: str | None) -> int:
-    offset = offset_of(cursor, MAX_OFFSET)
-    if offset is None:
-        raise problem(400, "The cursor is not one this API gave out.")
-    return offset
+    """The hits a cursor skips (its pattern is checked: `o` and a number in range)."""
+    return int(cursor[1:]) if cursor else 0
 
 
 def _countries(values: list[str] | None) -> list[str]:
-    codes = [value.strip().upper() for value in values or []]
-    if any(len(code) != 2 or not code.isalpha() or not code.isascii() for code in codes):
+    if any(not re.fullmatch(COUNTRY, value) for value in values or []):
         raise problem(400, "country takes ISO 3166-1 alpha-2 codes, e.g. CL.")
-    return codes
+    return [value.upper() for value in values or []]
 
 
 OAI_RESPONSES = problem_responses(400, 429, 503)

@@ -16,13 +16,17 @@ from services.gateway.context import Gateway
 from services.gateway.keys import Role
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, encode_cursor
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes.openapi_docs import JsonBody, cursor_query, operation
 from services.gateway.routes.queries import position_after
 from services.gateway.staff.accounts import AccountExists, StaffAccount
 from services.gateway.staff.audit import AuditRecord
 from services.gateway.staff.context import Staff
-from shared.contracts.addresses import MailAddress
+from shared.contracts.addresses import STATED_ADDRESS, StatedAddress
+from shared.contracts.exact import JsonBool
 
 ADMIN_ONLY = [requires_role("admin")]
+MAX_POSITION = 64
+"""The longest list position (an account's or audit record's id) a cursor stands for."""
 
 
 class AccountView(BaseModel):
@@ -46,8 +50,8 @@ class NewAccount(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: MailAddress = Field(min_length=3, max_length=254,
-                               pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: StatedAddress = Field(min_length=6, max_length=254,
+                                 json_schema_extra={"pattern": STATED_ADDRESS})
     name: str = Field(min_length=1, max_length=200)
     role: Role
 
@@ -58,7 +62,7 @@ class AccountChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Role | None = None
-    active: bool | None = None
+    active: JsonBool | None = None
 
 
 class Revoked(BaseModel):
@@ -104,7 +108,7 @@ def _staff(gateway: Gateway) -> Staff:
 async def list_accounts(
     gateway: NamedDependency[Gateway],
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, QueryParameter()] = None,
+    cursor: Annotated[str | None, cursor_query(MAX_POSITION)] = None,
 ) -> Page[AccountView]:
     """Accounts in creation order, disabled ones included."""
     items, last = await _staff(gateway).accounts.page(limit, position_after(cursor))
@@ -113,7 +117,9 @@ async def list_accounts(
 
 
 @post("/staff/accounts", summary="Create a staff account", guards=ADMIN_ONLY,
-      security=SECURITY, responses=problem_responses(400, 401, 403, 409, 413, 500))
+      security=SECURITY, responses=problem_responses(400, 401, 403, 409, 413, 500),
+      operation_class=operation(JsonBody(NewAccount, {
+          "email": "ana.perez@example.org", "name": "Ana Pérez", "role": "editor"})))
 async def create_account(gateway: NamedDependency[Gateway],
                          data: JSONBody[NewAccount]) -> AccountView:
     """Create an account; its owner signs in with a mailed link (or OpenID Connect)."""
@@ -127,7 +133,8 @@ async def create_account(gateway: NamedDependency[Gateway],
 
 @patch("/staff/accounts/{account_id:str}", summary="Change a staff account's role or "
        "disable it", guards=ADMIN_ONLY, security=SECURITY,
-       responses=problem_responses(400, 401, 403, 404, 413, 500))
+       responses=problem_responses(400, 401, 403, 404, 413, 500),
+       operation_class=operation(JsonBody(AccountChange, {"role": "secretariat"})))
 async def change_account(gateway: NamedDependency[Gateway], account_id: FromPath[str],
                          data: JSONBody[AccountChange]) -> AccountView:
     """A new role or a disabled account applies to its open sessions at their next request;
@@ -158,7 +165,7 @@ async def revoke_sessions(gateway: NamedDependency[Gateway],
 async def audit_log(
     gateway: NamedDependency[Gateway],
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, QueryParameter()] = None,
+    cursor: Annotated[str | None, cursor_query(MAX_POSITION)] = None,
 ) -> Page[AuditEntry]:
     """Every staff and API action that may change something, newest first."""
     items, last = await _staff(gateway).audit.page(limit, position_after(cursor))

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.gateway.auth import SECURITY, provide_caller, requires_role
 from services.gateway.context import Gateway
 from services.gateway.keys import ApiKey
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 from services.gateway.problems import problem, problem_responses
+from services.gateway.routes.catalog_docs import (
+    DRAFT,
+    GLOSSARY,
+    NEW_TRANSLATION,
+    REJECTION,
+    TRANSLATION_LINKS,
+    date_time_of,
+    date_time_queries,
+)
 from services.gateway.routes.ids import JobId as JobIdPath
+from services.gateway.routes.openapi_docs import (
+    JsonBody,
+    cursor_query,
+    operation,
+)
+from shared.contracts.exact import JsonInt, TextDateTime
 from shared.contracts.translate.rpc import (
     ActionReply,
     ClaimReply,
@@ -43,6 +57,8 @@ from shared.reference import LanguageCode
 WORKERS = [requires_role("translator", "secretariat")]
 SECRETARIAT = [requires_role("secretariat")]
 CALLER = {"caller": Provide(provide_caller)}
+MAX_POSITION = 300
+"""The longest list position the translate service takes (`ListJobs.after`)."""
 ACTION_PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
 
 
@@ -52,7 +68,7 @@ class Draft(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     segments: list[DraftSegment] = Field(max_length=5_000, description="Each segment once.")
-    version: int | None = Field(None, ge=0, description="The job's `version` as last read: "
+    version: JsonInt | None = Field(None, ge=0, description="The job's `version` as last read: "
                                 "if the job changed since, nothing is saved (409).")
 
     @field_validator("segments")
@@ -72,12 +88,13 @@ class NewTranslation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     document_id: str = Field(min_length=1, max_length=200)
     target_language: LanguageCode
-    priority: int = Field(0, ge=0, le=9, description="9 is the most urgent.")
-    due_at: AwareDatetime | None = Field(None, description="With its UTC offset.")
+    priority: JsonInt = Field(0, ge=0, le=9, description="9 is the most urgent.")
+    due_at: TextDateTime | None = Field(None, description="With its UTC offset.")
 
 
 @get("/translations", summary="Translation jobs, most urgent first", guards=WORKERS,
-     security=SECURITY, responses=problem_responses(400, 401, 403, 503))
+     security=SECURITY, responses=problem_responses(400, 401, 403, 422, 503),
+     operation_class=date_time_queries("due_after", "due_before"))
 async def list_translations(
     gateway: NamedDependency[Gateway],
     status: Annotated[JobStatus | None, QueryParameter(
@@ -88,24 +105,26 @@ async def list_translations(
         description="Target language of the pair.")] = None,
     document: Annotated[str | None, QueryParameter(
         max_length=200, description="Jobs of this document (or session) only.")] = None,
-    due_after: Annotated[datetime | None, QueryParameter(
-        description="Due at or after this moment (ISO 8601 with its UTC offset).")] = None,
-    due_before: Annotated[datetime | None, QueryParameter(
-        description="Due before this moment (ISO 8601 with its UTC offset); later than "
+    due_after: Annotated[str | None, QueryParameter(
+        description="Due at or after this moment (RFC 3339, with its UTC offset).")] = None,
+    due_before: Annotated[str | None, QueryParameter(
+        description="Due before this moment (RFC 3339, with its UTC offset); later than "
         "`due_after`.")] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, QueryParameter(max_length=400)] = None,
+    cursor: Annotated[str | None, cursor_query(MAX_POSITION)] = None,
 ) -> Page[JobSummary]:
     """Jobs by due date, then priority; filter by status, language pair, document and due
     date. A value the filters cannot use (a time without offset, an empty window) is a 422
     naming the parameter."""
     try:
         after = decode_cursor(cursor) if cursor else None
-    except ValueError:
+    except ValueError:  # the pattern admits only positions; a final line break gets past it
         raise problem(400, "The cursor is not one this API gave out.") from None
     query = _list_query({"status": status, "source": source, "target": target,
-                         "document": document, "due_after": due_after,
-                         "due_before": due_before, "limit": limit, "after": after})
+                         "document": document,
+                         "due_after": date_time_of(due_after, "due_after"),
+                         "due_before": date_time_of(due_before, "due_before"),
+                         "limit": limit, "after": after})
     page = await gateway.call("translate", "list_jobs", query, JobPage)
     return Page[JobSummary](items=page.items, next_cursor=encode_cursor(page.next))
 
@@ -145,7 +164,9 @@ async def translation_changes(gateway: NamedDependency[Gateway],
 
 
 @post("/translations", summary="Request a translation", guards=SECRETARIAT, security=SECURITY,
-      dependencies=CALLER, status_code=201, responses=problem_responses(401, 403, 404, 422, 503))
+      dependencies=CALLER, status_code=201, responses=problem_responses(401, 403, 404, 422, 503),
+      operation_class=operation(JsonBody(NewTranslation, NEW_TRANSLATION),
+                                links=TRANSLATION_LINKS))
 async def request_translation(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
                               data: JSONBody[NewTranslation]) -> JobView:
     """Queue a job for a published document in one more language (idempotent per revision)."""
@@ -165,7 +186,8 @@ async def claim(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKe
 
 
 @put("/translations/{job_id:str}/draft", summary="Save a draft", guards=WORKERS,
-     security=SECURITY, dependencies=CALLER, responses=ACTION_PROBLEMS)
+     security=SECURITY, dependencies=CALLER, responses=ACTION_PROBLEMS,
+     operation_class=operation(JsonBody(Draft, DRAFT)))
 async def save_draft(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
                      job_id: JobIdPath, data: JSONBody[Draft]) -> ActionReply:
     """Store targets of the named segments (some or all; the others keep theirs). With
@@ -200,7 +222,7 @@ async def approve(gateway: NamedDependency[Gateway], caller: NamedDependency[Api
 
 @post("/translations/{job_id:str}/reject", summary="Send back to the translator",
       guards=WORKERS, security=SECURITY, dependencies=CALLER, status_code=200,
-      responses=ACTION_PROBLEMS)
+      responses=ACTION_PROBLEMS, operation_class=operation(JsonBody(Rejection, REJECTION)))
 async def reject(gateway: NamedDependency[Gateway], caller: NamedDependency[ApiKey],
                  job_id: JobIdPath, data: JSONBody[Rejection]) -> ActionReply:
     """A reason is required; with four-eyes review on, the translator may not reject."""
@@ -215,7 +237,8 @@ async def get_glossary(gateway: NamedDependency[Gateway]) -> Glossary:
 
 
 @put("/glossary", summary="Replace the glossary", guards=SECRETARIAT, security=SECURITY,
-     responses=problem_responses(400, 401, 403, 422, 503))
+     responses=problem_responses(400, 401, 403, 422, 503),
+     operation_class=operation(JsonBody(Glossary, GLOSSARY)))
 async def put_glossary(gateway: NamedDependency[Gateway], data: JSONBody[Glossary]) -> Glossary:
     return await gateway.call("translate", "put_glossary", data, Glossary)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -17,6 +18,8 @@ from shared.contracts.registration.events import Attendee, ParticipantAttended, 
 from shared.contracts.registration.rpc import AttendanceRecorded, Stats, StatsQuery
 from shared.db import Document
 
+FIND_AT_ONCE = 32
+
 
 async def record_attendance(deps: Deps, session_id: str, attendees: Sequence[Attendee],
                             now: datetime, rows: Sequence[int] | None = None
@@ -27,8 +30,8 @@ async def record_attendance(deps: Deps, session_id: str, attendees: Sequence[Att
     session = await session_of(deps, session_id)
     recorded = 0
     unmatched: list[UnmatchedRow] = []
-    for at, attendee in enumerate(attendees):
-        registration = await _find(deps, session_id, attendee)
+    found = await _find_all(deps, session_id, attendees)
+    for at, (attendee, registration) in enumerate(zip(attendees, found, strict=True)):
         if registration is None or registration["status"] != "confirmed":
             reason = "no_registration" if registration is None else "not_confirmed"
             unmatched.append(UnmatchedRow(row=rows[at] if rows else at + 1, reason=reason))
@@ -101,6 +104,17 @@ def _counter(people: list[Document]) -> Any:
     def by(field: str) -> Counter[str]:
         return Counter(str(p.get(field) or "unknown") for p in people)
     return by
+
+
+async def _find_all(deps: Deps, session_id: str, attendees: Sequence[Attendee]
+                    ) -> list[Document | None]:
+    """Each line's registration, FIND_AT_ONCE lookups at a time: one after another, a list of
+    thousands took longer than the gateway waits for an answer."""
+    found: list[Document | None] = []
+    for start in range(0, len(attendees), FIND_AT_ONCE):
+        found += await asyncio.gather(*(_find(deps, session_id, attendee)
+                                        for attendee in attendees[start:start + FIND_AT_ONCE]))
+    return found
 
 
 async def _find(deps: Deps, session_id: str, attendee: Attendee) -> Document | None:

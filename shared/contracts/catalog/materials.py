@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.catalog.rpc import SummaryText, TitleText
 from shared.contracts.events import SourcedEvent
+from shared.contracts.exact import JsonBool
 from shared.contracts.registration.programme import Key, Url
 from shared.contracts.rpc import Request
 from shared.reference import LanguageCode
@@ -35,7 +36,7 @@ class MaterialFields(BaseModel):
     source_language: LanguageCode
     url: Url | None = Field(None, description="A link, e.g. the recording on a video site.")
     summary: dict[LanguageCode, SummaryText] = Field(default_factory=dict)
-    publish: bool = Field(False, description="Publish at once (a link needs no file); "
+    publish: JsonBool = Field(False, description="Publish at once (a link needs no file); "
                           "otherwise upload files to the document, then publish it.")
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.contracts.exact import TextDate
 from shared.contracts.rpc import Request
 from shared.reference import DocumentType, LanguageCode, TopicCode
 
@@ -41,7 +42,7 @@ class DocumentChanges(BaseModel):
     countries: list[Country] | None = Field(None, max_length=40)
     authors: list[Name] | None = Field(None, max_length=50)
     institutions: list[Name] | None = Field(None, max_length=50)
-    published_on: date | None = None
+    published_on: TextDate | None = None
     session_id: Identifier | None = None
     url: LinkUrl | None = Field(None, description="A link, e.g. a recording on a video site.")
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.contracts.addresses import MailAddress
+from shared.contracts.addresses import STATED_ADDRESS, StatedAddress
 from shared.contracts.catalog.events import SOURCE_PATTERN as SOURCE_PATTERN
 from shared.contracts.events import Event
 from shared.contracts.registration.events import RegistrationStatus, SessionSnapshot
@@ -79,7 +79,8 @@ class Invitee(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
-    email: MailAddress = Field(max_length=254, json_schema_extra={"format": "email"})
+    email: StatedAddress = Field(max_length=254, json_schema_extra={
+        "format": "email", "pattern": STATED_ADDRESS})
     language: LanguageCode | None = Field(
         None, description="The language of the mail; default: the session's first.")
 

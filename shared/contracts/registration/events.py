@@ -9,15 +9,24 @@ so these events hold personal data and must never be logged whole.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from shared.contracts.events import Event
+from shared.contracts.exact import JsonInt
 from shared.reference import LanguageCode, SessionFormat, TopicCode
 
 LanguageMap = dict[LanguageCode, str]
 """Text in one or more OAS languages, e.g. `{"es": "Compras públicas", "en": "..."}`."""
+TITLE_LANGUAGES: tuple[str, ...] = get_args(LanguageCode)
+TitleMap = Annotated[LanguageMap, WithJsonSchema({
+    "type": "object", "propertyNames": {"enum": list(TITLE_LANGUAGES)},
+    "additionalProperties": {"type": "string"},
+    "anyOf": [{"required": [lang], "properties": {lang: {"pattern": r"\S"}}}
+              for lang in TITLE_LANGUAGES]})]
+"""A title as a session or gathering is given one: a `LanguageMap` with at least one
+non-blank text (the services refuse it otherwise), which the JSON schema states exactly."""
 
 
 RegistrationStatus = Literal[
@@ -225,7 +234,7 @@ class Attendee(BaseModel):
 
     email: str | None = None
     registration_id: str | None = None
-    minutes: int = Field(ge=0, le=24 * 60)
+    minutes: JsonInt = Field(ge=0, le=24 * 60)
 
 
 AttendanceReport.model_rebuild()

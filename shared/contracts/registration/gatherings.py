@@ -18,7 +18,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from shared.contracts.registration.events import LanguageMap
+from shared.contracts.exact import JsonInt, TextDate
+from shared.contracts.registration.events import LanguageMap, TitleMap
 from shared.contracts.registration.programme import (
     Institution,
     Iso2,
@@ -43,7 +44,7 @@ GatheringId = Annotated[str, StringConstraints(max_length=64, pattern=r"^[0-9A-Z
 class Edition(Shape):
     """The place of a gathering in its series: the number, and the label it was known by."""
 
-    number: int = Field(ge=1, le=1000)
+    number: JsonInt = Field(ge=1, le=1000)
     label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                             max_length=20)] | None = Field(
         None, description="As printed, e.g. 'III'.")
@@ -53,10 +54,10 @@ class Reported(Shape):
     """Figures the secretariat enters from a report, for gatherings held before this system
     (or whose people did not register here)."""
 
-    participants: int | None = Field(None, ge=0, le=1_000_000)
+    participants: JsonInt | None = Field(None, ge=0, le=1_000_000)
     countries: list[Iso2] = Field(default_factory=list, max_length=60,
                                   description="ISO codes of the countries represented.")
-    institutions: int | None = Field(
+    institutions: JsonInt | None = Field(
         None, ge=0, le=10_000, description="Institutions represented besides the countries "
         "(multilateral and others).")
 
@@ -64,7 +65,7 @@ class Reported(Shape):
 class GatheringFields(Shape):
     """Everything a gathering may set; all optional so that a PATCH can reuse it."""
 
-    title: LanguageMap | None = None
+    title: TitleMap | None = None
     summary: LanguageMap | None = None
     kind: GatheringKind | None = None
     organisers: list[Institution] | None = Field(None, max_length=20)
@@ -82,9 +83,9 @@ class GatheringFields(Shape):
     series_id: GatheringId | None = Field(None, description="The series (a gathering of kind "
                                           "`series`) this is an edition of.")
     edition: Edition | None = None
-    starts_on: date | None = Field(None, description="When the parts do not say (a gathering "
+    starts_on: TextDate | None = Field(None, description="When the parts do not say (a gathering "
                                    "held before this system).")
-    ends_on: date | None = None
+    ends_on: TextDate | None = None
     date_precision: DatePrecision | None = None
     timezone: str | None = Field(None, max_length=64)
     reported: Reported | None = None

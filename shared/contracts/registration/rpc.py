@@ -14,8 +14,14 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.addresses import MailAddress
+from shared.contracts.exact import JsonBool, JsonInt, JsonNumber, TextDateTime
 from shared.contracts.registration.desk import SOURCE_PATTERN, SessionListStatus, UnmatchedRow
-from shared.contracts.registration.events import Attendee, LanguageMap, RegistrationStatus
+from shared.contracts.registration.events import (
+    Attendee,
+    LanguageMap,
+    RegistrationStatus,
+    TitleMap,
+)
 from shared.contracts.registration.programme import (
     Block,
     Institution,
@@ -56,8 +62,8 @@ class CountryQuota(SafeInput):
     """Seats reserved for people from one member state until `release_at`."""
 
     country: Iso2
-    seats: int = Field(ge=1, le=100_000)
-    release_at: datetime
+    seats: JsonInt = Field(ge=1, le=100_000)
+    release_at: TextDateTime
 
 
 CONFIRMATION_MINUTES = 60
@@ -67,27 +73,27 @@ MAX_CONFIRMATION_MINUTES = 7 * 24 * 60
 class SessionFields(SafeInput):
     """Everything a session draft may set; all optional so that a PATCH can reuse it."""
 
-    title: LanguageMap | None = None
+    title: TitleMap | None = None
     summary: LanguageMap | None = None
     format: SessionFormat | None = None
     topics: list[TopicCode] | None = Field(None, max_length=16)
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: TextDateTime | None = None
+    ends_at: TextDateTime | None = None
     timezone: str | None = Field(None, max_length=64)
     languages: list[LanguageCode] | None = Field(None, max_length=4)
     interpretation: list[LanguageCode] | None = Field(None, max_length=4)
-    capacity: int | None = Field(None, ge=1, le=100_000)
-    registration_opens_at: AwareDatetime | None = None
-    registration_closes_at: AwareDatetime | None = None
+    capacity: JsonInt | None = Field(None, ge=1, le=100_000)
+    registration_opens_at: TextDateTime | None = None
+    registration_closes_at: TextDateTime | None = None
     speakers: list[Speaker] | None = Field(None, max_length=50)
-    requires_approval: bool | None = None
+    requires_approval: JsonBool | None = None
     visibility: Literal["public", "invite_only"] | None = None
     join_url: str | None = Field(None, max_length=2000, pattern=r"^https?://")
     country_quotas: list[CountryQuota] | None = Field(None, max_length=40)
-    hold_until_confirmed: bool | None = Field(
+    hold_until_confirmed: JsonBool | None = Field(
         None, description="A new registration holds its seat or waiting-list place only "
         "until its address is confirmed from the mail (default false).")
-    confirmation_minutes: int | None = Field(
+    confirmation_minutes: JsonInt | None = Field(
         None, ge=1, le=MAX_CONFIRMATION_MINUTES,
         description="With `hold_until_confirmed`: minutes after registering within which "
         f"the address must be confirmed (default {CONFIRMATION_MINUTES}).")
@@ -106,7 +112,7 @@ class SessionFields(SafeInput):
         "inherit them.")
     event_id: str | None = Field(None, max_length=64, pattern=r"^[0-9A-Za-z_-]+$",
                                  description="The event (seminar, series) this is a part of.")
-    certificate_threshold: float | None = Field(
+    certificate_threshold: JsonNumber | None = Field(
         None, ge=0, le=100, description="Attendance certificates go to participants whose "
         "recorded attendance reaches this share of the session's length, in percent; none "
         "when not set.")
@@ -119,8 +125,8 @@ class CreateSession(SafeInput):
 class PatchSession(SafeInput):
     session_id: str = Field(max_length=64)
     fields: SessionFields
-    unset_capacity: bool = Field(False, description="Make the session unlimited.")
-    force: bool = Field(False, description="Allow capacity below the confirmed count.")
+    unset_capacity: JsonBool = Field(False, description="Make the session unlimited.")
+    force: JsonBool = Field(False, description="Allow capacity below the confirmed count.")
 
 
 class SessionRef(SafeInput):
@@ -356,7 +362,10 @@ class RegistrationPage(BaseModel):
 
 class RecordAttendance(SafeInput):
     session_id: str = Field(max_length=64)
-    attendees: list[Attendee] = Field(min_length=1, max_length=10_000)
+    attendees: list[Attendee] = Field(
+        min_length=1, max_length=2_000, description="At most 2,000 lines a request, so it is "
+        "answered within the gateway's deadline; send a longer list in parts (a line already "
+        "recorded is not recorded twice).")
 
 
 class AttendanceRecorded(BaseModel):

@@ -123,10 +123,15 @@ class ClaimReply(BaseModel):
     version: int = Field(0, description="The job's version after the claim.")
 
 
+SEGMENT_ID = r"^[a-z][a-z0-9_.-]*-[1-9][0-9]*$"
+"""A segment's id: its field's path (`title`, `agenda.<block>.slots.<slot>.title`), `-` and
+its number in the field, from 1 (`services.translate.domain.segments`)."""
+
+
 class DraftSegment(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1, max_length=200, description="A segment's id: its field "
-                    "(a session's paths are long) and number.")
+    id: str = Field(min_length=3, max_length=200, pattern=SEGMENT_ID, description="A "
+                    "segment's id: its field (a session's paths are long), `-` and number.")
     target: str = Field(max_length=20_000)
 
 
