@@ -50,6 +50,12 @@ EventHandler = Callable[[CloudEvent], Awaitable[None]]
 DEFAULT_BACKOFF = (1.0, 5.0, 15.0, 60.0)
 ACK_WAIT = 30.0
 """Seconds JetStream waits for an acknowledgement (or an in-progress report) before redelivering."""
+PULL_WAIT_S = 10.0
+"""How long one pull request waits on the server for messages. A pull returns as soon as a
+message arrives, so this adds no latency; it is the rate of empty pulls while idle (every
+durable consumer of every service pulls again after each empty one: 1 s made ~16 a second).
+Longer is not free: a pull request dies with the connection, and the client keeps waiting
+for it until it expires, so after a NATS outage a consumer resumes up to this late."""
 
 
 class PermanentFailure(Exception):
@@ -86,7 +92,7 @@ def subscribe(
         subject,
         stream=JStream(stream, declare=False),
         durable=durable,
-        pull_sub=PullSub(batch_size=16, timeout=1.0),
+        pull_sub=PullSub(batch_size=16, timeout=PULL_WAIT_S),
         ack_policy=AckPolicy.MANUAL,
         config=ConsumerConfig(ack_policy=NatsAckPolicy.EXPLICIT, max_deliver=terms.max_deliver,
                               ack_wait=terms.ack_wait),

@@ -23,6 +23,10 @@ from shared.tokens import Signer
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY_S = 5.0
+IDLE_SWEEP_MAX_S = 20.0
+"""While sweeps find nothing, the pause between them doubles from `SWEEP_EVERY_S` up to this:
+a registration a crash left `received` is finished at most about STUCK_AFTER + this after
+it was made, a lapsed hold expires at most this late."""
 STUCK_AFTER = timedelta(seconds=10)
 
 
@@ -43,20 +47,25 @@ def build(runtime: Runtime) -> Parts:
 
 
 async def sweep_forever(deps: Deps, every: float = SWEEP_EVERY_S,
-                        retention: timedelta | None = None) -> None:
+                        retention: timedelta | None = None,
+                        idle_max: float = IDLE_SWEEP_MAX_S) -> None:
     """Finish what a crash between two writes left (see handlers/recovery.py), mark
-    no-shows, anonymize old sessions."""
+    no-shows, anonymize old sessions; `every` seconds after a round that found work or
+    failed, backing off up to `idle_max` while rounds find nothing (each round is a few
+    indexed queries, but an idle system should not pay for them every few seconds)."""
     # Personal data of sessions that ended longer ago than this is erased (statistics stay).
     retention = retention or timedelta(days=RegistrationSettings().retention_days)
+    pause = every
     while True:
-        await asyncio.sleep(every)
+        await asyncio.sleep(pause)
         now = deps.clock()
         try:
-            await sweep(deps, now, STUCK_AFTER)
-            await mark_no_shows(deps, now)
-            await anonymize_past(deps, now, retention)
+            found = (await sweep(deps, now, STUCK_AFTER) + await mark_no_shows(deps, now)
+                     + await anonymize_past(deps, now, retention))
         except Exception as error:  # MongoDB away, say: the next round tries again
             log.warning("registration sweep failed", extra={"error": type(error).__name__})
+            found = 1  # look again soon: interrupted writes are likely
+        pause = every if found else min(pause * 2, max(idle_max, every))
 
 
 SPEC = ServiceSpec(

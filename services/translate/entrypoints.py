@@ -16,7 +16,7 @@ from services.translate import views
 from services.translate.domain.errors import Refused
 from services.translate.handlers import Deps, drafting, intake, queries, review, schedule
 from shared.bus import RpcRoutes, ServiceError
-from shared.consumer import subscribe
+from shared.consumer import PULL_WAIT_S, subscribe
 from shared.contracts.catalog import events as documents
 from shared.contracts.envelope import CloudEvent, InvalidEnvelope
 from shared.contracts.registration import events as sessions
@@ -159,7 +159,7 @@ def drafting_router(deps: Deps) -> NatsRouter:
 
     @router.subscriber(
         JobQueued.subject(), stream=JStream("TRANSLATE", declare=False),
-        durable=DRAFTER_DURABLE, pull_sub=PullSub(batch_size=workers, timeout=1.0),
+        durable=DRAFTER_DURABLE, pull_sub=PullSub(batch_size=workers, timeout=PULL_WAIT_S),
         max_workers=workers, ack_policy=AckPolicy.MANUAL,
         config=ConsumerConfig(ack_policy=NatsAckPolicy.EXPLICIT, max_ack_pending=workers * 4,
                               ack_wait=int(deps.settings.drafting_budget) + 15, max_deliver=-1),

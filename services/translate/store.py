@@ -31,7 +31,7 @@ from shared.contracts.catalog.events import DocumentSnapshot
 from shared.contracts.translate.rpc import GlossaryEntry, ListJobs
 from shared.db import Document, IndexSpec
 from shared.inbox import Inbox
-from shared.outbox import OUTBOX_FIELD, push_to_outbox
+from shared.outbox import OUTBOX_FIELD, push_to_outbox, with_pending_marker
 
 JOBS, DOCUMENTS, MEMORY, GLOSSARY = "jobs", "documents", "memory", "glossary"
 SESSIONS, SESSION_TEXTS = "sessions", "session_texts"
@@ -79,8 +79,8 @@ class Store:
     async def insert_job(self, job: Job, events: Sequence[Document]) -> bool:
         """Insert a new job with its events; False if that job already exists."""
         try:
-            await self.db[JOBS].insert_one(
-                {"_id": job.id, **_to_document(job), OUTBOX_FIELD: list(events)})
+            await self.db[JOBS].insert_one(with_pending_marker(
+                {"_id": job.id, **_to_document(job), OUTBOX_FIELD: list(events)}))
         except DuplicateKeyError:
             return False
         return True

@@ -15,8 +15,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.bus import declare_streams, make_broker, service_stream
 from shared.contracts.events import Event
-from shared.db import Document
-from shared.outbox import OutboxRelay, outbox_entry, push_to_outbox
+from shared.db import Document, ensure_indexes
+from shared.outbox import (
+    OUTBOX_FIELD,
+    PENDING_FIELD,
+    OutboxRelay,
+    outbox_entry,
+    pending_query,
+    push_to_outbox,
+    with_pending_marker,
+)
 from shared.servers import start_nats
 from shared.settings import Settings
 from tests.support import eventually
@@ -96,6 +104,51 @@ async def test_republishing_an_entry_stores_it_once(
     assert info.state.messages == 1
 
 
+async def test_the_pending_marker_finds_what_no_kick_announced_and_outlives_the_relay(
+    parts: tuple[AsyncDatabase[Document], OutboxRelay]
+) -> None:
+    """Writes whose process died before its relay ran are found by the periodic scan, which
+    reads only the marker; the marker stays while any entry waits."""
+    db, quick = parts
+    relay = OutboxRelay(db, ["sessions"], quick.broker, source="test", poll_interval=60)
+    assert await relay.relay_once() == 0  # the start's scan, of the entries themselves
+
+    await db.sessions.insert_one(with_pending_marker({"_id": "m", OUTBOX_FIELD: [entry("m-1")]}))
+    await db.sessions.insert_one(with_pending_marker({"_id": "q", OUTBOX_FIELD: []}))
+    await db.sessions.update_one({"_id": "q"}, push_to_outbox({}, [entry("m-2")]))
+    assert await relay.relay_once() == 2  # no kick: found by the marker
+    assert await db.sessions.count_documents({PENDING_FIELD: {"$exists": True}}) == 0
+
+    # A writer adds m-4 after the relay took m-3 in hand: m-4 and the marker must stay.
+    await db.sessions.update_one({"_id": "m"}, push_to_outbox({}, [entry("m-3")]))
+    await db.sessions.update_one({"_id": "m"}, push_to_outbox({}, [entry("m-4")]))
+    relay.kick("sessions", "m", [entry("m-3")])
+    assert await relay.relay_once(named_only=True) == 1
+    stored = await db.sessions.find_one({"_id": "m"})
+    assert stored is not None and [e["id"] for e in stored[OUTBOX_FIELD]] == ["m-4"]
+    assert stored[PENDING_FIELD] > 0
+
+    # A relay that died between its pull and its clear left a marker over an empty outbox.
+    await db.sessions.update_one({"_id": "q"}, {"$set": {PENDING_FIELD: 1}})
+    assert await relay.relay_once() == 1  # m-4
+    assert await db.sessions.count_documents({PENDING_FIELD: {"$exists": True}}) == 0
+    assert [d[OUTBOX_FIELD] for d in await db.sessions.find({}).to_list()] == [[], []]
+
+
+async def test_the_periodic_scan_is_served_by_an_index(
+    parts: tuple[AsyncDatabase[Document], OutboxRelay]
+) -> None:
+    db, relay = parts
+    await ensure_indexes(db, OutboxRelay.indexes(["sessions"]))
+    await db.sessions.insert_one({"_id": "x", OUTBOX_FIELD: []})
+    plan = await db.sessions.find(pending_query(), {OUTBOX_FIELD: 1}).limit(relay.batch) \
+        .explain()
+    winning = str(plan["queryPlanner"]["winningPlan"])
+    # MongoDB: an IXSCAN stage; the stand-in: SQLite's own plan, "SEARCH ... USING INDEX".
+    assert "IXSCAN" in winning or "USING INDEX" in winning, winning
+    assert "COLLSCAN" not in winning
+
+
 async def test_relay_keeps_events_through_a_nats_outage(mongo_url: str, tmp_path: Path) -> None:
     server = start_nats(tmp_path / "nats")
     settings = Settings(nats_url=server.url, mongo_url=mongo_url, db_prefix="outage")
@@ -108,7 +161,8 @@ async def test_relay_keeps_events_through_a_nats_outage(mongo_url: str, tmp_path
     relay.start()
     try:
         server.kill()
-        await db.sessions.insert_one({"_id": "s", "outbox": [entry("during-outage")]})
+        await db.sessions.insert_one(
+            with_pending_marker({"_id": "s", "outbox": [entry("during-outage")]}))
         relay.kick()
         # Timed on purpose: NATS is down, and the relay must keep the entry through rounds
         # that fail for a while; nothing settles that a barrier could wait for.

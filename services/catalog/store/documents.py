@@ -24,15 +24,16 @@ from services.catalog.store.listing import (
 )
 from shared.contracts.catalog.editing import DocumentCriteria
 from shared.db import Document, IndexSpec
-from shared.outbox import OUTBOX_FIELD, push_to_outbox
+from shared.outbox import OUTBOX_FIELD, PENDING_FIELD, push_to_outbox, with_pending_marker
 
 DOCUMENTS = "documents"
 REVISIONS = "revisions"
 """Old revisions, `_id` = `<document id>:<revision>`: the state a revision had when left."""
 TRANSLATIONS = "translations_received"
 """Every completed translation received, by job and revision, with what became of it."""
-_STATE_ONLY = {OUTBOX_FIELD: 0, **{name: 0 for name in LISTING_FIELDS}}
-"""A document's state without its pending events and the list's derived fields."""
+_STATE_ONLY = {OUTBOX_FIELD: 0, PENDING_FIELD: 0, **{name: 0 for name in LISTING_FIELDS}}
+"""A document's state without its pending events (and their marker) and the list's derived
+fields."""
 
 
 class DocumentStore:
@@ -60,8 +61,8 @@ class DocumentStore:
     async def insert(self, doc: Document, events: Sequence[Document]) -> bool:
         """Store a new document with the events of its creation; False if its id is taken."""
         try:
-            await self.documents.insert_one({**doc, **listing_fields(doc),
-                                             OUTBOX_FIELD: list(events)})
+            await self.documents.insert_one(with_pending_marker(
+                {**doc, **listing_fields(doc), OUTBOX_FIELD: list(events)}))
         except DuplicateKeyError:
             return False
         return True
@@ -70,7 +71,9 @@ class DocumentStore:
                                    events: Sequence[Document]) -> bool:
         """Write `after` and its events in one atomic write, only if nobody wrote since
         `before` was read (its `version`); False means: read again and decide again."""
-        fields = {k: v for k, v in after.items() if k not in ("_id", OUTBOX_FIELD)}
+        # Never the pending marker: only the outbox's writes and its relay set or clear it.
+        fields = {k: v for k, v in after.items()
+                  if k not in ("_id", OUTBOX_FIELD, PENDING_FIELD)}
         fields.update(listing_fields(after))
         update: dict[str, Any] = {"$set": fields}
         if events:
@@ -108,7 +111,7 @@ class DocumentStore:
 
     async def keep_revision(self, doc: Document) -> None:
         """Keep the state a revision had as it is left behind (idempotent)."""
-        snapshot = {k: v for k, v in doc.items() if k not in ("_id", OUTBOX_FIELD)}
+        snapshot = {k: v for k, v in doc.items() if k not in ("_id", OUTBOX_FIELD, PENDING_FIELD)}
         key = f"{doc['_id']}:{doc['revision']}"
         snapshot.update(_id=key, document_id=doc["_id"])
         # Only over an older state of the same revision: two writers leaving revision n race

@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.registration.store.base import Collections
 from shared.db import Document, IndexSpec
-from shared.outbox import OUTBOX_FIELD
+from shared.outbox import OUTBOX_FIELD, with_pending_marker
 
 INVITATIONS = "invitations"
 
@@ -27,7 +27,7 @@ class InvitationDocuments(Collections):
         """Insert unless this invitation (its id: session and address) exists; whether it
         was inserted."""
         try:
-            await self.invitations.insert_one(document)
+            await self.invitations.insert_one(with_pending_marker(document))
         except DuplicateKeyError:
             return False
         return True

@@ -17,6 +17,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.registration.store.base import REGISTRATIONS
 from shared.db import Document, IndexSpec
+from shared.outbox import with_pending_marker
 
 MAILINGS = "session_mailings"
 INDEXES = [IndexSpec(MAILINGS, (("session_id", 1), ("kind", 1), ("created_at", -1)))]
@@ -39,7 +40,7 @@ class Mailings:
     async def insert_once(self, document: Document) -> bool:
         """Insert a record with its events; False if one with its id exists already."""
         try:
-            await self.mailings.insert_one(document)
+            await self.mailings.insert_one(with_pending_marker(document))
         except DuplicateKeyError:
             return False
         return True

@@ -16,6 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from services.registration.store.base import ACTIVE, Collections, with_events
 from shared.db import Document
 from shared.ids import id_floor
+from shared.outbox import with_pending_marker
 
 
 class RegistrationDocuments(Collections):
@@ -24,7 +25,7 @@ class RegistrationDocuments(Collections):
     async def insert_registration(self, document: Document) -> Document | None:
         """Insert; None if it went in, else the registration of that address already there."""
         try:
-            await self.registrations.insert_one(document)
+            await self.registrations.insert_one(with_pending_marker(document))
         except DuplicateKeyError:
             return await self.registrations.find_one(
                 {"session_id": document["session_id"], "email_key": document["email_key"]})

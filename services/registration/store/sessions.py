@@ -13,20 +13,20 @@ from services.registration.store.session_filters import feed_search, held_search
 from shared.contracts.registration.rpc import FeedQuery, SessionQuery
 from shared.db import Document
 from shared.ids import id_floor
-from shared.outbox import push_to_outbox
+from shared.outbox import push_to_outbox, with_pending_marker
 
 
 class SessionDocuments(Collections):
     """The `sessions` collection."""
 
     async def insert_session(self, document: Document) -> None:
-        await self.sessions.insert_one(document)
+        await self.sessions.insert_one(with_pending_marker(document))
 
     async def insert_session_once(self, document: Document) -> bool:
         """Insert unless a session with its id exists (an announcement's id is derived from
         its source, so two deliveries at once race for it); whether it was inserted."""
         try:
-            await self.sessions.insert_one(document)
+            await self.sessions.insert_one(with_pending_marker(document))
         except DuplicateKeyError:
             return False
         return True
@@ -48,7 +48,7 @@ class SessionDocuments(Collections):
         `$set` as a string, but keeps it a datetime in a whole-document write.
         """
         return await self.sessions.find_one_and_replace(
-            {"_id": session_id, "rev": rev}, document) is not None
+            {"_id": session_id, "rev": rev}, with_pending_marker(document)) is not None
 
     async def change_status(self, session_id: str, from_status: str, changes: dict[str, Any],
                             events: Sequence[Document]) -> bool:
