@@ -9,8 +9,11 @@ idempotency record, rendering with the `.ics`, the delivery log and its lease, t
 
 The event path's time is also split into stages from the delivery log: publish -> queued
 (consumer, idempotency record, audience, rendering, insert) and queued -> SMTP accepted (the
-sender's claim, the SMTP exchange). The MongoDB commands notify issues per mail are counted
-(the stand-in's CPU is about proportional to them, plus its scans).
+wait for a sending worker, the SMTP exchange, the outcome's record). Notify runs in this
+process, so the MongoDB commands it issues per mail are counted here, by command and
+collection (`insert deliveries`); the stand-in's CPU is about proportional to them, plus its
+scans. CPU ms per mail is measured for this process (notify, the publisher and the SMTP
+sink), the stand-in and nats-server; the raw baseline's row shows the sink's own share.
 
     uv run python bench/notify_latency.py [--events 1000] [--rate 100] [--replicas 1]
 """
@@ -43,6 +46,7 @@ from services.notify.bootstrap import build_spec
 from services.notify.settings import NotifySettings, SmtpSettings
 from shared.bus import make_broker
 from shared.contracts.registration import events as reg
+from shared.ids import id_floor
 from shared.servers import free_port, start_mongo, start_nats
 from shared.service import start_service
 from shared.settings import Settings
@@ -64,15 +68,19 @@ class Arrivals:
 
 
 class MongoCommands(monitoring.CommandListener):
-    """Counts the MongoDB commands of this process (notify's, while the events flow)."""
+    """Counts the MongoDB commands of this process (notify's, while the events flow), by
+    command and collection (`insert deliveries`), driver chatter (`hello`) left out."""
+
+    CHATTER = frozenset({"hello", "ismaster", "isMaster", "endSessions", "ping"})
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.on = False
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
-        if self.on:
-            self.counts[event.command_name] = self.counts.get(event.command_name, 0) + 1
+        if self.on and event.command_name not in self.CHATTER:
+            key = f"{event.command_name} {collection_of(event)}".rstrip()
+            self.counts[key] = self.counts.get(key, 0) + 1
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
@@ -83,6 +91,14 @@ class MongoCommands(monitoring.CommandListener):
     def per_operation(self, count: int) -> dict[str, float]:
         per = {name: round(n / count, 2) for name, n in sorted(self.counts.items())}
         return {"total": round(sum(self.counts.values()) / count, 2), **per}
+
+
+def collection_of(event: monitoring.CommandStartedEvent) -> str:
+    """The collection a command works on (`getMore` names it in `collection`)."""
+    command = event.command
+    target = command.get("collection") if event.command_name == "getMore" else (
+        command.get(event.command_name))
+    return target if isinstance(target, str) else ""
 
 
 COMMANDS = MongoCommands()
@@ -137,6 +153,12 @@ def confirmed(i: int) -> reg.ParticipantConfirmed:
             timezone="America/Bogota", languages=["es", "en"], join_url="https://m.example/j"))
 
 
+def created_s(record: dict[str, Any]) -> float:
+    """When a delivery was queued, in epoch seconds: its `order` id starts with the epoch
+    milliseconds in hex (`shared.ids`)."""
+    return int(record["order"][:len(id_floor(datetime.now(UTC)))], 16) / 1000
+
+
 async def event_path(settings: Settings, smtp: SmtpSettings, arrivals: Arrivals, count: int,
                      rate: float, replicas: int, meter: CpuMeter) -> dict[str, Any]:
     spec = build_spec(options=NotifySettings(poll_seconds=0.2), smtp=smtp)  # default send rate
@@ -171,8 +193,8 @@ async def event_path(settings: Settings, smtp: SmtpSettings, arrivals: Arrivals,
     await broker.stop()
     for service in services:
         await service.stop()
-    queued = [int(r["order"][:13], 16) / 1000 - wall[r["to"]] for r in records if r["to"] in wall]
-    sent = [r["sent_ms"] / 1000 - int(r["order"][:13], 16) / 1000 for r in records
+    queued = [created_s(r) - wall[r["to"]] for r in records if r["to"] in wall]
+    sent = [r["sent_ms"] / 1000 - created_s(r) for r in records
             if r["to"] in wall and r.get("sent_ms")]
     return {**percentiles([arrivals.at[to] - t for to, t in published.items()]),
             "per_s": count / elapsed, **cpu,

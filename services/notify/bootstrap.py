@@ -8,6 +8,7 @@ so a bad `SMTP_*` stops the process at once with one line per problem).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
 from services.notify import pollers, store
@@ -37,7 +38,8 @@ def build_spec(clock: Clock = utc_now, options: NotifySettings | None = None,
 
     def build(runtime: Runtime) -> Parts:
         server = smtp or settings_for(runtime.service, SmtpSettings)
-        data, due = store.Store.on(runtime.db), DueMails(clock)
+        data = store.Store.on(runtime.db)
+        due = DueMails(clock, runtime.instance, timedelta(seconds=opts.lease_seconds))
         mailer = Mailer(data.deliveries, runtime.settings, server, clock, strings, renderer,
                         due)
         signer = Signer(runtime.settings.token_secret, runtime.settings.older_token_secrets())

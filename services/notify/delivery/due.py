@@ -10,6 +10,11 @@ mail queued by a replica that died, a lease that ran out, a retry planned by ano
 A hint is only a hint: the claim is still the conditional write on the delivery record, so
 two replicas (or a hint and a sweep) pointing at one mail never send it twice, and a hint
 lost with its process is found again by some replica's sweep.
+
+A replica's mailer queues a new mail already claimed for its own sender (`hold`: the claim
+rides in the insert, one command fewer a mail), and hands the claimed mail over with its
+message; the sender then needs no read or write before the SMTP exchange. A mail held by a
+replica that dies waits for its lease to run out, like one it was sending.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ import heapq
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from services.notify.domain.delivery import Delivery, Hold
 from services.notify.settings import NotifySettings
 from services.notify.store import Deliveries, ms
 from shared.clock import Clock
+from shared.ids import new_id
 
 log = logging.getLogger(__name__)
 BODIES_HELD = 2000
@@ -37,17 +45,35 @@ class DueMails:
     """Delivery ids this replica should try to claim, now or at a known time."""
 
     clock: Clock
+    owner: str | None = None
+    """The replica whose sender takes these mails; None: nobody here sends (no holds)."""
+    lease: timedelta = timedelta(seconds=60)
+    """How long a hold taken at queueing keeps other replicas off a mail."""
     _ready: asyncio.Queue[str] = field(default_factory=asyncio.Queue, init=False)
     _later: list[tuple[int, str]] = field(default_factory=list, init=False)
     _known: dict[str, int] = field(default_factory=dict, init=False)
     """id -> due time (epoch ms) of every id waiting here, ready or later: no id twice."""
     _bodies: dict[str, str] = field(default_factory=dict, init=False)
     _later_added: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+    _held: dict[str, tuple[Delivery, Hold]] = field(default_factory=dict, init=False)
+    """Mails queued already claimed for this replica's sender, by id."""
 
-    def add(self, delivery_id: str, due_ms: int, body: str | None = None) -> None:
-        """Try `delivery_id` at `due_ms` (now, if past), unless it is already due sooner."""
+    def hold(self) -> Hold | None:
+        """A claim for a mail about to be queued, for this replica's sender; None if there
+        is none here, or it has as many in hand as it keeps (then the mail is queued free)."""
+        if self.owner is None or len(self._held) >= BODIES_HELD:
+            return None
+        now = self.clock()
+        return Hold(self.owner, new_id(now), now + self.lease)
+
+    def add(self, delivery_id: str, due_ms: int, body: str | None = None,
+            held: tuple[Delivery, Hold] | None = None) -> None:
+        """Try `delivery_id` at `due_ms` (now, if past), unless it is already due sooner;
+        `held`: the mail as queued under this replica's hold."""
         if body is not None and len(self._bodies) < BODIES_HELD:
             self._bodies[delivery_id] = body
+        if held is not None:
+            self._held[delivery_id] = held
         known = self._known.get(delivery_id)
         if known is not None and known <= due_ms:
             return
@@ -82,6 +108,10 @@ class DueMails:
             delivery_id = await self._ready.get()
             if self._known.pop(delivery_id, None) is not None:
                 return delivery_id, self._bodies.pop(delivery_id, None)
+
+    def held(self, delivery_id: str) -> tuple[Delivery, Hold] | None:
+        """The mail as queued under this replica's hold, if it was (asked once, when taken)."""
+        return self._held.pop(delivery_id, None)
 
 
 async def watch(due: DueMails, deliveries: Deliveries, options: NotifySettings) -> None:

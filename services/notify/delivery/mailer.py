@@ -10,7 +10,7 @@ from services.notify.delivery.due import DueMails
 from services.notify.delivery.mime import Envelope, Renderer, sender_domain
 from services.notify.domain.calendar import Method, session_invitation
 from services.notify.domain.compose import MailContent, SessionMail, compose_session_mail
-from services.notify.domain.delivery import Delivery
+from services.notify.domain.delivery import Delivery, held_by
 from services.notify.domain.links import Site
 from services.notify.domain.model import (
     MailKind,
@@ -86,9 +86,12 @@ class Mailer:
             language=content.language, message_id=mid, created_at=now, session_id=session_id,
             registration_id=recipient.registration_id, subscription_id=subscription_id,
             trace=trace)
-        queued, body = await self.deliveries.queue(delivery, raw.decode("ascii"))
+        hold = self.due.hold()
+        if hold is not None:
+            delivery = held_by(delivery, hold)
+        queued, body = await self.deliveries.queue(delivery, raw.decode("ascii"), hold)
         if queued:
-            self.due.add(key, ms(now), body)
+            self.due.add(key, ms(now), body, None if hold is None else (delivery, hold))
         return queued
 
     async def retry(self, mail_id: str) -> Delivery | None:

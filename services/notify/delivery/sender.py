@@ -22,7 +22,12 @@ from opentelemetry import propagate, trace
 from services.notify import events
 from services.notify.delivery.due import DueMails, watch
 from services.notify.delivery.smtp import SmtpConnection
-from services.notify.domain.delivery import Delivery, SmtpResult, attempted
+from services.notify.domain.delivery import (
+    Delivery,
+    SmtpResult,
+    attempted,
+    hold_still_covers_a_send,
+)
 from services.notify.metrics import MAILS
 from services.notify.settings import NotifySettings, SmtpSettings
 from services.notify.store import DELIVERIES, Deliveries, ms
@@ -84,6 +89,8 @@ class Sender:
         try:
             await self.send_one(smtp, delivery_id, body)
         except Exception as error:  # MongoDB away: wait, and try this one again after
+            # (by a claim: a hold taken at queueing is not handed back, for the error may
+            # have come after the SMTP server took the mail; the lease decides, as for any)
             log.warning("sender paused", extra={"error": type(error).__name__})
             self.due.add(delivery_id, ms(self.clock()) + 1000, body)
             await asyncio.sleep(1.0)
@@ -101,9 +108,7 @@ class Sender:
         """Claim and send this mail if it is due; False if it was not (or someone else's).
 
         `body`: its rendered message, if the mailer handed it over (else it is read back)."""
-        lease = timedelta(seconds=self.options.lease_seconds)
-        now = self.clock()
-        delivery = await self.deliveries.claim(delivery_id, now, self.owner, new_id(now), lease)
+        delivery = await self._claim(delivery_id, with_body=body is None)
         if delivery is None:
             return False
         if not await self.still_wanted(delivery):
@@ -131,3 +136,17 @@ class Sender:
                                         "smtp_code": result.code,
                                         "attempts": delivery.attempts})
         return True
+
+    async def _claim(self, delivery_id: str, *, with_body: bool) -> Delivery | None:
+        """This attempt's hold on the mail: the one taken as this replica queued it, as is
+        if it still leaves time to send and the message is at hand (else renewed, reading
+        the message back), or a claim of the record."""
+        lease = timedelta(seconds=self.options.lease_seconds)
+        now, held = self.clock(), self.due.held(delivery_id)
+        if held is None:
+            return await self.deliveries.claim(delivery_id, now, self.owner, new_id(now), lease,
+                                               with_body=with_body)
+        delivery, hold = held
+        if not with_body and hold_still_covers_a_send(hold, now, lease):
+            return delivery
+        return await self.deliveries.renew(hold, delivery_id, now, lease, with_body=with_body)

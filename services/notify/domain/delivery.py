@@ -6,8 +6,8 @@ it, and `events` says what it tells the bus.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Literal
 
 from services.notify.domain.model import DeliveryStatus, MailKind
@@ -43,7 +43,28 @@ class Delivery:
     trace: dict[str, str] = field(default_factory=dict)
     """The trace context of the event that caused the mail: its sending joins that trace."""
     inline_body: str | None = None
-    """The rendered message, in records from before bodies were kept apart."""
+    """The rendered message, when the record holds it (see `store.deliveries`)."""
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A claim taken as the mail is queued, by the replica whose sender it is handed to:
+    nobody else claims the mail before `until`, and only `attempt_id` records its outcome."""
+
+    owner: str
+    attempt_id: str
+    until: datetime
+
+
+def held_by(delivery: Delivery, hold: Hold) -> Delivery:
+    """A new mail as its first attempt holds it: `sending`, counted as attempted once."""
+    return replace(delivery, status="sending", attempts=1, attempt_id=hold.attempt_id)
+
+
+def hold_still_covers_a_send(hold: Hold, now: datetime, lease: timedelta) -> bool:
+    """Whether a hold leaves at least half a fresh claim's lease, the margin a sender needs
+    to finish before another replica may take the mail (else it renews the hold first)."""
+    return hold.until - now >= lease / 2
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The delivery log: one record per (source, kind, recipient), claimed under a lease to send.
 
-Records keep their due times and leases as epoch milliseconds (`times`); the rendered messages
-live in a collection of their own, under the delivery's id, so the records stay small for the
-queries and sweeps over the log.
+Records keep their due times and leases as epoch milliseconds (`times`) and their rendered
+message inline (`raw`): one insert queues a mail. A message larger than `INLINE_LIMIT` (none
+of ours is near it) goes to a collection of its own, under the delivery's id, as all did in
+records from before; the log's queries and sweeps project `raw` out.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, DuplicateKeyError
 
-from services.notify.domain.delivery import Attempted, Delivery
+from services.notify.domain.delivery import Attempted, Delivery, Hold
 from services.notify.domain.model import DeliveryStatus
 from services.notify.store.delivery_records import delivery_of, queued_record
 from services.notify.store.times import ms
@@ -25,6 +26,9 @@ from shared.outbox import push_to_outbox
 
 log = logging.getLogger(__name__)
 DELIVERIES, BODIES = "deliveries", "mail_bodies"
+INLINE_LIMIT = 512 * 1024
+"""Largest rendered message kept in its delivery record (characters: the message is ASCII);
+far below MongoDB's 16 MiB per document, with room for the record's outbox entries."""
 ENDED = ("sent", "failed", "suppressed")
 """Statuses after which nobody attempts the mail again (unless a person retries a failed one)."""
 INDEXES = [
@@ -43,35 +47,45 @@ class Deliveries:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.collection, self.bodies = db[DELIVERIES], db[BODIES]
 
-    async def queue(self, delivery: Delivery, raw: str) -> tuple[bool, str | None]:
-        """Insert a queued delivery: whether it is new (not for a (source, kind, recipient)
-        already queued), and its rendered message if this call stored it.
+    async def queue(self, delivery: Delivery, raw: str,
+                    hold: Hold | None = None) -> tuple[bool, str | None]:
+        """Insert a queued delivery (claimed for `hold` if given): whether it is new (not for
+        a (source, kind, recipient) already queued), and its rendered message if this call
+        stored it. One insert, with the message inline, unless it is larger than
+        `INLINE_LIMIT` (`_queue_apart`)."""
+        if len(raw) > INLINE_LIMIT:
+            return await self._queue_apart(delivery, raw, hold)
+        try:
+            await self.collection.insert_one(queued_record(delivery, raw, hold))
+        except DuplicateKeyError:
+            return False, None
+        return True, raw
 
-        The rendered message goes to its own collection, first: a crash between the two
-        inserts leaves only a body, which the next attempt to queue the same mail reuses
-        (then the sender reads it back rather than take this rendering).
-        """
+    async def _queue_apart(self, delivery: Delivery, raw: str,
+                           hold: Hold | None) -> tuple[bool, str | None]:
+        """Queue a large message: the message to its own collection, first. A crash between
+        the two inserts leaves only a body, which the next attempt to queue the same mail
+        reuses (then the sender reads it back rather than take this rendering)."""
         body: str | None = raw
         try:
             await self.bodies.insert_one({"_id": delivery.id, "raw": raw})
         except DuplicateKeyError:
             body = None
         try:
-            await self.collection.insert_one(queued_record(delivery))
+            await self.collection.insert_one(queued_record(delivery, None, hold))
         except DuplicateKeyError:
             return False, None
         return True, body
 
     async def body(self, delivery: Delivery) -> str | None:
-        """The rendered message of a claimed delivery (inline in records from before bodies
-        were kept apart)."""
+        """The rendered message of a claimed delivery: inline, or kept apart."""
         if delivery.inline_body is not None:
             return delivery.inline_body
         found = await self.bodies.find_one({"_id": delivery.id})
         return None if found is None else str(found["raw"])
 
     async def claim(self, delivery_id: str, now: datetime, owner: str, attempt_id: str,
-                    lease: timedelta) -> Delivery | None:
+                    lease: timedelta, *, with_body: bool = True) -> Delivery | None:
         """Take this mail for this replica if it is due: queued, or its sender vanished.
 
         A conditional write, exact under concurrency, so two replicas never hold the same
@@ -81,7 +95,8 @@ class Deliveries:
         By `_id`, which the stand-in finds without reading the log (see `delivery.due`); and
         as two writes, one per way of being due, rather than one with `$or`: a mail matches at
         most one of them at a time, and the stand-in serves an `$or` outside its SQL path, at
-        three to four times the cost of the whole claim.
+        three to four times the cost of the whole claim. `with_body` False leaves the inline
+        message on the server (the sender already has it).
         """
         take = {"$set": {"status": "sending", "lease_until_ms": ms(now + lease),
                          "owner": owner, "attempt_id": attempt_id, "updated_ms": ms(now)},
@@ -89,11 +104,21 @@ class Deliveries:
         for due in ({"status": "queued", "next_attempt_ms": {"$lte": ms(now)}},
                     {"status": "sending", "lease_until_ms": {"$lte": ms(now)}}):
             record = await self.collection.find_one_and_update(
-                {"_id": delivery_id, **due}, take, projection={"outbox": 0},
+                {"_id": delivery_id, **due}, take, projection=_claimed(with_body),
                 return_document=ReturnDocument.AFTER)
             if record is not None:
                 return delivery_of(record)
         return None
+
+    async def renew(self, hold: Hold, delivery_id: str, now: datetime, lease: timedelta, *,
+                    with_body: bool = True) -> Delivery | None:
+        """Extend the hold taken as the mail was queued, if it is still this attempt's (no
+        other replica took the mail after the hold ran out): the same attempt goes on."""
+        record = await self.collection.find_one_and_update(
+            {"_id": delivery_id, "status": "sending", "attempt_id": hold.attempt_id},
+            {"$set": {"lease_until_ms": ms(now + lease), "updated_ms": ms(now)}},
+            projection=_claimed(with_body), return_document=ReturnDocument.AFTER)
+        return None if record is None else delivery_of(record)
 
     async def unfinished(self, limit: int) -> list[tuple[str, int]]:
         """Queued and sending mails, the longest due first, each with the time (epoch ms) it
@@ -156,7 +181,7 @@ class Deliveries:
 
     async def get(self, delivery_id: str) -> Delivery | None:
         """One delivery."""
-        record = await self.collection.find_one({"_id": delivery_id}, {"outbox": 0})
+        record = await self.collection.find_one({"_id": delivery_id}, _claimed(False))
         return None if record is None else delivery_of(record)
 
     async def newest(self, limit: int, after: str | None = None, *,
@@ -195,3 +220,8 @@ class Deliveries:
             {"_id": {"$in": ids}, "status": {"$in": list(ENDED)},
              "updated_ms": {"$lt": ms(cutoff)}},
             {"$set": {"to": "", "smtp_response": None}, "$unset": {"raw": ""}})
+
+
+def _claimed(with_body: bool) -> Document:
+    """What a claim reads back of the record: not the outbox, nor the message unless asked."""
+    return {"outbox": 0} if with_body else {"outbox": 0, "raw": 0}

@@ -1,26 +1,36 @@
 """How a `Delivery` is stored and read back: due times and leases as epoch milliseconds
-(see `times`), the rendered message apart (older records hold it inline, as `raw`)."""
+(see `times`), the rendered message inline as `raw` (a large one, and those of older records,
+apart in `mail_bodies`)."""
 
 from __future__ import annotations
 
-from services.notify.domain.delivery import Delivery
+from services.notify.domain.delivery import Delivery, Hold
 from services.notify.store.times import from_ms, ms
 from shared.db import Document
 
 
-def queued_record(delivery: Delivery) -> Document:
-    """The stored record of a newly queued mail (its message is stored apart)."""
+def queued_record(delivery: Delivery, raw: str | None = None,
+                  hold: Hold | None = None) -> Document:
+    """The stored record of a newly queued mail, with its message unless stored apart, and
+    claimed if `hold` (then `delivery` is as `held_by` makes it)."""
     at = ms(delivery.created_at)
-    return {
-        "_id": delivery.id, "order": delivery.order, "kind": delivery.kind, "status": "queued",
+    record: Document = {
+        "_id": delivery.id, "order": delivery.order, "kind": delivery.kind,
+        "status": delivery.status,
         "source_id": delivery.source_id, "session_id": delivery.session_id,
         "registration_id": delivery.registration_id, "to": delivery.to,
         "to_hash": delivery.to_hash, "language": delivery.language,
-        "message_id": delivery.message_id, "attempts": 0, "next_attempt_ms": at,
-        "lease_until_ms": None, "created_at": delivery.created_at, "updated_ms": at,
+        "message_id": delivery.message_id, "attempts": delivery.attempts,
+        "next_attempt_ms": at, "lease_until_ms": None if hold is None else ms(hold.until),
+        "created_at": delivery.created_at, "updated_ms": at,
         "sent_ms": None, "smtp_code": None, "smtp_response": None,
         "subscription_id": delivery.subscription_id, "trace": delivery.trace, "outbox": [],
     }
+    if hold is not None:
+        record |= {"owner": hold.owner, "attempt_id": hold.attempt_id}
+    if raw is not None:
+        record["raw"] = raw
+    return record
 
 
 def delivery_of(record: Document) -> Delivery:
