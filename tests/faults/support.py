@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from shared.db import make_client
 from shared.settings import SERVICES
 from tests.faults.stack_support import Stack as Stack  # re-exported for the tests
 from tests.support.quiet import Servers, quiet
@@ -199,3 +200,16 @@ async def state_digest(stack: Stack) -> dict[str, str]:
     finally:
         await client.close()
     return digests
+
+
+async def registrations_of(up: Stack, session_id: str) -> tuple[dict[str, Any], list[Any]]:
+    """The session (its seat ledger) and its registrations, as stored."""
+    client = make_client(up.settings, app_name="faults-check")
+    try:
+        db = client[up.settings.database_name("registration")]
+        session = await db["sessions"].find_one({"_id": session_id})
+        found = await db["registrations"].find({"session_id": session_id}).to_list()
+    finally:
+        await client.close()
+    assert session is not None
+    return session, found

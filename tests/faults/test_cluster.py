@@ -20,9 +20,15 @@ import httpx
 import nats.errors
 import pytest
 
-from shared.db import make_client
 from tests.faults.nats_cluster import NatsCluster, replicas_current, stream_leader
-from tests.faults.support import Stack, delivery_statuses, open_session, person, settle
+from tests.faults.support import (
+    Stack,
+    delivery_statuses,
+    open_session,
+    person,
+    registrations_of,
+    settle,
+)
 from tests.support import eventually
 
 # Real processes on a two-core machine: more room than the suite's default 120 s.
@@ -31,19 +37,6 @@ pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
 BURST = 240
 CAPACITY = 100  # fewer seats than people: the ledger has to stay exact across the failover
 STREAM = "REGISTRATION"
-
-
-async def registrations_of(up: Stack, session_id: str) -> tuple[dict[str, Any], list[Any]]:
-    """The session (its seat ledger) and its registrations, as stored."""
-    client = make_client(up.settings, app_name="faults-check")
-    try:
-        db = client[up.settings.database_name("registration")]
-        session = await db["sessions"].find_one({"_id": session_id})
-        found = await db["registrations"].find({"session_id": session_id}).to_list()
-    finally:
-        await client.close()
-    assert session is not None
-    return session, found
 
 
 async def burst(up: Stack, session_id: str, answers: dict[str, int]) -> None:

@@ -8,17 +8,16 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
 
-from shared.db import make_client
 from tests.faults.support import (
     Stack,
     delivery_statuses,
     open_session,
     person,
+    registrations_of,
     settle,
 )
 from tests.support import eventually
@@ -29,18 +28,6 @@ pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
 RPC_TIMEOUT = 2.0
 SLACK = 2.5  # the gateway's own work, on a busy two-core machine
 STABLE = 4  # polls, 1 s apart, that must see the same registrations: past server selection
-
-
-async def registrations_of(up: Stack, session_id: str) -> tuple[dict[str, Any], list[Any]]:
-    client = make_client(up.settings, app_name="faults-check")
-    try:
-        db = client[up.settings.database_name("registration")]
-        session = await db["sessions"].find_one({"_id": session_id})
-        found = await db["registrations"].find({"session_id": session_id}).to_list()
-    finally:
-        await client.close()
-    assert session is not None
-    return session, found
 
 
 async def test_mongo_down_gets_503_in_time_and_leaves_nothing_half_written(
