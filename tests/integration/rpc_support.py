@@ -6,10 +6,13 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
+import nats.errors
 from pydantic import BaseModel
 
-from shared.bus import RpcRoutes, make_broker
+from shared.bus import RpcRoutes, call, make_broker
+from shared.contracts.rpc import RpcFailure
 from shared.settings import Settings
 
 
@@ -46,11 +49,28 @@ async def slow_service(settings: Settings, concurrency: int) -> AsyncIterator[Sl
         service.done.append(request.tag)  # the side effect, after the work
         return request
 
+    @routes.responder("ready", Work)
+    async def ready(request: Work) -> Work:
+        return request  # no side effect: only tells that the responders answer
+
     broker = make_broker(settings, client_name="slow-service")
     broker.include_router(routes.router)
     await broker.start()
     await broker.connection.flush()  # the server has our subscription before anyone asks
+    await _answering(broker)
     try:
         yield service
     finally:
         await broker.stop()
+
+
+async def _answering(broker: Any) -> None:
+    """Until the service answers: on a loaded machine the subscriptions may start after
+    `start()` returns, and a request sent meanwhile finds no responder (seen in CI)."""
+    for _ in range(100):
+        try:
+            await call(broker, "rpc.slow.ready", Work(tag="ready"), Work, timeout=1)
+            return
+        except (RpcFailure, nats.errors.Error):
+            await asyncio.sleep(0.1)
+    raise AssertionError("the slow service never answered")

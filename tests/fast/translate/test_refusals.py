@@ -36,7 +36,7 @@ async def test_a_draft_naming_unknown_segments_is_invalid_and_keeps_nothing(
     await publish_document(backend, snapshot("doc-1"))
     job = await job_in(backend, "doc-1")
     await claim(backend, job.id, ALICE)
-    segments = [*english_draft(job), {"id": "no-such-segment", "target": "x"}]
+    segments = [*english_draft(job), {"id": "no-such-segment-1", "target": "x"}]
     assert await refused(act(backend, "save_draft", job.id, ALICE, segments=segments)) == (
         "invalid")
     assert all(segment.target is None for segment in (await job_in(backend, "doc-1")).segments)
