@@ -33,9 +33,9 @@ from litestar.params import KwargDefinition, QueryParameter
 from pydantic import BaseModel
 
 from services.gateway.problems import problem
+from shared.contracts.exact import DATE_TIME
 
-RFC3339 = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
-           r"([Zz]|[+-][0-9]{2}:[0-9]{2})$")
+RFC3339 = DATE_TIME
 """A date-time with its zone (RFC 3339): `0.5` or a bare date is no date-time here."""
 
 
