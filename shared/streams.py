@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 import nats.errors
 from faststream.nats import NatsBroker
 from nats.js.api import StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.client import JetStreamContext
+from nats.js.errors import NotFoundError, ServiceUnavailableError
 
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
+
+NOT_YET = (TimeoutError, nats.errors.NoRespondersError, ServiceUnavailableError)
+"""What JetStream answers while it cannot yet (a cluster electing its meta or stream leaders,
+a node just started): asked again, it answers."""
+READY_WITHIN_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -57,12 +66,31 @@ async def declare_streams(broker: NatsBroker, settings: Settings, *specs: Stream
     """Create each stream, or bring an existing one up to this configuration (owners only)."""
     js = broker.connection.jetstream()
     for spec in specs:
+        await until_jetstream_answers(partial(_declare, js, stream_config(spec, settings)),
+                                      spec.name)
+
+
+async def until_jetstream_answers(call: Callable[[], Awaitable[None]], stream: str,
+                                  within_s: float = READY_WITHIN_S) -> None:
+    """Run `call`, again while JetStream is not ready yet (`NOT_YET`), for up to `within_s`.
+
+    A service started together with a three-node cluster asks before the cluster has elected
+    its leaders, and creating a replicated stream waits for its peers: that request times out
+    or is answered 503 for a few seconds. Waiting here beats exiting for the supervisor to
+    start the whole process again."""
+    deadline = time.monotonic() + within_s
+    pause = 0.2
+    while True:
         try:
-            await js.stream_info(spec.name)
-        except NotFoundError:
-            await js.add_stream(stream_config(spec, settings))
-        else:
-            await js.update_stream(stream_config(spec, settings))
+            await call()
+            return
+        except NOT_YET as error:
+            if time.monotonic() + pause > deadline:
+                raise
+            log.warning("JetStream not ready for stream %s (%s); asking again",
+                        stream, type(error).__name__)
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 5.0)
 
 
 async def await_streams(broker: NatsBroker, settings: Settings, *specs: StreamSpec,
@@ -77,7 +105,7 @@ async def await_streams(broker: NatsBroker, settings: Settings, *specs: StreamSp
         tried = False
         while True:
             try:
-                await js.stream_info(spec.name)
+                await until_jetstream_answers(partial(_info, js, spec.name), spec.name)
                 break
             except NotFoundError:
                 pass
@@ -89,3 +117,17 @@ async def await_streams(broker: NatsBroker, settings: Settings, *specs: StreamSp
                 except (TimeoutError, nats.errors.Error):  # refused: not ours to create
                     log.warning("waiting for stream %s from %s", spec.name, spec.owner)
             await asyncio.sleep(poll_s)
+
+
+async def _declare(js: JetStreamContext, config: StreamConfig) -> None:
+    assert config.name is not None
+    try:
+        await js.stream_info(config.name)
+    except NotFoundError:
+        await js.add_stream(config)
+    else:
+        await js.update_stream(config)
+
+
+async def _info(js: JetStreamContext, stream: str) -> None:
+    await js.stream_info(stream)
