@@ -16,6 +16,8 @@ registration-sized document plus one JetStream publish (what a registration cost
 least: one write and one event), with no HTTP, RPC, dedupe or ledger. A second reference, the
 gateway floor: as many concurrent public reads of the session through the same gateway and
 RPC, which tells the registration's own work from the cost of the path every request takes.
+Last, LONE registrations one after another: the commands a registration takes with nothing
+to share a command with (the burst's writes are group-committed: store/batched.py).
 
     uv run python bench/registration_burst.py [--n 500] [--replicas 2] [--rounds 1]
 """
@@ -55,6 +57,8 @@ from shared.service import start_service
 from shared.settings import Settings
 
 RESULTS = Path(__file__).parent / "results" / "registration_burst.json"
+LONE = 20
+"""Registrations sent one after another at the end, for the commands a lone one takes."""
 
 
 class CommandCount(monitoring.CommandListener):
@@ -152,15 +156,21 @@ async def stand_in(settings: Settings, n: int) -> dict[str, float]:
         await client.close()
 
 
-async def burst(http: httpx.AsyncClient, auth: dict[str, str], n: int) -> dict[str, Any]:
+async def published_session(http: httpx.AsyncClient, auth: dict[str, str],
+                            capacity: int) -> str:
     starts = datetime.now(UTC) + timedelta(days=7)
-    capacity = max(n // 5, 1)
     created = await http.post("/v1/sessions", headers=auth, json={
         "title": {"es": "Sesión popular"}, "format": "webinar", "timezone": "America/Mexico_City",
         "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
         "languages": ["es"], "capacity": capacity, "join_url": "https://meet.example.org/x"})
-    session_id = created.json()["id"]
+    session_id: str = created.json()["id"]
     await http.post(f"/v1/sessions/{session_id}/publish", headers=auth)
+    return session_id
+
+
+async def burst(http: httpx.AsyncClient, auth: dict[str, str], n: int) -> dict[str, Any]:
+    capacity = max(n // 5, 1)
+    session_id = await published_session(http, auth, capacity)
     answers: list[dict[str, Any]] = []
 
     async def one(i: int) -> None:
@@ -186,6 +196,21 @@ async def floor(http: httpx.AsyncClient, session_id: str, n: int) -> dict[str, f
         assert reply.status_code == 200, reply.text
 
     return await timed_burst(n, one)
+
+
+async def lone(http: httpx.AsyncClient, auth: dict[str, str], n: int) -> dict[str, Any]:
+    """Registrations one after another (each alone, so nothing to batch), half of them
+    taking a seat and half joining the waiting list: the commands a lone one takes."""
+    session_id = await published_session(http, auth, n // 2)
+    started = time.perf_counter()
+    for i in range(n):
+        reply = await http.post(f"/v1/sessions/{session_id}/registrations",
+                                json=person(10**6 + i), headers=client_address(10**6 + i))
+        assert reply.status_code == 201, reply.text
+    wall = time.perf_counter() - started
+    await asyncio.sleep(0.5)  # the relay's removal of what it published, counted too
+    return {"n": n, "seconds": round(wall, 3), "per_s": round(n / wall, 1),
+            "p50_ms": round(wall / n * 1000, 1), "p99_ms": "", "exact": ""}
 
 
 def as_a_crowd(app: Any) -> Any:
@@ -217,6 +242,7 @@ async def main(n: int, replicas: int, rounds: int) -> None:
     rows: list[dict[str, Any]] = []
     raw: dict[str, Any] = {}
     plumbing: dict[str, Any] = {}
+    sequential: dict[str, Any] = {}
     try:
         async with app.lifespan():
             _, key = await gateway_of(app).keys.create("secretariat", "bench", datetime.now(UTC))
@@ -246,20 +272,25 @@ async def main(n: int, replicas: int, rounds: int) -> None:
                 COMMANDS.start()
                 plumbing = {**await floor(http, rows[-1]["session_id"], n),
                             **meter.per_operation_ms(n), **COMMANDS.per_operation(n)}
+                meter.start()
+                COMMANDS.start()
+                sequential = {**await lone(http, auth, LONE), **meter.per_operation_ms(LONE),
+                              **COMMANDS.per_operation(LONE)}
     finally:
         for service in services:
             await service.stop()
         nats.stop()
         mongo.stop()
-    report(rows, n, replicas, raw, plumbing)
+    report(rows, n, replicas, raw, plumbing, sequential)
 
 
 def report(rows: list[dict[str, Any]], n: int, replicas: int, raw: dict[str, Any],
-           plumbing: dict[str, Any]) -> None:
+           plumbing: dict[str, Any], sequential: dict[str, Any]) -> None:
     print(f"{'what':<34} {'n':>5} {'s':>7} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}  "
           f"{'CPU ms/op: here':>15} {'stand-in':>8} {'nats':>6} {'mongo cmds/op':>13}  exact")
     for row in [*rows, {"what": "stand-in alone: insert only", **raw},
-                {"what": "gateway floor: GET the session", **plumbing}]:
+                {"what": "gateway floor: GET the session", **plumbing},
+                {"what": "lone: one after another", **sequential}]:
         print(f"{row['what']:<34} {row['n']:>5} {row['seconds']:>7} {row['per_s']:>8} "
               f"{row['p50_ms']:>8} {row['p99_ms']:>8}  {row['cpu_ms_this_process']:>15} "
               f"{row['cpu_ms_stand_in']:>8} {row['cpu_ms_nats']:>6} {row['mongo_cmds']:>13}  "
@@ -271,11 +302,13 @@ def report(rows: list[dict[str, Any]], n: int, replicas: int, raw: dict[str, Any
              "p99_vs_baseline": round(real[-1]["p99_ms"] / base[-1]["p99_ms"], 1),
              "throughput_vs_gateway_floor": round(real[-1]["per_s"] / plumbing["per_s"], 3)}
     print("ratios (last round):", ratio)
-    for row in [rows[-1], {"what": "gateway floor", **plumbing}]:
+    for row in [rows[-1], {"what": "gateway floor", **plumbing},
+                {"what": "lone registrations", **sequential}]:
         print(f"mongo commands per operation, {row['what']}:", row["mongo_cmds_by_kind"])
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"n": n, "replicas": replicas, "rows": rows,
-                                   "stand_in": raw, "gateway_floor": plumbing, **ratio},
+                                   "stand_in": raw, "gateway_floor": plumbing,
+                                   "lone": sequential, **ratio},
                                   indent=2))
 
 

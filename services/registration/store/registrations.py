@@ -1,7 +1,8 @@
 """Registration documents: inserting, reading, and each conditional write of their life.
 
 Every write that changes a status expects the status it was decided on (or a field that tells
-the step is still to do), and queues the transition's events in the same write.
+the step is still to do), and queues the transition's events in the same write. Inserting and
+`advance`, a registration's two writes in a burst, are group-committed (batched.py).
 """
 
 from __future__ import annotations
@@ -11,25 +12,32 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo.asynchronous.database import AsyncDatabase
 
 from services.registration.store.base import ACTIVE, Collections, with_events
+from services.registration.store.batched import Step, advance_each, insert_each
 from shared.db import Document
 from shared.ids import id_floor
 from shared.outbox import with_pending_marker
+from shared.write_batcher import WriteBatcher
 
 
 class RegistrationDocuments(Collections):
     """The `registrations` collection."""
 
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        super().__init__(db)
+        self._inserts = WriteBatcher[Document, bool](
+            lambda documents: insert_each(self.registrations, documents))
+        self._steps = WriteBatcher[Step, bool](
+            lambda steps: advance_each(self.registrations, steps))
+
     async def insert_registration(self, document: Document) -> Document | None:
         """Insert; None if it went in, else the registration of that address already there."""
-        try:
-            await self.registrations.insert_one(with_pending_marker(document))
-        except DuplicateKeyError:
-            return await self.registrations.find_one(
-                {"session_id": document["session_id"], "email_key": document["email_key"]})
-        return None
+        if await self._inserts.submit(with_pending_marker(document)):
+            return None
+        return await self.registrations.find_one(
+            {"session_id": document["session_id"], "email_key": document["email_key"]})
 
     async def retire_email(self, registration: Document) -> None:
         """Free the address of a cancelled or expired registration for a new one (the unique
@@ -60,9 +68,15 @@ class RegistrationDocuments(Collections):
 
     async def advance(self, registration_id: str, from_status: Sequence[str],
                       changes: dict[str, Any], events: Sequence[Document]) -> bool:
-        """`transition` for a caller that knows the document already: whether it applied."""
-        return await self._set(registration_id, {"status": {"$in": list(from_status)}},
-                               changes, events)
+        """`transition` for a caller that knows the document already: whether it applied.
+
+        Group-committed when it moves the registration to a status it did not expect (every
+        status change; see batched.py why that tells its outcome apart)."""
+        if changes.get("status") in (None, *from_status):
+            return await self._set(registration_id, {"status": {"$in": list(from_status)}},
+                                   changes, events)
+        return await self._steps.submit(
+            Step(registration_id, tuple(from_status), with_events(changes, events)))
 
     async def record_approval(self, registration_id: str, changes: dict[str, Any]) -> bool:
         """Record an approval if the registration is still pending it."""
