@@ -5,10 +5,11 @@ message arrives, and the notify service; publishes `ParticipantConfirmed` events
 rate and measures, per event, publish -> SMTP `250` (p50/p99 and throughput). The baseline in
 the same run is a raw loop sending a message of the same size over SMTP at the same rate
 (client start -> server acceptance), so the ratio shows what the event path adds: consumer,
-idempotency record, rendering with the `.ics`, the delivery log and its lease, the outbox.
+audience, rendering with the `.ics`, the delivery log and its lease, the outbox. (A
+participant event keeps no inbox record: its delivery's `_id` turns away copies.)
 
 The event path's time is also split into stages from the delivery log: publish -> queued
-(consumer, idempotency record, audience, rendering, insert) and queued -> SMTP accepted (the
+(consumer, audience, rendering, insert) and queued -> SMTP accepted (the
 wait for a sending worker, the SMTP exchange, the outcome's record). Notify runs in this
 process, so the MongoDB commands it issues per mail are counted here, by command and
 collection (`insert deliveries`); the stand-in's CPU is about proportional to them, plus its

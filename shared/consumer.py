@@ -17,13 +17,21 @@ A fetched batch is handled concurrently, so two copies of one event (published t
 different message ids, or redelivered while still in the batch) can be in hand at once: both
 would find no inbox record and both apply it. Each event id is held by one copy at a time in a
 process, so the second finds the first's record and is only acknowledged.
+
+An event type may keep its own record instead (`self_deduplicating`): each of its handler's
+writes carries the event id, so that a copy of the event changes nothing (notify's participant
+mails: the delivery's `_id` holds the event id, the audience record the id of the event that
+last wrote it). Such an event skips the inbox's read and write, two commands of each event,
+and keeps both promises: a second copy finds the handler's own records and writes nothing,
+and a failed or interrupted one is retried as any other, since nothing says it was applied
+but its handler's own writes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -77,8 +85,12 @@ def subscribe(
     handler: EventHandler,
     backoff: Sequence[float] = DEFAULT_BACKOFF,
     ack_wait: float = ACK_WAIT,
+    self_deduplicating: Collection[str] = frozenset(),
 ) -> None:
-    """Register a durable pull consumer shared by all replicas of the service."""
+    """Register a durable pull consumer shared by all replicas of the service.
+
+    `self_deduplicating`: event types whose handler applies each event once by itself, with
+    no inbox record (see the module's docstring)."""
     max_deliver = runtime.settings.consumer_max_deliver
     inbox = runtime.inbox if runtime.inbox is not None else Inbox(runtime.db)
     in_hand = EventsInHand()
@@ -101,7 +113,7 @@ def subscribe(
     async def consume(message: NatsMessage) -> None:
         async with reported_in_progress(message, every=ack_wait / 3):
             await _process(message, runtime, inbox, in_hand, durable, handler, max_deliver,
-                           backoff)
+                           backoff, self_deduplicating)
 
 
 @asynccontextmanager
@@ -151,6 +163,7 @@ class EventsInHand:
 async def _process(
     message: NatsMessage, runtime: Runtime, inbox: AppliedEvents, in_hand: EventsInHand,
     durable: str, handler: EventHandler, max_deliver: int, backoff: Sequence[float],
+    self_deduplicating: Collection[str],
 ) -> None:
     raw = message.raw_message
     letter = DeadLetter(consumer=durable, subject=raw.subject, body=raw.data,
@@ -165,8 +178,9 @@ async def _process(
             await publish_rejection(runtime, letter, str(error))
         await message.ack()
         return
+    recorded = event.type not in self_deduplicating
     async with in_hand.holding(event.id):
-        if await inbox.applied(durable, event.id):
+        if recorded and await inbox.applied(durable, event.id):
             await message.ack()
             return
         try:
@@ -174,7 +188,8 @@ async def _process(
         except Exception as error:
             await _failed(message, runtime, letter, error, max_deliver, backoff)
             return
-        await inbox.record(durable, event.id, datetime.now(UTC))
+        if recorded:
+            await inbox.record(durable, event.id, datetime.now(UTC))
         await message.ack()
 
 
@@ -235,12 +250,14 @@ def dispatcher(routes: dict[str, EventHandler]) -> EventHandler:
     return dispatch
 
 
-def consume_streams(runtime: Runtime, routes_by_source: dict[str, dict[str, EventHandler]]
-                    ) -> NatsRouter:
+def consume_streams(runtime: Runtime, routes_by_source: dict[str, dict[str, EventHandler]],
+                    self_deduplicating: Collection[str] = frozenset()) -> NatsRouter:
     """A durable consumer `<service>-<source>` of each source service's whole stream, each
-    event type going to its handler (notify and numbers read three streams this way)."""
+    event type going to its handler (notify and numbers read three streams this way);
+    `self_deduplicating` as in `subscribe`."""
     router = NatsRouter()
     for source, routes in routes_by_source.items():
         subscribe(router, runtime, subject=f"{source}.>", stream=service_stream(source).name,
-                  durable=f"{runtime.service}-{source}", handler=dispatcher(routes))
+                  durable=f"{runtime.service}-{source}", handler=dispatcher(routes),
+                  self_deduplicating=self_deduplicating)
     return router

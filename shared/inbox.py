@@ -2,6 +2,8 @@
 
 The record's `_id` is `<consumer>|<event id>` and (consumer, event_id) has a unique index, so
 a redelivered or duplicated event is recognised and acknowledged without being applied twice.
+(An event type whose handler recognises copies by its own writes keeps no record here:
+`self_deduplicating` in `shared.consumer`.)
 
 Records expire `RETENTION` after they were written (a TTL index on the `applied_at` date), so
 the collection does not grow for ever. The retention must outlast every way the same event id

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from faststream.nats import NatsRouter
 
-from services.notify.domain.participants import MAIL_KIND
+from services.notify.domain.participants import MAIL_KIND, applies_once_by_itself
 from services.notify.handlers import (
     catalog_events,
     deliveries,
@@ -48,7 +48,11 @@ from shared.service import Runtime
 Handler = Callable[[CloudEvent], Awaitable[None]]
 PARTICIPANT_EVENTS = {model.subject(): model for model in MAIL_KIND}
 """The participant events notify mails, by type."""
-
+SELF_DEDUPLICATING = frozenset(
+    {model.subject() for model, kind in MAIL_KIND.items() if applies_once_by_itself(kind)}
+    | {reg.CertificateIssued.subject()})
+"""Registration events applied once by their handler's own writes, with no inbox record:
+participant mails (`applies_once_by_itself`) and certificates (one mail per code)."""
 
 
 def registration_routes(ctx: Context) -> dict[str, Handler]:
@@ -115,7 +119,8 @@ def event_router(runtime: Runtime, ctx: Context) -> NatsRouter:
     """The durable consumers of registration, catalog and translate events."""
     return consume_streams(runtime, {"registration": registration_routes(ctx),
                                      "catalog": catalog_routes(ctx),
-                                     "translate": translate_routes(ctx)})
+                                     "translate": translate_routes(ctx)},
+                           self_deduplicating=SELF_DEDUPLICATING)
 
 
 def rpc_router(runtime: Runtime, ctx: Context) -> NatsRouter:

@@ -17,6 +17,7 @@ from shared.bus import ServiceError
 from shared.consumer import subscribe
 from shared.contracts import ErrorCode
 from shared.contracts.envelope import CloudEvent
+from shared.inbox import COLLECTION as APPLIED
 from shared.service import Parts, RunningService, Runtime, start_service
 from shared.settings import Settings
 from shared.streams import declare_streams, service_stream
@@ -58,11 +59,13 @@ class Recorder:
 
 
 async def running(settings: Settings, recorder: Recorder, subject: str, stream: str,
-                  ack_wait: float = 30.0) -> RunningService:
+                  ack_wait: float = 30.0, self_deduplicating: frozenset[str] = frozenset()
+                  ) -> RunningService:
     def build(runtime: Runtime) -> Parts:
         router = NatsRouter()
         subscribe(router, runtime, subject=subject, stream=stream, durable="test-consumer",
-                  handler=recorder, backoff=(0.05,), ack_wait=ack_wait)
+                  handler=recorder, backoff=(0.05,), ack_wait=ack_wait,
+                  self_deduplicating=self_deduplicating)
         return Parts(routers=[router])
 
     return await start_service(replace(SPEC, build=build), settings)
@@ -103,6 +106,29 @@ async def test_a_redelivered_event_is_applied_once(quick: Settings, client: Nats
         await settled()
         assert sorted(recorder.applied) == ["e-1", "e-2"]
         assert recorder.calls == {"e-1": 1, "e-2": 1}
+    finally:
+        await service.stop()
+
+
+async def test_a_self_deduplicating_event_keeps_no_inbox_record(
+    quick: Settings, client: NatsBroker, settled: Settled
+) -> None:
+    # Each copy of an event whose handler turns copies away by itself reaches that handler,
+    # and no inbox record is read or written for it; an ordinary event's copy is still
+    # turned away by the inbox.
+    own = "registration.participant.confirmed.v1"
+    recorder = Recorder()
+    service = await running(quick, recorder, "registration.>", "REGISTRATION",
+                            self_deduplicating=frozenset({own}))
+    try:
+        for copy in ("a", "b"):
+            await publish(client, event("own-1", own), msg_id=f"own-{copy}")
+            await publish(client, event("plain-1"), msg_id=f"plain-{copy}")
+        await eventually(lambda: recorder.calls.get("own-1") == 2, timeout=10)
+        await settled()
+        assert recorder.calls == {"own-1": 2, "plain-1": 1}
+        records = await service.runtime.db[APPLIED].find({}).to_list()
+        assert [record["event_id"] for record in records] == ["plain-1"]
     finally:
         await service.stop()
 

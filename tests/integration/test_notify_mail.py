@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.message
 import json
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,7 @@ from services.notify.domain.strings import Strings
 from services.notify.domain.texts import SUBJECT
 from shared.contracts.notify.rpc import DeliveryPage
 from shared.contracts.registration import events as reg
+from shared.inbox import COLLECTION as APPLIED
 from shared.service import RunningService, start_service
 from shared.settings import Settings
 from tests.integration.notify_support import (
@@ -116,19 +118,55 @@ async def test_every_participant_mail_in_every_language(
 
 
 async def test_an_event_delivered_three_times_gives_one_mail(
-    notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker,
+    notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker, settled: Settled,
 ) -> None:
+    # A participant event keeps no inbox record (`SELF_DEDUPLICATING`): its delivery's `_id`
+    # is what turns away the copies, those in one batch and one after the mail was sent.
     event = confirmed()
-    for _ in range(3):  # three publishes that JetStream does not fold: three deliveries
+
+    async def deliver_again() -> None:  # a publish that JetStream does not fold
         ce = event.to_cloudevent(event_id="evt-same", source="test", time=datetime.now(UTC))
         body, headers = ce.to_nats()
+        headers["Nats-Msg-Id"] = uuid.uuid4().hex
         await bus_client.publish(body, event.subject(), headers=headers,
                                  stream="REGISTRATION")
+
+    for _ in range(3):
+        await deliver_again()
     await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
     page = await settled_deliveries(bus_client)
     assert len(page.items) == 1 and page.items[0].status == "sent"
+    await deliver_again()
     await publish(bus_client, event, event_id="evt-same-again-later")
     await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
+    await settled()
+    assert len(smtp.inbox.messages) == 2
+    assert await notify.runtime.db[APPLIED].count_documents({"event_id": "evt-same"}) == 0
+
+
+async def test_a_copy_of_a_seat_after_attendance_changes_nothing(
+    notify: RunningService, smtp: SmtpServer, bus_client: NatsBroker, settled: Settled,
+) -> None:
+    # Attendance changes the audience record without a newer event time; a copy of the
+    # earlier confirmation (no inbox record stops it) must not write the record back.
+    at = datetime.now(UTC)
+    event_id = await publish(bus_client, confirmed(), time=at)
+    await eventually(lambda: len(smtp.inbox.messages) == 1, timeout=10)
+    await publish(bus_client, reg.ParticipantAttended(
+        registration_id="reg-1", participant=participant(name="María P."),
+        session=snapshot(), cancel_token=None, minutes=50))
+    await eventually(lambda: len(smtp.inbox.messages) == 2, timeout=10)
+    await settled()
+    recipients = notify.runtime.db["recipients"]
+    before = await recipients.find_one({"registration_id": "reg-1"})
+    assert before is not None and before["name"] == "María P." and before["active"]
+    ce = confirmed().to_cloudevent(event_id=event_id, source="test", time=at)
+    body, headers = ce.to_nats()
+    headers["Nats-Msg-Id"] = uuid.uuid4().hex  # the same event again, not folded by JetStream
+    await bus_client.publish(body, confirmed().subject(), headers=headers, stream="REGISTRATION")
+    await settled()
+    assert await recipients.find_one({"registration_id": "reg-1"}) == before
+    assert len(smtp.inbox.messages) == 2
 
 
 async def test_a_confirmation_overtaken_by_a_cancellation_is_not_mailed(

@@ -31,6 +31,13 @@ pytestmark = pytest.mark.integration
 FAST = NotifySettings(send_rate=1000, poll_seconds=0.05, retention_days=365)
 
 
+async def all_handled(bus_client: NatsBroker) -> bool:
+    """Whether notify's consumer of registration events has acknowledged everything."""
+    info = await bus_client.connection.jetstream().consumer_info(
+        "REGISTRATION", "notify-registration")
+    return info.num_pending == 0 and info.num_ack_pending == 0
+
+
 async def sent(service: RunningService, address: str) -> Document:
     """The delivery record of the mail to `address`, once recorded sent."""
     deliveries = service.runtime.db["deliveries"]
@@ -116,5 +123,13 @@ async def test_a_sessions_audience_is_forgotten_once_the_period_after_it_ended_i
         assert await recipients.count_documents({"session_id": "ses-1"}) == 0
         [kept] = await recipients.find({}).to_list()
         assert (kept["session_id"], kept["email"]) == ("ses-2", "b@example.org")
+
+        # An event of the forgotten session replayed now brings nobody back, nor mails.
+        await publish(bus_client, confirmed("reg-c", email_="c@example.org"))  # ses-1
+        await eventually(lambda: all_handled(bus_client), timeout=10,
+                         what="notify handled the replayed event")
+        assert await recipients.count_documents({"session_id": "ses-1"}) == 0
+        assert await service.runtime.db["deliveries"].count_documents(
+            {"to_hash": recipient_hash("c@example.org")}) == 0
     finally:
         await service.stop()

@@ -11,6 +11,7 @@ import pytest
 from services.notify.domain.delivery import Delivery, SmtpResult, attempted
 from services.notify.domain.participants import (
     MAIL_KIND,
+    applies_once_by_itself,
     invitation_method,
     left_by,
     mail_kind,
@@ -19,6 +20,7 @@ from services.notify.domain.participants import (
     told_by_the_session_mail,
 )
 from services.notify.domain.subscriptions import follows_pair, mailed_at_once, reads_documents
+from services.notify.entrypoints import SELF_DEDUPLICATING
 from shared.contracts.registration import events as reg
 
 pytestmark = pytest.mark.unit
@@ -55,6 +57,17 @@ def test_a_late_seat_is_not_mailed_but_a_late_refusal_is() -> None:
     assert overtaken("confirmed", fresh=False)
     assert not overtaken("confirmed", fresh=True)
     assert not overtaken("rejected", fresh=False)
+
+
+def test_only_attendance_needs_the_inbox_among_participant_events() -> None:
+    # Attendance writes the audience record without the event's id: a copy could write over
+    # a newer change. Every other kind is applied once by its own writes.
+    assert [kind for kind in MAIL_KIND.values() if not applies_once_by_itself(kind)] == [
+        "attended"]
+    assert reg.ParticipantAttended.subject() not in SELF_DEDUPLICATING
+    assert {reg.ParticipantConfirmed.subject(), reg.ParticipantCancelled.subject(),
+            reg.CertificateIssued.subject()} <= SELF_DEDUPLICATING
+    assert reg.SessionRescheduled.subject() not in SELF_DEDUPLICATING
 
 
 def test_a_cancellation_with_its_session_is_told_by_the_session_mail() -> None:

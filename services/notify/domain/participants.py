@@ -71,6 +71,16 @@ def told_by_the_session_mail(event: reg.ParticipantEvent) -> bool:
         and event.cancelled_by == "session_cancelled"
 
 
+def applies_once_by_itself(kind: MailKind) -> bool:
+    """Whether applying an event of this kind again changes nothing, so its consumer needs no
+    inbox record (`shared.consumer`): its mail's delivery `_id` holds the event id, so a
+    second is not queued; the audience record keeps the id of the event that wrote it, so a
+    copy does not write it again; the session snapshot and the reminders keep the time or
+    sequence of the newest event. Not `attended`: it adds to the audience record with
+    neither, so a copy would write over what came after."""
+    return not came_to_the_session(kind)
+
+
 def overtaken(kind: MailKind, fresh: bool) -> bool:
     """A seat announced by an event older than the last change of this person: not mailed."""
     return joins_audience(kind) and not fresh

@@ -29,6 +29,7 @@ from services.notify.domain.participants import (
 from services.notify.domain.rules import choose_language
 from services.notify.domain.strings import LANGUAGES
 from services.notify.handlers.context import Context
+from services.notify.handlers.retention import forgotten
 from shared.contracts.registration import events as reg
 
 
@@ -36,29 +37,32 @@ async def when_participant_changes(ctx: Context, event_id: str, at: datetime,
                                    event: reg.ParticipantEvent) -> None:
     """Keep the session's audience and reminders up to date; mail the participant, unless
     a later change overtook this one or the session-cancelled mail says it."""
+    if forgotten(ctx, event.session.ends_at):
+        return  # a replay from long ago: its session's audience was purged on purpose
     kind = mail_kind(event)
-    fresh = await _keep_audience(ctx, at, event, kind)
+    fresh = await _keep_audience(ctx, event_id, at, event, kind)
     if overtaken(kind, fresh) or told_by_the_session_mail(event):
         return
     await ctx.mailer.session_mail(event_id, recipient_of(event), event.session,
                                   session_mail_of(event, kind), invitation_method(kind))
 
 
-async def _keep_audience(ctx: Context, at: datetime, event: reg.ParticipantEvent,
-                         kind: MailKind) -> bool:
-    """False if a later event already changed this person."""
+async def _keep_audience(ctx: Context, event_id: str, at: datetime,
+                         event: reg.ParticipantEvent, kind: MailKind) -> bool:
+    """False if a later event already changed this person (a copy of this event: True)."""
     session, audience = event.session, ctx.store.audience
     await ctx.store.sessions.keep_once(session, at)
     if came_to_the_session(kind):
         await audience.attended(session, event.registration_id, recipient_of(event),
                                 event.cancel_token)
     if joins_audience(kind):
-        fresh = await audience.joined(session, event.registration_id, at, recipient_of(event),
-                                      event.cancel_token)
+        fresh = await audience.joined(session, event.registration_id, at, event_id,
+                                      recipient_of(event), event.cancel_token)
         await ctx.store.reminders.plan(session, ctx.options.reminder_offsets_minutes)
         return fresh
     if leaves_audience(kind):
-        return await audience.left(session, event.registration_id, at, left_by(event, kind))
+        return await audience.left(session, event.registration_id, at, event_id,
+                                   left_by(event, kind))
     return True
 
 

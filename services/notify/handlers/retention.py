@@ -21,6 +21,13 @@ def _cutoff(ctx: Context) -> datetime:
     return ctx.clock() - timedelta(days=ctx.options.retention_days)
 
 
+def forgotten(ctx: Context, session_ends_at: datetime) -> bool:
+    """Whether a session's audience is past its retention, so nothing about its people is
+    to be written again (participant events keep no inbox record: a replayed one must not
+    bring back what the purge erased)."""
+    return session_ends_at < _cutoff(ctx)
+
+
 async def erase_ended_mails(ctx: Context) -> int:
     """Erase the personal data of every mail that ended before the retention period; how
     many mails that was."""

@@ -4,7 +4,10 @@ Attendance adds to a record (`attended`) without changing who holds a seat: the 
 mail goes to registrants and attendees alike, reminders only to those holding a seat.
 
 Event order guards: a recipient record keeps the time of the event that last changed it
-(`as_of`, epoch microseconds), and an older event does not overwrite a newer one. The
+(`as_of`, epoch microseconds), and an older event does not overwrite a newer one. It keeps
+that event's id too (`event_id`): a second copy of the same event writes nothing, for
+`attended` may have changed the record since without moving `as_of`, and is told whether
+the record is its own (participant events keep no inbox record: `shared.consumer`). The
 session's end (`ends_ms`) rides along: the retention purge forgets a session's audience
 (names, addresses) that long after it ended.
 """
@@ -38,17 +41,19 @@ class Audience:
         self.recipients = db[RECIPIENTS]
 
     async def joined(self, session: SessionSnapshot, registration_id: str, as_of: datetime,
-                     recipient: Recipient, cancel_token: str | None) -> bool:
-        """Someone holds a seat since `as_of`; False if a newer event already changed them."""
-        return await self._set(session, registration_id, as_of, {
+                     event_id: str, recipient: Recipient, cancel_token: str | None) -> bool:
+        """Someone holds a seat since `as_of` (event `event_id`); False if a newer event
+        already changed them."""
+        return await self._set(session, registration_id, as_of, event_id, {
             "active": True, "email": recipient.email, "name": recipient.name,
             "language": recipient.language, "join_url": session.join_url,
             "cancel_token": cancel_token, "left_by": None})
 
     async def left(self, session: SessionSnapshot, registration_id: str, as_of: datetime,
-                   left_by: str) -> bool:
-        """Someone left (`left_by` says why) at `as_of`; False if a newer event changed them."""
-        return await self._set(session, registration_id, as_of,
+                   event_id: str, left_by: str) -> bool:
+        """Someone left (`left_by` says why) at `as_of` (event `event_id`); False if a newer
+        event changed them."""
+        return await self._set(session, registration_id, as_of, event_id,
                                {"active": False, "left_by": left_by})
 
     async def attended(self, session: SessionSnapshot, registration_id: str,
@@ -69,17 +74,25 @@ class Audience:
             await self.recipients.update_one(key, update)
 
     async def _set(self, session: SessionSnapshot, registration_id: str, as_of: datetime,
-                   fields: dict[str, Any]) -> bool:
+                   event_id: str, fields: dict[str, Any]) -> bool:
+        """Write `fields` unless a newer event, or this one, already did (`$ne` beside the
+        `_id` does not make the stand-in scan); True if the record is this event's."""
         session_id = session.session_id
         key, at = f"{session_id}|{registration_id}", stamp(as_of)
         try:
             await self.recipients.update_one(
-                {"_id": key, "as_of": {"$lte": at}},
+                {"_id": key, "as_of": {"$lte": at}, "event_id": {"$ne": event_id}},
                 {"$set": {**fields, "session_id": session_id, "registration_id": registration_id,
-                          "as_of": at, "ends_ms": ms(session.ends_at)}}, upsert=True)
-        except DuplicateKeyError:  # the record exists with a newer `as_of`
-            return False
+                          "as_of": at, "event_id": event_id, "ends_ms": ms(session.ends_at)}},
+                upsert=True)
+        except DuplicateKeyError:  # the record exists, written by a newer event or this one
+            return await self._written_by(key, event_id)
         return True
+
+    async def _written_by(self, key: str, event_id: str) -> bool:
+        """Whether the record was last written by `event_id` (a copy of an applied event)."""
+        found = await self.recipients.find_one({"_id": key}, {"event_id": 1})
+        return found is not None and found.get("event_id") == event_id
 
     async def members(self, session_id: str, include_left_by: str | None = None
                       ) -> list[Member]:
