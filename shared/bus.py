@@ -30,6 +30,7 @@ import nats.errors
 from faststream import BaseMiddleware, StreamMessage
 from faststream.nats import NatsBroker
 from pydantic import BaseModel, ValidationError
+from pydantic_core import to_json
 from pymongo.errors import ConnectionFailure
 
 from shared.broker import bus_is_connected as bus_is_connected
@@ -60,7 +61,7 @@ Request = TypeVar("Request", bound=RpcRequest)
 Reply = TypeVar("Reply", bound=BaseModel)
 
 
-Responder = Callable[[Any], Awaitable[dict[str, Any]]]
+Responder = Callable[[Any], Awaitable[bytes]]
 
 
 RESPONDER_CONCURRENCY = 32
@@ -117,7 +118,7 @@ class RpcRoutes:
             subject = f"rpc.{self.service}.{action}"
             counts = self.router.counted(action, subject, queue_group=self.service)
 
-            async def respond(body: Any) -> dict[str, Any]:
+            async def respond(body: Any) -> bytes:
                 started = time.perf_counter_ns()
                 if deadline_passed(_REQUEST_HEADERS.get() or {}):
                     reply = _expired(self.service, action)
@@ -161,12 +162,11 @@ def deadline_passed(headers: dict[str, Any], now: float | None = None) -> bool:
     return (time.time() if now is None else now) * 1000 > deadline_ms
 
 
-def _on_the_wire(reply: RpcReply) -> dict[str, Any]:
-    """The reply as sent. A success's `data` is already a JSON-mode dump of the handler's
-    model (`_reply`): dumping the envelope again would walk all of it a second time."""
-    if reply.ok:
-        return {"ok": True, "data": reply.data, "error": None}
-    return reply.model_dump(mode="json")
+def _on_the_wire(reply: RpcReply) -> bytes:
+    """The reply as sent, as JSON bytes written here: returned as a dict, FastStream's
+    dependency layer validated it against the return type (a copy of every reply) before
+    serialising it."""
+    return to_json(reply)
 
 
 def _expired(service: str, action: str) -> RpcReply:
@@ -230,9 +230,8 @@ async def call(
     half (`Dialogues-Deadline`) or leave it undone."""
     headers = {DEADLINE_HEADER: str(start_by(time.time(), timeout))}
     try:
-        message = await broker.request(
-            request.model_dump(mode="json"), subject, headers=headers, timeout=timeout
-        )
+        # The model itself: FastStream writes it as JSON in one pass (no dict dump first).
+        message = await broker.request(request, subject, headers=headers, timeout=timeout)
     except TimeoutError:
         raise RpcFailure("unavailable", f"no reply on {subject} within {timeout:g} s") from None
     except nats.errors.NoRespondersError:
@@ -240,7 +239,8 @@ async def call(
     except nats.errors.Error as error:
         raise RpcFailure("unavailable", f"bus error on {subject}: {type(error).__name__}") from None
     try:
-        reply = RpcReply.model_validate(await message.decode())
+        # Straight from the bytes: no json.loads into Python objects first.
+        reply = RpcReply.model_validate_json(message.body)
     except ValidationError:
         raise RpcFailure("internal", f"malformed reply on {subject}") from None
     if not reply.ok:

@@ -108,6 +108,18 @@ def resource_of(service: str, settings: Settings) -> Resource:
     })
 
 
+NOTHING_NEW = ParentBased(ALWAYS_OFF)
+"""The sampler without an exporter: follows a sampled parent, starts no sampled trace."""
+
+
+def samples_nothing_new(provider: object | None = None) -> bool:
+    """Whether this process's tracer (or `provider`) records only what a sampled parent asks
+    for (no exporter): then an unsampled parent's children are never recorded, and code that
+    builds spans may skip building them (shared.nats_spans)."""
+    chosen = trace.get_tracer_provider() if provider is None else provider
+    return getattr(chosen, "sampler", None) is NOTHING_NEW
+
+
 def sampler_for(settings: Settings) -> Sampler:
     """Sample `OTEL_TRACES_SAMPLER_RATIO` of new traces when spans go somewhere; else none.
 
@@ -115,8 +127,9 @@ def sampler_for(settings: Settings) -> Sampler:
     registrations that was about a tenth of each service's CPU (bench/registration_rush.py).
     Unsampled spans still carry trace ids, so logs and problem details keep theirs, and a
     trace begun by a process that does export is still followed (ParentBased)."""
-    root = TraceIdRatioBased(settings.otel_traces_sampler_ratio)
-    return ParentBased(root if settings.otel_exporter_otlp_endpoint else ALWAYS_OFF)
+    if not settings.otel_exporter_otlp_endpoint:
+        return NOTHING_NEW
+    return ParentBased(TraceIdRatioBased(settings.otel_traces_sampler_ratio))
 
 
 def setup_tracing(service: str, settings: Settings) -> TracerProvider:
