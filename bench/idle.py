@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,31 @@ async def window(pids: dict[str, int], seconds: float) -> dict[str, float]:
     wall = time.monotonic() - started
     return {name: round((cpu_seconds(pid) - before[name]) * 1000 / wall, 2)
             for name, pid in pids.items()}
+
+
+def log_size(path: Path | None) -> int:
+    return path.stat().st_size if path is not None and path.exists() else 0
+
+
+def commands(path: Path | None, start: int, end: int, pids: dict[str, int],
+             seconds: float) -> list[dict[str, Any]]:
+    """The MongoDB commands logged between two offsets of the opt-in command log
+    (MONGO_COMMAND_LOG, shared/db.py), grouped by process, command and filter shape:
+    how many per minute and their milliseconds per second (client-side round trips)."""
+    if path is None:
+        return []
+    names = {str(pid): name for name, pid in pids.items()}
+    with path.open("rb") as log:
+        log.seek(start)
+        lines = log.read(end - start).decode().splitlines()
+    groups: dict[str, list[float]] = {}
+    for line in lines:
+        pid, rest = line.split(" ", 1)
+        what, _, ms = rest.rpartition(" ")
+        groups.setdefault(f"{names.get(pid, pid)} {what}", []).append(float(ms[:-2]))
+    return sorted(({"query": q, "per_min": round(len(v) * 60 / seconds, 1),
+                    "ms_per_s": round(sum(v) / seconds, 2)} for q, v in groups.items()),
+                  key=lambda row: -row["ms_per_s"])
 
 
 def key(env: dict[str, str], role: str) -> str:
@@ -151,8 +177,10 @@ async def grow(client: AsyncMongoClient[Document], settings: Settings,
     return counts
 
 
-async def bench(records: int, seconds: float, settle: float, folder: Path) -> dict[str, Any]:
-    with running_system(folder, {}, ready_seconds=300) as (base, env):
+async def bench(records: int, seconds: float, settle: float, folder: Path,
+                log: Path | None) -> dict[str, Any]:
+    extra = {"MONGO_COMMAND_LOG": str(log)} if log is not None else {}
+    with running_system(folder, extra, ready_seconds=300) as (base, env):
         data_dir = Path(env["DATA_DIR"])
         recorded = json.loads((data_dir / "run" / "endpoints.json").read_text())
         settings = Settings(mongo_url=recorded["MONGO_URL"])
@@ -161,7 +189,9 @@ async def bench(records: int, seconds: float, settle: float, folder: Path) -> di
         try:
             pids = processes(data_dir)
             await asyncio.sleep(settle)
+            at = log_size(log)
             empty = await window(pids, seconds)
+            empty_commands = commands(log, at, log_size(log), pids, seconds)
             async with httpx.AsyncClient(base_url=base, timeout=60, trust_env=False) as http:
                 await seed(http, env)
             await until_mailed(client, settings)
@@ -169,7 +199,9 @@ async def bench(records: int, seconds: float, settle: float, folder: Path) -> di
             counts = await grow(client, settings, records)
             grow_s = round(time.monotonic() - started, 1)
             await asyncio.sleep(settle)
+            at = log_size(log)
             full = await window(pids, seconds)
+            full_commands = commands(log, at, log_size(log), pids, seconds)
         finally:
             await client.close()
     total_empty, total_full = round(sum(empty.values()), 1), round(sum(full.values()), 1)
@@ -177,7 +209,8 @@ async def bench(records: int, seconds: float, settle: float, folder: Path) -> di
     return {"records": records, "window_s": seconds, "settle_s": settle, "grown": counts,
             "grow_seconds": grow_s, "empty": empty, "full": full,
             "total_empty_ms_per_s": total_empty, "total_full_ms_per_s": total_full,
-            "growth": growth,
+            "growth": growth, "load_average": os.getloadavg(),
+            "commands": {"empty": empty_commands, "full": full_commands},
             "met": (total_empty <= GOAL_MS_PER_S and total_full <= GOAL_MS_PER_S
                     and growth is not None and abs(growth) <= GOAL_GROWTH)}
 
@@ -191,7 +224,11 @@ def report(result: dict[str, Any]) -> None:
     print(f"{'total':<14} {result['total_empty_ms_per_s']:>8.1f} "
           f"{result['total_full_ms_per_s']:>8.1f}  growth {result['growth']}  goal <= "
           f"{GOAL_MS_PER_S:g} ms/s and within {GOAL_GROWTH:.0%}: "
-          f"{'met' if result['met'] else 'NOT met'}")
+          f"{'met' if result['met'] else 'NOT met'}; load average {result['load_average']}")
+    for phase, rows in result["commands"].items():
+        for row in rows[:15]:
+            print(f"  {phase:<6} {row['per_min']:>7}/min {row['ms_per_s']:>7.2f} ms/s  "
+                  f"{row['query']}")
 
 
 def main() -> None:
@@ -199,9 +236,12 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--window", type=float, default=30.0)
     parser.add_argument("--settle", type=float, default=20.0)
+    parser.add_argument("--commands", action="store_true",
+                        help="log every MongoDB command (shapes only) and list them per window")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="dialogues-idle-") as folder:
-        result = asyncio.run(bench(args.records, args.window, args.settle, Path(folder)))
+        log = Path(folder) / "commands.log" if args.commands else None
+        result = asyncio.run(bench(args.records, args.window, args.settle, Path(folder), log))
     report(result)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2))

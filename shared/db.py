@@ -10,6 +10,7 @@ import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared.command_log import command_log
 from shared.mongo_spans import MongoSpans
 from shared.settings import Settings
 
@@ -68,7 +69,7 @@ def make_client(settings: Settings, *, app_name: str,
         # failover. A standalone server (and the embedded stand-in) treats it as `w: 1`.
         w="majority",
         uuidRepresentation="standard",
-        event_listeners=[MongoSpans()],
+        event_listeners=[MongoSpans(), *command_log()],
     )
 
 

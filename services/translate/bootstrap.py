@@ -10,7 +10,7 @@ import httpx
 from services.translate.engines import make_engine
 from services.translate.entrypoints import routers
 from services.translate.handlers import Deps
-from services.translate.handlers.queries import stats
+from services.translate.handlers.queries import open_backlog
 from services.translate.metrics import TRANSLATION_BACKLOG
 from services.translate.settings import TranslateSettings
 from services.translate.store import INDEXES, JOBS, Store
@@ -52,7 +52,7 @@ async def _watch_backlog(deps: Deps, interval: float = BACKLOG_EVERY) -> None:
         try:
             backlog: dict[tuple[str, str], int] = {
                 (pair.source_language, pair.target_language): pair.open_jobs
-                for pair in (await stats(deps)).backlog}
+                for pair in await open_backlog(deps)}
         except Exception as error:  # the database is away; keep the last values
             log.debug("backlog not read", extra={"error": type(error).__name__})
         else:

@@ -99,6 +99,9 @@ async def test_attendance_no_shows_statistics_and_retention(
     assert filtered.json()["participants"] == 0
 
     assert await anonymize_past(deps, datetime.now(UTC), timedelta(0)) == 7
+    # Noted done: later sweeps no longer read its registrations.
+    assert session_id not in {s["_id"] for s in await deps.store.sessions_to_anonymize(
+        datetime.now(UTC))}
     rows = (await gateway_http.get(f"/v1/sessions/{session_id}/registrations",
                                    headers=auth)).json()["items"]
     assert {r["email"] for r in rows} == {None} and {r["name"] for r in rows} == {None}

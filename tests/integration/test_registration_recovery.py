@@ -52,11 +52,15 @@ async def test_the_sweeper_finishes_stuck_registrations_and_promotions(
     # Crash 2: inserted as `received`, nothing else.
     second = new_registration(session["_id"], form("b@x.org"), now - timedelta(minutes=1))
     await deps.store.insert_registration(second)
+    # Still being registered (made just now): not the sweeper's yet.
+    young = new_registration(session["_id"], form("c@x.org"), now)
+    await deps.store.insert_registration(young)
 
     assert await finish_stuck(deps, now, timedelta(seconds=10)) == 2
     assert await finish_stuck(deps, now, timedelta(seconds=10)) == 0
     done = {r["_id"]: r["status"] for r in await deps.store.registrations.find({}).to_list()}
-    assert done == {first["_id"]: "confirmed", second["_id"]: "waitlisted"}
+    assert done == {first["_id"]: "confirmed", second["_id"]: "waitlisted",
+                    young["_id"]: "received"}
     ledger = await deps.store.session(session["_id"])
     assert ledger is not None and ledger["confirmed"] == 1 and ledger["seats"] == [first["_id"]]
 

@@ -73,12 +73,14 @@ async def mark_no_shows(deps: Deps, now: datetime) -> int:
 
 
 async def anonymize_past(deps: Deps, now: datetime, retention: timedelta) -> int:
-    """Erase personal data of sessions ended before the retention period; counts survive."""
+    """Erase personal data of sessions ended before the retention period; counts survive.
+    A session is noted done once all its registrations are, and not read again."""
     done = 0
-    for session in await deps.store.sessions_ended_before(now - retention):
+    for session in await deps.store.sessions_to_anonymize(now - retention):
         for registration_id in await deps.store.not_anonymized(session["_id"]):
             if await deps.store.anonymize(registration_id, anonymized(registration_id)):
                 done += 1
+        await deps.store.note_personal_data_erased(session["_id"])
     return done
 
 

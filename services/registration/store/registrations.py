@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pymongo import ReturnDocument
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.registration.store.base import ACTIVE, Collections, with_events
@@ -167,9 +167,16 @@ class RegistrationDocuments(Collections):
     # --- what the sweeper finishes ---
     async def stuck_received(self, before: datetime, limit: int = 100) -> list[Document]:
         """Registrations still `received` that were created before `before` (ids sort by
-        creation time)."""
-        return await self.registrations.find(
-            {"status": "received", "_id": {"$lt": id_floor(before)}}).limit(limit).to_list()
+        creation time).
+
+        The oldest `received` ones, cut at `before` here rather than in the filter: the
+        stand-in answers `status` with an `_id` range by reading every registration (about a
+        second at 50,000, each sweep), but `status` alone, sorted by `_id`, from its index.
+        Oldest first, so the cut keeps exactly those a `$lt` in the filter would."""
+        oldest = await self.registrations.find({"status": "received"}).sort(
+            "_id", ASCENDING).limit(limit).to_list()
+        floor = id_floor(before)
+        return [registration for registration in oldest if registration["_id"] < floor]
 
     async def releases_due(self, before: datetime, limit: int = 100) -> list[Document]:
         """Cancelled or expired registrations whose place was due back before `before`."""

@@ -94,8 +94,19 @@ class SessionDocuments(Collections):
             {"status": "published", "ends_at": {"$lt": now}, "no_shows_marked": False}
         ).to_list()
 
-    async def sessions_ended_before(self, moment: datetime) -> list[Document]:
-        return await self.sessions.find({"ends_at": {"$lt": moment}}).to_list()
+    async def sessions_to_anonymize(self, moment: datetime) -> list[Document]:
+        """Ids of sessions that ended before `moment` whose registrations may still hold
+        personal data: those not yet noted done, so each sweep reads only the few that are
+        new rather than every registration of every past session. (`None`: the marker is
+        absent until set; the stand-in answers a range with `$ne` wrongly, with nothing.)"""
+        return await self.sessions.find(
+            {"ends_at": {"$lt": moment}, "personal_data_erased": None},
+            {"_id": 1}).to_list()
+
+    async def note_personal_data_erased(self, session_id: str) -> None:
+        """Every registration of the ended session is anonymized."""
+        await self.sessions.update_one({"_id": session_id},
+                                       {"$set": {"personal_data_erased": True}})
 
     async def sessions_held(self, now: datetime, session_id: str | None = None,
                             starts_from: datetime | None = None,

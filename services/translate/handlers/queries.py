@@ -7,7 +7,12 @@ from services.translate.domain.glossary import seed_entries
 from services.translate.domain.model import Job
 from services.translate.domain.stats import translation_stats
 from services.translate.handlers import Deps
-from shared.contracts.translate.rpc import GlossaryEntry, ListJobs, TranslationStats
+from shared.contracts.translate.rpc import (
+    GlossaryEntry,
+    ListJobs,
+    PairBacklog,
+    TranslationStats,
+)
 
 
 async def job(deps: Deps, job_id: str) -> Job:
@@ -29,6 +34,11 @@ async def jobs_page(deps: Deps, query: ListJobs) -> tuple[list[Job], str | None]
 async def stats(deps: Deps) -> TranslationStats:
     """The backlog, delivery times and memory reuse over every job."""
     return translation_stats(await deps.store.job_facts())
+
+
+async def open_backlog(deps: Deps) -> list[PairBacklog]:
+    """Open jobs per language pair, read from the open jobs alone (the gauge's reading)."""
+    return translation_stats(await deps.store.open_job_facts()).backlog
 
 
 async def glossary_entries(deps: Deps) -> list[GlossaryEntry]:

@@ -66,6 +66,10 @@ class JobStore(Protocol):
         """What the statistics count of every job (up to `limit` of them)."""
         ...
 
+    async def open_job_facts(self) -> list[JobFacts]:
+        """The facts of the open jobs only (what the backlog counts)."""
+        ...
+
     async def keep_snapshot(self, snapshot: DocumentSnapshot) -> bool:
         """Keep the newest snapshot of a document; False if a newer one is already kept."""
         ...

@@ -115,8 +115,13 @@ class MemorySessions:
         return self._sessions_where(lambda s: s["status"] == "published" and s["ends_at"] < now
                            and s.get("no_shows_marked") is False)
 
-    async def sessions_ended_before(self, moment: datetime) -> list[Document]:
-        return self._sessions_where(lambda s: s["ends_at"] < moment)
+    async def sessions_to_anonymize(self, moment: datetime) -> list[Document]:
+        return self._sessions_where(lambda s: s["ends_at"] < moment
+                                    and s.get("personal_data_erased") is not True)
+
+    async def note_personal_data_erased(self, session_id: str) -> None:
+        if session_id in self.sessions:
+            self.sessions[session_id]["personal_data_erased"] = True
 
     async def sessions_held(self, now: datetime, session_id: str | None = None,
                             starts_from: datetime | None = None,

@@ -98,6 +98,9 @@ class MemoryStore:
                          memory_segments=job.memory_segments)
                 for job in self._all()[:limit]]
 
+    async def open_job_facts(self) -> list[JobFacts]:
+        return [facts for facts in await self.job_facts() if facts.status in OPEN_STATUSES]
+
     def _all(self) -> list[Job]:
         return [Job.model_validate(stored) for stored in self.jobs.values()]
 
