@@ -49,8 +49,9 @@ _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LATIN = "a-z0-9\u00e0-\u00f6\u00f8-\u00ff"
 _LABEL = rf"(?:[A-Za-z0-9](?:-?[A-Za-z0-9]){{0,30}}|[{_LATIN}](?:-?[{_LATIN}]){{0,9}})"
 _RESERVED = "|".join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES)
-STATED_ADDRESS = (rf"^{_ATOM}{{1,32}}(?:\.{_ATOM}{{1,15}}){{0,2}}"
-                  rf"@(?:{_LABEL}\.){{1,4}}(?!(?:{_RESERVED})$)[A-Za-z](?:-?[A-Za-z0-9]){{0,30}}[A-Za-z]$")
+STATED_ADDRESS = (rf"^ *{_ATOM}{{1,32}}(?:\.{_ATOM}{{1,15}}){{0,2}}"
+                  rf"@(?:{_LABEL}\.){{1,4}}(?!(?:{_RESERVED}) *$)"
+                  rf"[A-Za-z](?:-?[A-Za-z0-9]){{0,30}}[A-Za-z] *$")
 """The addresses the API's own fields take, as a pattern its OpenAPI document states: every
 one it matches is mailable (`mailable_address` accepts it as is), and the API refuses the
 others, so a client generated from the document and the API agree on each address.
@@ -59,6 +60,7 @@ ASCII before the @ (at most three dot-separated words); after it one to four lab
 top-level domain of letters that is no special-use name (`.test`, `.local`, ...); no `--` in
 a label (IDNA reserves it). A label may be internationalised in lower-case Latin letters
 (`bücher`, kept and mailed in its punycode form), short enough for any punycode of it to fit.
+Spaces around it, as people paste addresses, are allowed and dropped.
 Narrower than `MailAddress`, which the site's forms keep (it also takes other scripts)."""
 
 

@@ -16,10 +16,12 @@ from pydantic import BaseModel, ValidationError
 
 from services.gateway.app import create_app
 from services.gateway.problems import ProblemDetailsException
+from services.gateway.routes.api_forms import ApiRegistrationForm
 from services.gateway.routes.catalog_docs import date_time_of
 from services.gateway.routes.documents import REVISION_CURSOR, Withdrawal
 from services.gateway.routes.notify import Subscription
 from services.gateway.routes.numbers import NewBaseline
+from services.gateway.routes.registration_examples import REGISTRATION
 from services.gateway.routes.search import OFFSET_CURSOR, at_most
 from services.gateway.routes.staff import AccountChange, NewAccount
 from services.gateway.routes.translate import Draft, NewTranslation, Rejection
@@ -31,6 +33,7 @@ from shared.contracts.catalog.rpc import DocumentChanges, DocumentDraft
 from shared.contracts.notify.rpc import SubscriptionToken
 from shared.contracts.translate.rpc import Glossary
 from shared.settings import Settings
+from tests.unit.test_gateway_openapi_registration import stated_object
 
 pytestmark = pytest.mark.unit
 
@@ -65,8 +68,10 @@ def operation(document: dict[str, Any], path: str, method: str) -> dict[str, Any
 @pytest.mark.parametrize(("path", "method", "model"), BODIES)
 def test_each_body_is_its_model_with_an_example_it_accepts(
         document: dict[str, Any], path: str, method: str, model: type[BaseModel]) -> None:
-    body = operation(document, path, method)["requestBody"]["content"]["application/json"]
-    assert body["schema"]["properties"].keys() == model.model_json_schema()["properties"].keys()
+    request_body = operation(document, path, method)["requestBody"]
+    body = request_body["content"]["application/json"]
+    assert stated_object(request_body)["properties"].keys() == \
+        model.model_json_schema()["properties"].keys()
     model.model_validate(body["example"])
 
 
@@ -154,12 +159,23 @@ def test_every_address_the_pattern_states_can_be_mailed(address: str) -> None:
 
 
 @pytest.mark.parametrize("address", ["ana@example.test", "ana@ab--cd.org", "ana@example.c0",
-                                     "ana maria@example.org", " ana@example.org", "ana@org",
+                                     "ana maria@example.org", "\tana@example.org", "ana@org",
                                      "josé@example.org"])
 def test_the_api_refuses_an_address_outside_its_pattern(address: str) -> None:
     with pytest.raises(ValidationError, match="email"):
         Subscription.model_validate({"email": address, "language": "es"})
     Subscription.model_validate({"email": "lectora@bücher.example", "language": "es"})
+    Subscription.model_validate({"email": "  ana@example.org ", "language": "es"})  # pasted
+
+
+def test_the_api_registration_form_states_its_address_and_keeps_to_it() -> None:
+    form = {**REGISTRATION, "email": "ana@example.test"}
+    with pytest.raises(ValidationError, match="email"):
+        ApiRegistrationForm.model_validate(form)
+    assert ApiRegistrationForm.model_json_schema()["properties"]["email"]["pattern"] \
+        == STATED_ADDRESS
+    assert ApiRegistrationForm.model_validate(
+        {**REGISTRATION, "email": " ANA@Example.org "}).email == "ANA@example.org"
 
 
 @pytest.mark.parametrize("value", ["0.5", "2026-12-01T10:00:00", "2026-12-01",

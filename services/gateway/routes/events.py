@@ -22,6 +22,7 @@ from services.gateway.context import Gateway
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
 from services.gateway.routes import registration_examples as examples
+from services.gateway.routes.api_forms import ApiRegistrationForm
 from services.gateway.routes.openapi_docs import JsonBody, cursor_query, link_to, operation
 from services.gateway.routes.queries import position_after
 from shared.contracts.registration.gatherings import (
@@ -36,7 +37,6 @@ from shared.contracts.registration.gatherings import (
     PatchGathering,
     RegisterForGathering,
 )
-from shared.contracts.registration.rpc import RegistrationForm
 from shared.reference import LanguageCode
 
 SECRETARIAT = [requires_role("secretariat")]
@@ -100,12 +100,12 @@ async def get_event(request: Request[Any, Any, Any], gateway: NamedDependency[Ga
           "Each published part's outcome, by its own rules: registered (confirmed, or "
           "waitlisted where the part is full), already registered (its owner mailed), or "
           "refused.")), **problem_responses(404, 409, 410, 413, 422, 429)},
-      operation_class=operation(JsonBody(RegistrationForm, examples.REGISTRATION)))
+      operation_class=operation(JsonBody(ApiRegistrationForm, examples.REGISTRATION)))
 async def register_for_event(gateway: NamedDependency[Gateway], event_id: EventId,
                              data: JSONBody[Any]) -> Response[GatheringRegistered]:
     """One registration form for every published part of an event registered for as a
     whole (409 for an event whose parts each keep their own registration)."""
-    form = parse_body(RegistrationForm, data)
+    form = parse_body(ApiRegistrationForm, data)
     reply = await gateway.call(SVC, "register_for_gathering",
                                RegisterForGathering(gathering_id=_event_id(event_id), form=form),
                                GatheringRegistered)

@@ -73,6 +73,8 @@ class JsonBody:
             schema["required"] = sorted({*schema.get("required", []), *self.needs})
             for name in self.needs:  # required and not null: the service counts null missing
                 schema["properties"][name] = _not_null(schema["properties"][name])
+        if not self.required:  # JSON `null` is read as no body, and so is stated
+            return {"anyOf": [schema, {"type": "null"}]}
         return schema
 
 

@@ -23,6 +23,7 @@ from services.gateway.context import Gateway
 from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
 from services.gateway.routes import registration_examples as examples
+from services.gateway.routes.api_forms import ApiRegistrationForm
 from services.gateway.routes.desk import DESK_HANDLERS
 from services.gateway.routes.materials import (
     SessionId,
@@ -57,7 +58,6 @@ from shared.contracts.registration.rpc import (
     Registered,
     RegisterReply,
     RegistrationAction,
-    RegistrationForm,
     RegistrationPage,
     RegistrationQuery,
     RegistrationView,
@@ -167,14 +167,14 @@ def calendar_language(lang: str | None) -> LanguageCode | None:
                      "mailed the registration's status and links; nothing about it is "
                      "answered here.")),
                  **problem_responses(403, 404, 409, 410, 413, 422, 429)},
-      operation_class=operation(JsonBody(RegistrationForm, examples.REGISTRATION),
+      operation_class=operation(JsonBody(ApiRegistrationForm, examples.REGISTRATION),
                                 links=REGISTRATION_LINKS))
 async def register(gateway: NamedDependency[Gateway], session_id: SessionId,
                    data: JSONBody[Any]) -> Response[Registered | OwnerMailed]:
     """201 with the new registration (`awaiting_confirmation` with its `confirm_by` when the
     session holds places until the address is confirmed). An address already registered:
     202 and no more (whoever typed it may not own it); its owner is mailed instead."""
-    form = parse_body(RegistrationForm, data)
+    form = parse_body(ApiRegistrationForm, data)
     reply = await gateway.call(SVC, "register", Register(session_id=session_id, form=form),
                                RegisterReply)
     if not reply.created:
