@@ -66,8 +66,11 @@ Narrower than `MailAddress`, which the site's forms keep (it also takes other sc
 
 def _as_stated(value: Any) -> Any:
     if isinstance(value, str) and not re.fullmatch(STATED_ADDRESS, value):
+        # Say why where it is plain: most often a letter outside ASCII before the @.
+        ascii_local = value.strip().rpartition("@")[0].isascii()
         raise PydanticCustomError("value_error", "value is not a valid email address: {reason}",
-                                  {"reason": "it does not match the stated pattern"})
+                                  {"reason": "it does not match the stated pattern"
+                                   if ascii_local else NOT_ASCII})
     return value
 
 
