@@ -25,7 +25,14 @@ from litestar.openapi.spec import (
 )
 
 from services.gateway.problems import problem
-from services.gateway.routes.openapi_docs import RFC3339, JsonBody, RawSchema, as_datetime, link_to
+from services.gateway.routes.openapi_docs import (
+    RFC3339,
+    JsonBody,
+    RawSchema,
+    as_datetime,
+    link_to,
+    links_to,
+)
 from shared.reference import LanguageCode
 from shared.reference.member_states import MEMBER_STATES
 
@@ -147,28 +154,24 @@ def date_time_of(value: str | None, name: str) -> datetime | None:
     return as_datetime(value, name)
 
 
-_DOCUMENT_ID = {"document_id": "$response.body#/id"}
-DOCUMENT_LINKS = {name: link_to(f"V1DocumentsDocumentId{target}", description, **_DOCUMENT_ID)
-                  for name, target, description in [
+DOCUMENT_LINKS = links_to("V1DocumentsDocumentId", {"document_id": "$response.body#/id"}, [
     ("GetDocument", "GetDocument", "The document created (once published)."),
     ("GetForEditing", "EditingGetForEditing", "The document as editors see it."),
     ("ChangeDocument", "ChangeDocument", "Change it."),
     ("PublishDocument", "PublishPublishDocument", "Publish it."),
     ("WithdrawDocument", "WithdrawWithdrawDocument", "Withdraw it."),
     ("UploadFile", "FilesUploadFile", "Attach a file to it."),
-    ("ListRevisions", "RevisionsListRevisions", "Its revisions.")]}
+    ("ListRevisions", "RevisionsListRevisions", "Its revisions.")])
 """From an answer carrying a document (its `id`) to the routes of that document."""
 
-_JOB_ID = {"job_id": "$response.body#/id"}
-TRANSLATION_LINKS = {name: link_to(f"V1TranslationsJobId{target}", description, **_JOB_ID)
-                     for name, target, description in [
+TRANSLATION_LINKS = links_to("V1TranslationsJobId", {"job_id": "$response.body#/id"}, [
     ("GetTranslation", "GetTranslation", "The job created."),
     ("TranslationChanges", "ChangesTranslationChanges", "What the translator changed."),
     ("Claim", "ClaimClaim", "Claim it."),
     ("SaveDraft", "DraftSaveDraft", "Save a draft of it."),
     ("Submit", "SubmitSubmit", "Submit it for review."),
     ("Approve", "ApproveApprove", "Approve it."),
-    ("Reject", "RejectReject", "Send it back.")]}
+    ("Reject", "RejectReject", "Send it back.")])
 """From an answer carrying a translation job (its `id`) to the routes of that job."""
 
 DOCUMENT_DRAFT = {"type": "guide", "source_language": "es",

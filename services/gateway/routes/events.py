@@ -23,7 +23,7 @@ from services.gateway.pages import DEFAULT_LIMIT, MAX_LIMIT, Page, encode_cursor
 from services.gateway.problems import parse_body, problem, problem_responses
 from services.gateway.routes import registration_examples as examples
 from services.gateway.routes.api_forms import ApiRegistrationForm
-from services.gateway.routes.openapi_docs import JsonBody, cursor_query, link_to, operation
+from services.gateway.routes.openapi_docs import JsonBody, cursor_query, links_to, operation
 from services.gateway.routes.queries import position_after
 from shared.contracts.registration.gatherings import (
     CreateGathering,
@@ -46,13 +46,11 @@ SVC = "registration"
 EventId = Annotated[str, PathParameter(schema_extra={"pattern": f"^{EVENT_ID.pattern}$"},
                                        description="An event's id.")]
 EVENT = {"kind": "seminar", "title": {"es": "Seminario regional", "en": "Regional seminar"}}
-EVENT_LINKS = {name: link_to(f"V1EventsEventId{target}", description,
-                             event_id="$response.body#/id")
-               for name, target, description in [
-                   ("GetEvent", "GetEvent", "The event created."),
-                   ("PatchEvent", "PatchEvent", "Change it."),
-                   ("PublishEvent", "PublishPublishEvent", "Publish it."),
-                   ("Register", "RegistrationsRegisterForEvent", "Register for all of it.")]}
+EVENT_LINKS = links_to("V1EventsEventId", {"event_id": "$response.body#/id"}, [
+    ("GetEvent", "GetEvent", "The event created."),
+    ("PatchEvent", "PatchEvent", "Change it."),
+    ("PublishEvent", "PublishPublishEvent", "Publish it."),
+    ("Register", "RegistrationsRegisterForEvent", "Register for all of it.")])
 
 
 

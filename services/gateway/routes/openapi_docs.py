@@ -16,7 +16,7 @@ None, cursor_query()]`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -124,6 +124,14 @@ def link_to(operation_id: str, description: str, **parameters: str) -> Link:
     """A link to the operation `operation_id`, its parameters taken from this answer (e.g.
     `session_id="$response.body#/id"`)."""
     return Link(operation_id=operation_id, parameters=dict(parameters), description=description)
+
+
+def links_to(prefix: str, parameters: Mapping[str, str],
+             table: Iterable[tuple[str, str, str]]) -> dict[str, Link]:
+    """Links from one create answer: each row (name, operation id after `prefix`,
+    description) a `link_to` that operation, all taking `parameters` from the answer."""
+    return {name: link_to(prefix + target, description, **parameters)
+            for name, target, description in table}
 
 
 @dataclass

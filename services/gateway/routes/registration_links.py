@@ -9,15 +9,13 @@ from typing import Annotated
 
 from litestar.params import PathParameter
 
-from services.gateway.routes.openapi_docs import link_to
+from services.gateway.routes.openapi_docs import links_to
 
 RegistrationId = Annotated[str, PathParameter(pattern=r"^[0-9A-Za-z_-]{1,64}$",
                                               description="A registration's id.")]
 """What a registration's id looks like (its routes' path parameter)."""
 
-_SESSION_ID = {"session_id": "$response.body#/id"}
-SESSION_LINKS = {name: link_to(f"V1Sessions{target}", description, **_SESSION_ID)
-                 for name, target, description in [
+SESSION_LINKS = links_to("V1Sessions", {"session_id": "$response.body#/id"}, [
     ("GetSession", "SessionIdGetSession", "The session created."),
     ("PatchSession", "SessionIdPatchSession", "Change it."),
     ("PublishSession", "SessionIdPublishPublishSession", "Publish it."),
@@ -32,11 +30,9 @@ SESSION_LINKS = {name: link_to(f"V1Sessions{target}", description, **_SESSION_ID
     ("RecordAttendance", "SessionIdAttendanceRecordAttendance", "Record attendance."),
     ("SendMessage", "SessionIdMessagesSendMessage", "Mail its registrants."),
     ("ListMessages", "SessionIdMessagesListMessages", "Its messages."),
-    ("Announce", "SessionIdAnnounceAnnounceSession", "Announce it.")]}
-_REGISTRATION_ID = {"registration_id": "$response.body#/registration_id"}
-REGISTRATION_LINKS = {name: link_to(f"V1RegistrationsRegistrationId{target}", description,
-                                    **_REGISTRATION_ID)
-                      for name, target, description in [
+    ("Announce", "SessionIdAnnounceAnnounceSession", "Announce it.")])
+REGISTRATION_LINKS = links_to(
+    "V1RegistrationsRegistrationId", {"registration_id": "$response.body#/registration_id"}, [
     ("Approve", "ApproveAct", "Approve it."), ("Reject", "RejectAct", "Reject it."),
     ("Cancel", "CancelAct", "Cancel it."),
-    ("CorrectName", "NameCorrectName", "Correct the participant's name.")]}
+    ("CorrectName", "NameCorrectName", "Correct the participant's name.")])
